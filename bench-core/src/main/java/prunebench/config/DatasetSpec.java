@@ -1,0 +1,8 @@
+package prunebench.config;
+
+/**
+ * Which dataset and where. {@code root} null means: search the standard places. {@code maxTrain}/{@code maxTest}
+ * cap the number of examples (the first N of each split) for smoke runs; null means all. {@code augment} null
+ * means the dataset's own default (crop+flip for CIFAR, none for MNIST-like data).
+ */
+public record DatasetSpec(String name, String root, Integer maxTrain, Integer maxTest, Boolean augment) {}

@@ -1,0 +1,19 @@
+package prunebench.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A strategy as written in the experiment: its registered name and its parameters (sorted, so that the
+ * canonical form and hence the run identity does not depend on the order in the file). {@code label} is what
+ * tables and figures show; it defaults to the name and must be unique within an experiment.
+ */
+public record StrategySpec(String name, String label, Map<String, Object> params) {
+    public StrategySpec {
+        params = Map.copyOf(new TreeMap<>(params));
+    }
+
+    public Object param(String key, Object fallback) {
+        return params.getOrDefault(key, fallback);
+    }
+}

@@ -1,0 +1,33 @@
+package prunebench.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+
+/** LeNet-300-100: fc300-ReLU-fc100-ReLU-fc10 on flattened inputs (266,610 parameters on 28x28). */
+public final class LeNet300100 implements ModelFactory {
+    @Override
+    public String name() {
+        return "lenet300-100";
+    }
+
+    @Override
+    public String description() {
+        return "LeNet-300-100 multilayer perceptron (266,610 parameters on 28x28 inputs)";
+    }
+
+    @Override
+    public Architecture build(Shape inputShape, int numClasses) {
+        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        SequentialBlock net = new SequentialBlock()
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(300).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(100).build())
+                .add(Activation.reluBlock())
+                .add(classifier);
+        return new Architecture(net, classifier);
+    }
+}

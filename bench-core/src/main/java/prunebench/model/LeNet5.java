@@ -1,0 +1,44 @@
+package prunebench.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * LeNet-5 as in ShrinkBench: conv5x5(6, pad 2)-ReLU-maxpool2-conv5x5(16)-ReLU-maxpool2-fc120-ReLU-fc84-ReLU-fc10.
+ * On 1x28x28 inputs: 61,706 parameters and 416,520 multiply-adds.
+ */
+public final class LeNet5 implements ModelFactory {
+    @Override
+    public String name() {
+        return "lenet5";
+    }
+
+    @Override
+    public String description() {
+        return "LeNet-5 (61,706 parameters on 28x28 inputs)";
+    }
+
+    @Override
+    public Architecture build(Shape inputShape, int numClasses) {
+        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        SequentialBlock net = new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(6).build())
+                .add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build())
+                .add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(120).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(84).build())
+                .add(Activation.reluBlock())
+                .add(classifier);
+        return new Architecture(net, classifier);
+    }
+}

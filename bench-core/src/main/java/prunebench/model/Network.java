@@ -1,0 +1,148 @@
+package prunebench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Convolution;
+import ai.djl.nn.core.Linear;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import prunebench.util.Seeds;
+
+/**
+ * An initialised model: its block, its trainable parameters by unique name, and its prunable Conv/Linear layers
+ * with the geometry needed to count multiply-adds. Weights are drawn in Java from the seed, so the same seed gives
+ * the same network on any device.
+ */
+public final class Network {
+    private final String modelName;
+    private final Block block;
+    private final Shape inputShape;
+    private final int numClasses;
+    private final Map<String, Parameter> parameters;
+    private final List<PrunableLayer> layers;
+
+    private Network(String modelName, Block block, Shape inputShape, int numClasses,
+            Map<String, Parameter> parameters, List<PrunableLayer> layers) {
+        this.modelName = modelName;
+        this.block = block;
+        this.inputShape = inputShape;
+        this.numClasses = numClasses;
+        this.parameters = parameters;
+        this.layers = layers;
+    }
+
+    /**
+     * Builds and initialises a model on {@code manager}'s device.
+     *
+     * @param inputShape one example's shape, (C, H, W)
+     */
+    public static Network create(ModelFactory factory, Shape inputShape, int numClasses, NDManager manager, long seed) {
+        Architecture arch = factory.build(inputShape, numClasses);
+        Block block = arch.block();
+        Shape batchOfOne = new Shape(1).addAll(inputShape);
+        block.initialize(manager, DataType.FLOAT32, batchOfOne);
+
+        Map<Parameter, String> nameOf = new IdentityHashMap<>();
+        Map<String, Parameter> all = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            nameOf.put(p.getValue(), p.getKey());
+            all.put(p.getKey(), p.getValue());
+        }
+        List<PrunableLayer> layers = new ArrayList<>();
+        collectLayers(block, arch.classifier(), nameOf, layers);
+
+        Random random = new Random(Seeds.derive(seed, "weights"));
+        for (PrunableLayer layer : layers) {
+            initLayer(layer, factory.weightInit(), random);
+        }
+        return new Network(factory.name(), block, inputShape, numClasses, all, List.copyOf(layers));
+    }
+
+    private static void collectLayers(Block block, Block classifier, Map<Parameter, String> nameOf,
+            List<PrunableLayer> out) {
+        boolean conv = block instanceof Convolution;
+        if (conv || block instanceof Linear) {
+            Parameter weight = block.getParameters().get("weight");
+            Parameter bias = block.getParameters().contains("bias") ? block.getParameters().get("bias") : null;
+            Shape[] in = block.describeInput().values().toArray(new Shape[0]);
+            Shape out1 = block.getOutputShapes(in)[0];
+            Shape perExample = out1.slice(1);
+            long uses = conv ? perExample.slice(1).size() : perExample.size() / perExample.get(perExample.dimension() - 1);
+            out.add(new PrunableLayer(nameOf.get(weight), weight, bias,
+                    conv ? PrunableLayer.Kind.CONV : PrunableLayer.Kind.LINEAR, block == classifier, perExample, uses));
+            return;
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            collectLayers(child.getValue(), classifier, nameOf, out);
+        }
+    }
+
+    private static void initLayer(PrunableLayer layer, WeightInit init, Random random) {
+        double fanIn = layer.fanIn();
+        NDArray w = layer.weight().getArray();
+        float[] values = new float[Math.toIntExact(w.size())];
+        double bound = 1.0 / Math.sqrt(fanIn);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) switch (init) {
+                case PYTORCH_DEFAULT -> (random.nextDouble() * 2 - 1) * bound;
+                case KAIMING_NORMAL -> random.nextGaussian() * Math.sqrt(2.0 / fanIn);
+            };
+        }
+        w.set(values);
+        if (layer.bias() != null) {
+            NDArray b = layer.bias().getArray();
+            float[] bv = new float[Math.toIntExact(b.size())];
+            for (int i = 0; i < bv.length; i++) {
+                bv[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+            }
+            b.set(bv);
+        }
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    public Block block() {
+        return block;
+    }
+
+    /** One example's shape, (C, H, W). */
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** Every parameter by unique name, BatchNorm running statistics included, in block order. */
+    public Map<String, Parameter> allParameters() {
+        return parameters;
+    }
+
+    /** Trainable parameters (PyTorch's {@code parameters()}): BatchNorm running statistics excluded. */
+    public Map<String, Parameter> trainableParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> {
+            if (v.requiresGradient()) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** Conv and Linear layers in forward order. */
+    public List<PrunableLayer> layers() {
+        return layers;
+    }
+}

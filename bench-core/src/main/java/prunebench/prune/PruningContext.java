@@ -1,0 +1,107 @@
+package prunebench.prune;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import prunebench.data.BatchLoader;
+import prunebench.model.Network;
+import prunebench.util.Seeds;
+
+/**
+ * What a strategy may use to score: the network (with the current masks already applied to its weights), the
+ * prunable tensors, the training data, a seeded random generator and the strategy's options. Everything a
+ * strategy allocates goes on {@link #manager()}, which is closed after the masks are selected.
+ */
+public final class PruningContext {
+    private final Network network;
+    private final List<PruningTarget> targets;
+    private final MaskSet masks;
+    private final NDManager manager;
+    private final BatchLoader trainData;
+    private final long seed;
+    private final int round;
+    private final StrategyOptions options;
+    private final int batchSize;
+
+    public PruningContext(Network network, List<PruningTarget> targets, MaskSet masks, NDManager manager,
+            BatchLoader trainData, int batchSize, long seed, int round, StrategyOptions options) {
+        this.network = network;
+        this.targets = List.copyOf(targets);
+        this.masks = masks;
+        this.manager = manager;
+        this.trainData = trainData;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.round = round;
+        this.options = options;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public List<PruningTarget> targets() {
+        return targets;
+    }
+
+    /** The current masks (all ones before the first round). */
+    public MaskSet masks() {
+        return masks;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public StrategyOptions options() {
+        return options;
+    }
+
+    /** 0-based round of an iterative schedule. */
+    public int round() {
+        return round;
+    }
+
+    public int numClasses() {
+        return network.numClasses();
+    }
+
+    /** A generator seeded from the run's seed, the strategy and the round. */
+    public Random random() {
+        return new Random(Seeds.derive(seed, "prune/" + options.strategy() + "/" + round));
+    }
+
+    /** The training loader (no augmentation), for strategies that score on data. */
+    public BatchLoader trainData() {
+        return trainData;
+    }
+
+    /** The experiment's batch size for the stage being pruned. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * The first {@code count} training batches of a seeded shuffle (the same for every strategy of a seed), built on
+     * {@link #manager()}.
+     */
+    public List<BatchLoader.Batch> batches(int count, int size) {
+        int[] order = trainData.order(seed, -1, true);
+        int available = trainData.batchesPerEpoch(size);
+        List<BatchLoader.Batch> out = new ArrayList<>();
+        for (int b = 0; b < Math.min(count, available); b++) {
+            out.add(trainData.batch(manager, order, b, size, null));
+        }
+        return out;
+    }
+
+    /** Runs the network on {@code images}; {@code training} selects batch statistics for BatchNorm. */
+    public NDArray forward(NDArray images, boolean training) {
+        ParameterStore store = new ParameterStore(manager, false);
+        return network.block().forward(store, new NDList(images), training).singletonOrThrow();
+    }
+}
