@@ -73,10 +73,17 @@ public final class Network {
         if (conv || block instanceof Linear) {
             Parameter weight = block.getParameters().get("weight");
             Parameter bias = block.getParameters().contains("bias") ? block.getParameters().get("bias") : null;
-            Shape[] in = block.describeInput().values().toArray(new Shape[0]);
-            Shape out1 = block.getOutputShapes(in)[0];
-            Shape perExample = out1.slice(1);
-            long uses = conv ? perExample.slice(1).size() : perExample.size() / perExample.get(perExample.dimension() - 1);
+            Shape perExample;
+            long uses;
+            if (conv) {
+                Shape[] in = block.describeInput().values().toArray(new Shape[0]);
+                perExample = block.getOutputShapes(in)[0].slice(1);
+                uses = perExample.slice(1).size(); // each weight is used once per output position
+            } else {
+                // Linear layers here see (batch, features): each weight is used once per example.
+                perExample = new Shape(weight.getArray().getShape().get(0));
+                uses = 1;
+            }
             out.add(new PrunableLayer(nameOf.get(weight), weight, bias,
                     conv ? PrunableLayer.Kind.CONV : PrunableLayer.Kind.LINEAR, block == classifier, perExample, uses));
             return;

@@ -1,0 +1,111 @@
+package prunebench.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import prunebench.config.DatasetSpec;
+import prunebench.config.TrainSchedule;
+import prunebench.model.Network;
+import prunebench.train.EpochRecord;
+import prunebench.train.Optimizer;
+import prunebench.train.Trainer;
+import prunebench.util.TensorFiles;
+
+/**
+ * Dense pretrained models, one per (model, dataset, seed, pretrain schedule): trained once, stored under
+ * {@code pretrained/<model>-s<seed>-<hash8>/weights.npz}, reused by every run of that seed and by later invocations.
+ * A file lock makes concurrent runners wait for the one that trains; pretraining checkpoints every epoch.
+ */
+final class DenseCache {
+    /** What determines a pretrained model. */
+    record Key(String model, DatasetSpec dataset, long seed, TrainSchedule pretrain) {
+        String dirName() {
+            return model + "-s" + seed + "-" + Identity.hash(this).substring(0, 8);
+        }
+    }
+
+    private final Path root;
+    private final Workspace ws;
+
+    DenseCache(Path root, Workspace ws) {
+        this.root = root;
+        this.ws = ws;
+    }
+
+    Path dir(Key key) {
+        return root.resolve(key.dirName());
+    }
+
+    /** Loads the pretrained weights into {@code network}, pretraining first if they are not cached. */
+    void loadInto(Key key, Network network, NDManager manager) throws IOException {
+        Path dir = dir(key);
+        Path weights = dir.resolve("weights.npz");
+        if (!Files.isRegularFile(weights)) {
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+                if (!Files.isRegularFile(weights)) {
+                    pretrain(key, network, manager, dir);
+                    return;
+                }
+            }
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> saved = TensorFiles.load(weights, scope);
+            for (Map.Entry<String, Parameter> e : network.allParameters().entrySet()) {
+                NDArray a = saved.get(e.getKey());
+                if (a == null) {
+                    throw new IOException(weights + " lacks parameter " + e.getKey() + "; delete the folder");
+                }
+                e.getValue().getArray().set(a.toByteBuffer());
+            }
+        }
+    }
+
+    private void pretrain(Key key, Network network, NDManager manager, Path dir) throws IOException {
+        TrainSchedule schedule = key.pretrain();
+        ws.progress().info("pretraining " + key.model() + " on " + key.dataset().name() + ", seed " + key.seed()
+                + ", " + schedule.epochs() + " epochs -> " + dir);
+        Trainer trainer = new Trainer(network, manager, ws.train(), ws.test(), key.seed());
+        Checkpoint checkpoint = new Checkpoint(dir);
+        try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
+            Checkpoint.State state = checkpoint.state();
+            List<EpochRecord> done = new java.util.ArrayList<>();
+            int start = 0;
+            if (state != null && "pretrain".equals(state.stage())) {
+                checkpoint.restore(network, null, optimizer, manager);
+                start = state.epochsDone();
+                done.addAll(state.epochs());
+                ws.progress().info("  resuming pretraining after epoch " + start);
+            }
+            trainer.addListener(new prunebench.train.TrainingListener() {
+                @Override
+                public void afterEpoch(EpochRecord r) {
+                    done.add(r);
+                    ws.progress().epoch("dense", r, schedule.epochs());
+                    try {
+                        checkpoint.save(new Checkpoint.State("pretrain", r.epoch(), List.copyOf(done), 0, 0, 0, 0),
+                                network, null, optimizer);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            trainer.train("pretrain", schedule, optimizer, null, start);
+            EpochLog.write(dir.resolve("epochs.csv"), done);
+        }
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        network.allParameters().forEach((n, p) -> tensors.put(n, p.getArray()));
+        TensorFiles.save(dir.resolve("weights.npz"), tensors);
+        checkpoint.delete();
+    }
+}

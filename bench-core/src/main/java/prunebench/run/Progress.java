@@ -1,0 +1,37 @@
+package prunebench.run;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import prunebench.train.EpochRecord;
+
+/** One line per event on stderr: which run of how many, stage and epoch, loss and accuracy, throughput. */
+final class Progress {
+    private final PrintStream out;
+    private final long start = System.nanoTime();
+    private String current = "";
+
+    Progress(PrintStream out) {
+        this.out = out;
+    }
+
+    void info(String message) {
+        out.printf(Locale.ROOT, "[%s] %s%n", elapsed(), message);
+    }
+
+    void startRun(int index, int total, String description) {
+        current = String.format(Locale.ROOT, "run %d/%d %s", index, total, description);
+        info(current);
+    }
+
+    void epoch(String what, EpochRecord r, int epochs) {
+        info(String.format(Locale.ROOT, "  %s %s epoch %d/%d  loss %.4f  train %.2f%%  test top1 %.2f%% top5 %.2f%%"
+                        + "  %.0f img/s  %.1fs",
+                what, r.stage(), r.epoch(), epochs, r.trainLoss(), 100 * r.trainTop1(), 100 * r.testTop1(),
+                100 * r.testTop5(), r.imagesPerSecond(), r.seconds()));
+    }
+
+    private String elapsed() {
+        long s = (System.nanoTime() - start) / 1_000_000_000L;
+        return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    }
+}

@@ -1,0 +1,195 @@
+package prunebench.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import prunebench.config.TrainSchedule;
+import prunebench.model.Complexity;
+import prunebench.model.Network;
+import prunebench.prune.CompressionBudget;
+import prunebench.prune.MaskSet;
+import prunebench.prune.Pruner;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.PruningTarget;
+import prunebench.prune.PruningTargets;
+import prunebench.prune.StrategyOptions;
+import prunebench.prune.Timing;
+import prunebench.train.Accuracy;
+import prunebench.train.EpochRecord;
+import prunebench.train.Evaluator;
+import prunebench.train.Optimizer;
+import prunebench.train.Trainer;
+import prunebench.train.TrainingListener;
+import prunebench.util.AtomicFiles;
+import prunebench.util.TensorFiles;
+
+/**
+ * Executes one run: weights (pretrained, or the seed's initialisation for pruning at init), masks from the
+ * strategy, training with the masks held, measurement, and the run's files. Checkpoints after every epoch; a
+ * rerun continues from the last one.
+ */
+final class RunExecutor {
+    private final Workspace ws;
+    private final DenseCache cache;
+
+    RunExecutor(Workspace ws, DenseCache cache) {
+        this.ws = ws;
+        this.cache = cache;
+    }
+
+    RunResult execute(RunSpec spec, String runId) throws IOException {
+        long start = System.nanoTime();
+        Path dir = ws.store().runDir(runId);
+        Checkpoint checkpoint = new Checkpoint(dir);
+        Checkpoint.State resumed = checkpoint.state();
+        try (NDManager manager = NDManager.newBaseManager(ws.device())) {
+            Network network = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), manager,
+                    spec.seed());
+            if (spec.timing() == Timing.PRETRAINED) {
+                cache.loadInto(new DenseCache.Key(spec.model(), spec.dataset(), spec.seed(), spec.pretrain()),
+                        network, manager);
+            }
+            List<PruningTarget> targets = PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
+            long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+            long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
+            CompressionBudget budget = new CompressionBudget(total, prunable, spec.compression());
+            TrainSchedule schedule = trainingSchedule(spec);
+            String stage = spec.timing() == Timing.PRETRAINED ? "finetune" : "sparse";
+            Trainer trainer = new Trainer(network, manager, ws.train(), ws.test(), spec.seed());
+
+            try (MaskSet masks = MaskSet.dense(targets, manager); Optimizer optimizer = trainer.newOptimizer(schedule)) {
+                double pruneSeconds;
+                double top1Pre;
+                double top5Pre;
+                int startEpoch = 0;
+                List<EpochRecord> epochs = new ArrayList<>();
+                double previousWall = 0;
+                if (resumed != null) {
+                    checkpoint.restore(network, masks, optimizer, manager);
+                    startEpoch = resumed.epochsDone();
+                    epochs.addAll(resumed.epochs());
+                    pruneSeconds = resumed.pruneSeconds();
+                    top1Pre = resumed.top1PreFinetune();
+                    top5Pre = resumed.top5PreFinetune();
+                    previousWall = resumed.wallSeconds();
+                    ws.progress().info("  resuming after epoch " + startEpoch + " of " + schedule.epochs());
+                } else {
+                    Map<String, NDArray> scoredOn = snapshot(network, manager);
+                    long t0 = System.nanoTime();
+                    PruningStrategy strategy = ws.strategies().get(spec.strategy().name());
+                    StrategyOptions options = new StrategyOptions(strategy.name(), strategy.parameterDefaults(),
+                            spec.strategy().params());
+                    if (spec.compression() > 1) {
+                        new Pruner(network, targets, ws.trainPlain(), schedule.batchSize(), spec.seed())
+                                .prune(strategy, options, masks, budget.keep(), spec.distribution(),
+                                        spec.iterations(), spec.denseFirstLayer());
+                    }
+                    pruneSeconds = (System.nanoTime() - t0) / 1e9;
+                    writeMasks(dir, masks, scoredOn);
+                    Accuracy pre = Evaluator.evaluate(network, ws.test(), manager);
+                    top1Pre = pre.top1();
+                    top5Pre = pre.top5();
+                }
+                writeLayers(dir, masks);
+
+                final double pruneS = pruneSeconds;
+                final double t1 = top1Pre;
+                final double t5 = top5Pre;
+                final double wallBefore = previousWall;
+                trainer.addListener(new TrainingListener() {
+                    @Override
+                    public void afterEpoch(EpochRecord r) {
+                        epochs.add(r);
+                        ws.progress().epoch("", r, schedule.epochs());
+                        try {
+                            double wall = wallBefore + (System.nanoTime() - start) / 1e9;
+                            checkpoint.save(new Checkpoint.State(stage, r.epoch(), List.copyOf(epochs), t1, t5, pruneS,
+                                    wall), network, masks, optimizer);
+                            EpochLog.write(dir.resolve("epochs.csv"), epochs);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                });
+                trainer.train(stage, schedule, optimizer, masks, startEpoch);
+                EpochLog.write(dir.resolve("epochs.csv"), epochs);
+
+                Accuracy post = schedule.epochs() == 0 ? null : Evaluator.evaluate(network, ws.test(), manager);
+                Complexity cx = Complexity.of(network);
+                int collapsed = collapsedLayers(masks);
+                double imagesPerSecond = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
+                        .orElse(Double.NaN);
+                double wall = previousWall + (System.nanoTime() - start) / 1e9;
+                RunResult result = new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
+                        spec.compression(), spec.seed(), RunResult.OK, spec.timing().name().toLowerCase(Locale.ROOT),
+                        cx.compression(), cx.theoreticalSpeedup(), post == null ? top1Pre : post.top1(),
+                        post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
+                        cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
+                        spec.dataset().name(), null);
+                checkpoint.delete();
+                return result;
+            }
+        }
+    }
+
+    /** Pruning at init trains sparse for the whole budget: pretrain's optimizer and schedule, both stages' epochs. */
+    static TrainSchedule trainingSchedule(RunSpec spec) {
+        if (spec.timing() == Timing.PRETRAINED) {
+            return spec.finetune();
+        }
+        TrainSchedule p = spec.pretrain();
+        return new TrainSchedule(p.epochs() + spec.finetune().epochs(), p.batchSize(), p.optimizer(), p.lrSchedule());
+    }
+
+    private static Map<String, NDArray> snapshot(Network network, NDManager manager) {
+        Map<String, NDArray> copy = new LinkedHashMap<>();
+        network.allParameters().forEach((n, p) -> {
+            if (p.requiresGradient()) {
+                copy.put(n, p.getArray().duplicate());
+            }
+        });
+        return copy;
+    }
+
+    /** {@code masks.npz}: {@code mask/<param>} per pruned tensor, {@code init/<param>} the weights scored. */
+    private static void writeMasks(Path dir, MaskSet masks, Map<String, NDArray> scoredOn) throws IOException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        masks.masks().forEach((n, m) -> out.put("mask/" + n, m));
+        scoredOn.forEach((n, w) -> out.put("init/" + n, w));
+        TensorFiles.save(dir.resolve("masks.npz"), out);
+        scoredOn.values().forEach(NDArray::close);
+    }
+
+    private static void writeLayers(Path dir, MaskSet masks) throws IOException {
+        StringBuilder sb = new StringBuilder("layer,shape,parameters,kept,density\n");
+        for (PruningTarget t : masks.targets()) {
+            long kept = masks.kept(t.name());
+            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.6f%n", t.name(),
+                    t.array().getShape().toString().replace(", ", "x").replace("(", "").replace(")", ""), t.size(),
+                    kept, (double) kept / t.size()));
+        }
+        AtomicFiles.writeString(dir.resolve("layers.csv"), sb.toString());
+    }
+
+    private static int collapsedLayers(MaskSet masks) {
+        int n = 0;
+        for (PruningTarget t : masks.targets()) {
+            if (!t.isBias() && masks.kept(t.name()) == 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static float[] toFloats(NDArray a) {
+        return a.toType(DataType.FLOAT32, false).toFloatArray();
+    }
+}

@@ -1,0 +1,34 @@
+package prunebench.run;
+
+import prunebench.config.DatasetSpec;
+import prunebench.config.StrategySpec;
+import prunebench.config.TrainSchedule;
+import prunebench.prune.Distribution;
+import prunebench.prune.Timing;
+
+/**
+ * One cell of the grid: everything that determines its result, and nothing else (no paths, devices or thread
+ * counts), so that its hash is the run's identity.
+ *
+ * @param strategy    the strategy as written in the experiment (name, label, parameters)
+ * @param timing      prune the pretrained model, or the initialisation
+ * @param pretrain    the dense pretraining schedule (for timing INIT: the schedule of sparse training)
+ * @param finetune    the fine-tuning schedule (for timing INIT its epochs are added to the sparse training)
+ */
+public record RunSpec(
+        String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
+        boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
+        boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune) {
+
+    /** Human-readable and unique: {@code <label>-c<compression>-s<seed>-<hash8>}. */
+    public String runId() {
+        String c = compression == Math.rint(compression) ? String.valueOf((long) compression) : String.valueOf(compression);
+        return strategy.label().replaceAll("[^A-Za-z0-9._-]", "_") + "-c" + c + "-s" + seed + "-"
+                + Identity.hash(this).substring(0, 8);
+    }
+
+    /** Whether this run is the dense control: compression 1 of a strategy that prunes the pretrained model. */
+    public boolean isDenseControl() {
+        return compression == 1 && timing == Timing.PRETRAINED;
+    }
+}

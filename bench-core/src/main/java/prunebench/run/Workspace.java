@@ -1,0 +1,26 @@
+package prunebench.run;
+
+import ai.djl.Device;
+import prunebench.data.BatchLoader;
+import prunebench.data.ImageData;
+import prunebench.model.ModelFactory;
+import prunebench.prune.StrategyRegistry;
+
+/**
+ * What every run of one process shares: the decoded dataset and its loaders on the run device, the model
+ * architecture, the strategies, the results store and the progress display.
+ */
+record Workspace(ImageData data, BatchLoader train, BatchLoader trainPlain, BatchLoader test, ModelFactory model,
+        StrategyRegistry strategies, Device device, ResultStore store, Progress progress) {
+
+    static Workspace create(ImageData data, boolean augment, ModelFactory model, StrategyRegistry strategies,
+            Device device, ResultStore store, Progress progress) {
+        return new Workspace(data, new BatchLoader(data, data.train(), augment, device),
+                new BatchLoader(data, data.train(), false, device), new BatchLoader(data, data.test(), false, device),
+                model, strategies, device, store, progress);
+    }
+
+    ai.djl.ndarray.types.Shape inputShape() {
+        return new ai.djl.ndarray.types.Shape(data.channels(), data.height(), data.width());
+    }
+}

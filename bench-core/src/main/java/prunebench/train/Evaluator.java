@@ -1,0 +1,31 @@
+package prunebench.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import prunebench.data.BatchLoader;
+import prunebench.model.Network;
+
+/** Top-1 / top-5 accuracy of a network on a whole split, in inference mode. */
+public final class Evaluator {
+    private static final int BATCH = 500;
+
+    private Evaluator() {}
+
+    public static Accuracy evaluate(Network network, BatchLoader data, NDManager manager) {
+        Accuracy acc = new Accuracy();
+        int[] order = data.order(0, 0, false);
+        for (int b = 0; b < data.batchesPerEpoch(BATCH); b++) {
+            try (NDManager scope = manager.newSubManager()) {
+                BatchLoader.Batch batch = data.batch(scope, order, b, BATCH, null);
+                NDArray logits = network.block()
+                        .forward(new ParameterStore(scope, false), new NDList(batch.images()), false)
+                        .singletonOrThrow();
+                acc.add(logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
+                        batch.labels().toLongArray(), network.numClasses());
+            }
+        }
+        return acc;
+    }
+}

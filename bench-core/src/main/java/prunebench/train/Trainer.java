@@ -1,0 +1,123 @@
+package prunebench.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import prunebench.config.TrainSchedule;
+import prunebench.data.BatchLoader;
+import prunebench.model.Network;
+import prunebench.prune.MaskSet;
+
+/**
+ * The training loop of one stage. Per step: forward and backward inside the gradient collector, then the optimizer
+ * step, then the masks are re-applied (outside the collector: momentum would otherwise revive pruned weights),
+ * then listeners, then gradients are zeroed. Every batch lives in its own sub-manager so native memory is freed
+ * step by step.
+ */
+public final class Trainer {
+    private final Network network;
+    private final NDManager manager;
+    private final BatchLoader train;
+    private final BatchLoader test;
+    private final long seed;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<TrainableParameter> parameters = new ArrayList<>();
+
+    public Trainer(Network network, NDManager manager, BatchLoader train, BatchLoader test, long seed) {
+        this.network = network;
+        this.manager = manager;
+        this.train = train;
+        this.test = test;
+        this.seed = seed;
+        network.trainableParameters().forEach((n, p) -> parameters.add(new TrainableParameter(n, p)));
+    }
+
+    public Trainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public List<TrainableParameter> parameters() {
+        return parameters;
+    }
+
+    /** A fresh optimizer for this network's trainable parameters. */
+    public Optimizer newOptimizer(TrainSchedule schedule) {
+        return Optimizers.create(schedule.optimizer(), parameters);
+    }
+
+    /**
+     * Trains epochs {@code startEpoch..schedule.epochs()-1} (0-based) of a stage.
+     *
+     * @param stage label for the epoch log
+     * @param masks masks to keep applied, or null for dense training
+     */
+    public List<EpochRecord> train(String stage, TrainSchedule schedule, Optimizer optimizer, MaskSet masks,
+            int startEpoch) {
+        int steps = train.batchesPerEpoch(schedule.batchSize());
+        LrSchedule lrs = new LrSchedule(schedule.lrSchedule(), schedule.optimizer().lr(), schedule.epochs(), steps);
+        List<EpochRecord> records = new ArrayList<>();
+        for (int epoch = startEpoch; epoch < schedule.epochs(); epoch++) {
+            long start = System.nanoTime();
+            int[] order = train.order(seed, epoch, true);
+            Random augmentation = train.augmentation(seed, epoch);
+            double lossSum = 0;
+            Accuracy trainAcc = new Accuracy();
+            double lr = 0;
+            for (int b = 0; b < steps; b++) {
+                lr = lrs.at(epoch, b);
+                try (NDManager scope = manager.newSubManager()) {
+                    BatchLoader.Batch batch = train.batch(scope, order, b, schedule.batchSize(), augmentation);
+                    float loss;
+                    try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                        NDArray logits = network.block()
+                                .forward(new ParameterStore(scope, false), new NDList(batch.images()), true)
+                                .singletonOrThrow();
+                        NDArray lossArray = CrossEntropy.loss(logits, batch.labels());
+                        collector.backward(lossArray);
+                        loss = lossArray.getFloat();
+                        trainAcc.add(logits.toType(DataType.FLOAT32, false).toFloatArray(),
+                                batch.labels().toLongArray(), network.numClasses());
+                    }
+                    if (!Float.isFinite(loss)) {
+                        throw new DivergenceException(stage + " epoch " + (epoch + 1) + " step " + (b + 1)
+                                + ": loss is " + loss + " (learning rate " + lr + ")");
+                    }
+                    lossSum += (double) loss * batch.size();
+                    optimizer.step(lr);
+                    if (masks != null) {
+                        masks.apply();
+                    }
+                    for (TrainingListener l : listeners) {
+                        l.afterStep(epoch, b, epoch * steps + b, schedule.epochs() * steps);
+                    }
+                    zeroGradients();
+                }
+            }
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            Accuracy testAcc = Evaluator.evaluate(network, test, manager);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EpochRecord record = new EpochRecord(stage, epoch + 1, lr, lossSum / trainAcc.examples(), trainAcc.top1(),
+                    testAcc.top1(), testAcc.top5(), seconds, trainAcc.examples() / trainSeconds);
+            records.add(record);
+            for (TrainingListener l : listeners) {
+                l.afterEpoch(record);
+            }
+        }
+        return records;
+    }
+
+    private void zeroGradients() {
+        for (TrainableParameter p : parameters) {
+            JniUtils.zeroGrad((PtNDArray) p.parameter().getArray());
+        }
+    }
+}

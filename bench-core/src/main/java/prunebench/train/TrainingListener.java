@@ -1,0 +1,14 @@
+package prunebench.train;
+
+/** Hooks into the training loop: mask updates of dynamic sparse training, checkpoints, logging. */
+public interface TrainingListener {
+    /**
+     * Called after the optimizer step and the mask re-application, while this step's gradients are still present.
+     *
+     * @param globalStep 0-based step counted over the whole stage
+     */
+    default void afterStep(int epoch, int step, int globalStep, int totalSteps) {}
+
+    /** Called after each epoch's evaluation. */
+    default void afterEpoch(EpochRecord record) {}
+}

@@ -1,0 +1,62 @@
+package prunebench.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import prunebench.config.ExperimentSpec;
+import prunebench.data.DatasetRegistry;
+import prunebench.model.LeNet5;
+import prunebench.model.ModelRegistry;
+import prunebench.prune.StrategyRegistry;
+import prunebench.testing.Experiments;
+import prunebench.testing.SyntheticData;
+import prunebench.testing.SyntheticProvider;
+import prunebench.testing.TestMagnitude;
+
+class ExperimentRunnerTest {
+    @TempDir
+    Path tmp;
+
+    ExperimentRunner runner(ByteArrayOutputStream log) {
+        return new ExperimentRunner(new ModelRegistry(List.of(new LeNet5())),
+                new DatasetRegistry(List.of(new SyntheticProvider(SyntheticData.create(512, 256, 1, 28, 10, 7))),
+                        Map.of()),
+                new StrategyRegistry(List.of(new TestMagnitude())), new PrintStream(log, true));
+    }
+
+    @Test
+    void runsTheGridAndSkipsFinishedRunsOnRerun() throws Exception {
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(1.0, 4.0, 16.0),
+                List.of(Experiments.strategy("magnitude")), List.of(0L));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner r = runner(log);
+        ExperimentRunner.Outcome first = r.run(r.prepare(spec, tmp), false);
+        assertEquals(3, first.executed(), log.toString());
+        assertTrue(first.failed().isEmpty(), first.failed().toString());
+
+        List<RunResult> results = new ResultStore(tmp).all();
+        assertEquals(3, results.size());
+        RunResult dense = results.get(0);
+        assertEquals(1.0, dense.compression());
+        assertEquals(61_706, dense.params());
+        assertEquals(416_520, dense.flops());
+        assertEquals(1.0, dense.compression_actual(), 1e-3);
+        assertTrue(dense.top1() > 0.9, "the synthetic task is easy: " + dense.top1());
+        RunResult c16 = results.get(2);
+        assertEquals(16.0, c16.compression_actual(), 0.05);
+        assertTrue(c16.speedup_theoretical() > 1.5);
+        assertTrue(Files.readString(tmp.resolve("runs.csv")).startsWith("run_id,strategy,strategy_name,compression"));
+
+        ExperimentRunner.Outcome second = r.run(r.prepare(spec, tmp), false);
+        assertEquals(0, second.executed());
+        assertEquals(3, second.skipped());
+    }
+}

@@ -1,0 +1,45 @@
+package prunebench.strategies.random;
+
+import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import prunebench.prune.Distribution;
+import prunebench.prune.PruningContext;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.PruningTarget;
+
+/**
+ * Uniformly random scores, drawn in Java from the run's seed (device-independent); with the default uniform
+ * distribution every layer keeps the same fraction, as ShrinkBench's RandomPruning.
+ */
+public final class RandomPruning implements PruningStrategy {
+    @Override
+    public String name() {
+        return "random";
+    }
+
+    @Override
+    public String description() {
+        return "random scores, the same fraction kept in every layer";
+    }
+
+    @Override
+    public Distribution defaultDistribution() {
+        return Distribution.UNIFORM;
+    }
+
+    @Override
+    public Map<String, NDArray> score(PruningContext context) {
+        Random random = context.random();
+        Map<String, NDArray> scores = new LinkedHashMap<>();
+        for (PruningTarget t : context.targets()) {
+            float[] v = new float[Math.toIntExact(t.size())];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = random.nextFloat();
+            }
+            scores.put(t.name(), context.manager().create(v, t.array().getShape()));
+        }
+        return scores;
+    }
+}
