@@ -73,7 +73,8 @@ public final class Network {
         if (conv || block instanceof Linear) {
             Parameter weight = block.getParameters().get("weight");
             Parameter bias = block.getParameters().contains("bias") ? block.getParameters().get("bias") : null;
-            Shape[] in = block.describeInput().values().toArray(new Shape[0]);
+            // Not describeInput(): Linear reports its input there without the feature dimension.
+            Shape[] in = block.getInputShapes();
             Shape out1 = block.getOutputShapes(in)[0];
             Shape perExample = out1.slice(1);
             long uses = conv ? perExample.slice(1).size() : perExample.size() / perExample.get(perExample.dimension() - 1);
