@@ -1,37 +1,63 @@
 package prunebench.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Size and cost of a network as it stands: trainable parameters (BatchNorm running statistics excluded, as
- * PyTorch's {@code parameters()}), their nonzero entries, and multiply-adds of Conv/Linear weights per example,
- * dense and counting only nonzero weights.
+ * Size and cost of a network, dense and after pruning (pruned weights are zeros in the arrays).
+ *
+ * @param params        trainable parameters (BatchNorm running statistics excluded)
+ * @param paramsNonzero nonzero entries of the trainable parameters
+ * @param flops         multiply-adds of Conv/Linear weights for one example: sum of weights * usesPerWeight
+ * @param flopsNonzero  the same counting only nonzero weights
  */
 public record Complexity(long params, long paramsNonzero, long flops, long flopsNonzero) {
+
     public static Complexity of(Network network) {
         long params = 0;
-        long nonzero = 0;
-        for (Parameter p : network.trainableParameters().values()) {
-            NDArray a = p.getArray();
-            params += a.size();
-            nonzero += a.countNonzero().getLong();
+        long paramsNonzero = 0;
+        Map<String, Long> nonzeroByName = new HashMap<>();
+        for (Map.Entry<String, Parameter> e : network.trainableParameters().entrySet()) {
+            NDArray array = e.getValue().getArray();
+            long nonzero = countNonzero(array);
+            nonzeroByName.put(e.getKey(), nonzero);
+            params += array.size();
+            paramsNonzero += nonzero;
         }
         long flops = 0;
         long flopsNonzero = 0;
         for (PrunableLayer layer : network.layers()) {
-            NDArray w = layer.weight().getArray();
-            flops += w.size() * layer.usesPerWeight();
-            flopsNonzero += w.countNonzero().getLong() * layer.usesPerWeight();
+            // Every prunable weight is trainable, so its count is already known: one reduction per tensor.
+            Long nonzero = nonzeroByName.get(layer.name());
+            if (nonzero == null) {
+                nonzero = countNonzero(layer.weight().getArray());
+            }
+            flops += layer.weightCount() * layer.usesPerWeight();
+            flopsNonzero += nonzero * layer.usesPerWeight();
         }
-        return new Complexity(params, nonzero, flops, flopsNonzero);
+        return new Complexity(params, paramsNonzero, flops, flopsNonzero);
     }
 
+    /** Dense over remaining parameters (ShrinkBench's compression ratio); 1 for an unpruned network. */
     public double compression() {
         return (double) params / paramsNonzero;
     }
 
-    public double theoreticalSpeedup() {
+    /** Dense over remaining multiply-adds (ShrinkBench's theoretical speed-up). */
+    public double speedup() {
         return (double) flops / flopsNonzero;
+    }
+
+    /** One native reduction; the intermediates are closed here rather than left on the model's manager. */
+    private static long countNonzero(NDArray array) {
+        // neq always allocates, so closing it can never close the parameter itself.
+        try (NDArray nonzero = array.neq(0);
+                NDArray count = nonzero.sum();
+                NDArray asLong = count.toType(DataType.INT64, false)) { // may be count itself; close is idempotent
+            return asLong.getLong();
+        }
     }
 }

@@ -1,0 +1,17 @@
+package prunebench.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModelRegistryTest {
+    @Test
+    void serviceLoaderFindsEveryRegisteredModel() {
+        ModelRegistry registry = new ModelRegistry();
+        assertEquals(List.of("lenet300-100", "lenet5", "resnet110", "resnet20", "resnet32", "resnet56", "vgg11",
+                "vgg16", "vgg19"), List.copyOf(registry.names()));
+        assertEquals(WeightInit.KAIMING_NORMAL, registry.get("resnet56").weightInit());
+        assertEquals(WeightInit.PYTORCH_DEFAULT, registry.get("vgg16").weightInit());
+    }
+}
