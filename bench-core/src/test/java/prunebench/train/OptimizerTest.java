@@ -1,0 +1,84 @@
+package prunebench.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Two steps of each optimizer against torch.optim's update rules worked by hand. */
+class OptimizerTest {
+    /** Sets w's gradient to c by backpropagating sum(w * c). */
+    private static void gradient(NDManager m, NDArray w, float[] c) {
+        JniUtils.zeroGrad((PtNDArray) w);
+        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+            gc.backward(w.mul(m.create(c)).sum());
+        }
+    }
+
+    private static Parameter param(NDManager m, float[] values) {
+        Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optArray(m.create(values))
+                .build();
+
+        p.getArray().setRequiresGradient(true);
+        return p;
+    }
+
+    @Test
+    void sgdWithMomentumAndWeightDecay() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = param(m, new float[] {1f, -2f});
+            try (Optimizer sgd = new Sgd(List.of(new TrainableParameter("w", p)), 0.9, false, 0.1)) {
+                gradient(m, p.getArray(), new float[] {0.5f, 1f});
+                sgd.step(0.1);
+                // d = g + 0.1 w = (0.6, 0.8); buf = d; w = w - 0.1 d = (0.94, -2.08)
+                assertArrayEquals(new float[] {0.94f, -2.08f}, p.getArray().toFloatArray(), 1e-6f);
+                gradient(m, p.getArray(), new float[] {0.5f, 1f});
+                sgd.step(0.1);
+                // d = (0.594, 0.792); buf = 0.9 (0.6, 0.8) + d = (1.134, 1.512); w -= 0.1 buf
+                assertArrayEquals(new float[] {0.94f - 0.1134f, -2.08f - 0.1512f}, p.getArray().toFloatArray(),
+                        1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void sgdNesterov() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = param(m, new float[] {1f});
+            try (Optimizer sgd = new Sgd(List.of(new TrainableParameter("w", p)), 0.5, true, 0)) {
+                gradient(m, p.getArray(), new float[] {2f});
+                sgd.step(0.1); // buf = 2; d = 2 + 0.5*2 = 3; w = 1 - 0.3 = 0.7
+                assertArrayEquals(new float[] {0.7f}, p.getArray().toFloatArray(), 1e-6f);
+                gradient(m, p.getArray(), new float[] {2f});
+                sgd.step(0.1); // buf = 0.5*2 + 2 = 3; d = 2 + 1.5 = 3.5; w = 0.7 - 0.35
+                assertArrayEquals(new float[] {0.35f}, p.getArray().toFloatArray(), 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void adamBiasCorrected() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = param(m, new float[] {1f});
+            try (Optimizer adam = new Adam(List.of(new TrainableParameter("w", p)), 0.9, 0.999, 1e-8, 0)) {
+                gradient(m, p.getArray(), new float[] {0.5f});
+                adam.step(0.01); // first step moves by lr * g/|g| = 0.01 (up to eps)
+                assertArrayEquals(new float[] {0.99f}, p.getArray().toFloatArray(), 1e-6f);
+                gradient(m, p.getArray(), new float[] {-1f});
+                adam.step(0.01);
+                double mm = 0.9 * 0.05 + 0.1 * -1;           // -0.055
+                double vv = 0.999 * 0.00025 + 0.001 * 1;     // 0.00124975
+                double mhat = mm / (1 - 0.81);
+                double vhat = vv / (1 - 0.998001);
+                float expected = (float) (0.99 - 0.01 * mhat / (Math.sqrt(vhat) + 1e-8));
+                assertArrayEquals(new float[] {expected}, p.getArray().toFloatArray(), 1e-6f);
+            }
+        }
+    }
+}
