@@ -1,5 +1,6 @@
 package prunebench.config;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -10,7 +11,8 @@ import java.util.TreeMap;
  */
 public record StrategySpec(String name, String label, Map<String, Object> params) {
     public StrategySpec {
-        params = Map.copyOf(new TreeMap<>(params));
+        // Map.copyOf would drop the key order this record promises.
+        params = Collections.unmodifiableSortedMap(new TreeMap<>(params));
     }
 
     public Object param(String key, Object fallback) {

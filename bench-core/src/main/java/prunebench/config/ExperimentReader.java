@@ -1,0 +1,128 @@
+package prunebench.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import prunebench.config.ExperimentSpec.DeviceChoice;
+import prunebench.data.DatasetRegistry;
+import prunebench.model.ModelRegistry;
+import prunebench.prune.StrategyRegistry;
+import prunebench.util.Names;
+
+/** Types and validates the whole experiment tree and fills in every default. */
+final class ExperimentReader {
+    /** Safe as a folder name: {@code results/<name>/}. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+    private final ModelRegistry models;
+    private final DatasetRegistry datasets;
+    private final StrategyReader strategies;
+
+    ExperimentReader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+        this.models = models;
+        this.datasets = datasets;
+        this.strategies = new StrategyReader(strategies);
+    }
+
+    ExperimentSpec read(Field root) {
+        Section s = root.section(List.of("name", "model", "dataset", "seeds", "device", "threads", "workers",
+                "pretrain", "finetune", "pruning", "report"));
+        String name = name(s.required("name"));
+        Field modelField = s.required("model");
+        String model = modelField.string();
+        if (!models.names().contains(model)) {
+            throw modelField.error(Names.unknown("model", model, models.names()));
+        }
+        DatasetSpec dataset = dataset(s.required("dataset"));
+        List<Long> seeds = s.get("seeds").map(ExperimentReader::seeds).orElse(List.of(0L));
+        DeviceChoice device = s.get("device").map(ExperimentReader::device).orElse(DeviceChoice.AUTO);
+        int threads = s.get("threads").map(f -> f.intValue(v -> v >= 1, "must be a positive integer")).orElse(1);
+        Integer workers = s.get("workers").map(f -> f.intValue(v -> v >= 1, "must be a positive integer or null"))
+                .orElse(null);
+        TrainSchedule pretrain = ScheduleReader.read(Optional.of(s.required("pretrain")));
+        TrainSchedule finetune = ScheduleReader.read(s.get("finetune"));
+        PruningSpec pruning = pruning(s.required("pruning"));
+        Map<String, Object> report = s.get("report").map(ExperimentReader::report).orElse(Map.of());
+        return new ExperimentSpec(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning,
+                report);
+    }
+
+    /** Kept raw: the report module owns its keys. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> report(Field f) {
+        f.section(null); // a map, with plain keys
+        return (Map<String, Object>) f.raw();
+    }
+
+    private static String name(Field f) {
+        String name = f.string();
+        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw f.error("invalid name '" + name + "': use letters, digits, '.', '_' and '-' (it names the folder "
+                    + "results/<name>/)");
+        }
+        return name;
+    }
+
+    private DatasetSpec dataset(Field field) {
+        Section s = field.section(List.of("name", "root", "max_train", "max_test", "augment"));
+        Field nameField = s.required("name");
+        String name = nameField.string();
+        if (!datasets.names().contains(name)) {
+            throw nameField.error(Names.unknown("dataset", name, datasets.names()));
+        }
+        return new DatasetSpec(name,
+                s.get("root").map(Field::string).orElse(null),
+                s.get("max_train").map(ExperimentReader::cap).orElse(null),
+                s.get("max_test").map(ExperimentReader::cap).orElse(null),
+                s.get("augment").map(Field::bool).orElse(null));
+    }
+
+    private static Integer cap(Field f) {
+        return f.intValue(v -> v >= 1, "must be a positive number of examples (or null for all)");
+    }
+
+    private static List<Long> seeds(Field field) {
+        List<Long> seeds = new ArrayList<>();
+        Map<Long, String> seen = new HashMap<>();
+        for (Field f : ScheduleReader.nonEmpty(field)) {
+            long seed = f.integer(v -> v >= 0, "must be a non-negative integer");
+            String first = seen.putIfAbsent(seed, f.path());
+            if (first != null) {
+                throw f.error("duplicate seed " + seed + " (also " + first + ")");
+            }
+            seeds.add(seed);
+        }
+        return List.copyOf(seeds);
+    }
+
+    private static DeviceChoice device(Field f) {
+        String device = f.string();
+        List<String> valid = List.of("auto", "cpu", "gpu");
+        if (!valid.contains(device)) {
+            throw f.error(Names.unknown("device", device, valid));
+        }
+        return DeviceChoice.valueOf(device.toUpperCase(Locale.ROOT));
+    }
+
+    private PruningSpec pruning(Field field) {
+        Section s = field.section(List.of("compressions", "prune_classifier", "prune_biases", "strategies"));
+        List<Double> compressions = new ArrayList<>();
+        Map<Double, String> seen = new HashMap<>();
+        for (Field f : ScheduleReader.nonEmpty(s.required("compressions"))) {
+            double c = f.number(v -> v >= 1, "must be a compression ratio >= 1 (1 = dense)");
+            String first = seen.putIfAbsent(c, f.path());
+            if (first != null) {
+                throw f.error("duplicate compression " + f.string() + " (also " + first + ")");
+            }
+            compressions.add(c);
+        }
+        return new PruningSpec(List.copyOf(compressions),
+                s.get("prune_classifier").map(Field::bool).orElse(false),
+                s.get("prune_biases").map(Field::bool).orElse(false),
+                strategies.read(s.required("strategies")));
+    }
+}

@@ -1,0 +1,108 @@
+package prunebench.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.StrategyOptions;
+import prunebench.prune.StrategyRegistry;
+import prunebench.util.Names;
+
+/**
+ * {@code pruning.strategies}: each a registered name or a map {@code {name: ..., label: ..., <parameters>}}.
+ * Parameters are checked against the strategy's own keys and the common ones ({@link StrategyOptions}), and
+ * against the type of their default, so that a typo fails at load time rather than after pretraining.
+ */
+final class StrategyReader {
+    private final StrategyRegistry registry;
+
+    StrategyReader(StrategyRegistry registry) {
+        this.registry = registry;
+    }
+
+    List<StrategySpec> read(Field field) {
+        List<StrategySpec> specs = new ArrayList<>();
+        Map<String, String> labels = new HashMap<>();
+        for (Field item : ScheduleReader.nonEmpty(field)) {
+            StrategySpec spec = item.node() instanceof MappingNode
+                    ? fromMap(item) : new StrategySpec(strategyName(item), strategyName(item), Map.of());
+            String first = labels.putIfAbsent(spec.label(), item.path());
+            if (first != null) {
+                throw item.error("duplicate label '" + spec.label() + "' (also " + first
+                        + "); give one of them a different label");
+            }
+            specs.add(spec);
+        }
+        return List.copyOf(specs);
+    }
+
+    private String strategyName(Field f) {
+        String name = f.string();
+        if (!registry.names().contains(name)) {
+            throw f.error(Names.unknown("strategy", name, registry.names()));
+        }
+        return name;
+    }
+
+    private StrategySpec fromMap(Field item) {
+        String name = strategyName(item.section(null).required("name"));
+        PruningStrategy strategy = registry.get(name);
+        Map<String, Object> defaults = strategy.parameterDefaults();
+        Set<String> valid = new TreeSet<>(defaults.keySet());
+        valid.addAll(StrategyOptions.COMMON_KEYS);
+        valid.add("name");
+        Section s = item.section(valid);
+        String label = s.get("label").map(f -> {
+            String l = f.string();
+            if (l.isBlank()) {
+                throw f.error("must not be blank");
+            }
+            return l;
+        }).orElse(name);
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (String key : s.keys()) {
+            if (key.equals("name") || key.equals("label")) {
+                continue;
+            }
+            Field f = s.entry(key);
+            if (f.isNull()) {
+                throw f.error("null is not a value; leave the key out to use the default");
+            }
+            params.put(key, typed(key, f, defaults.get(key)));
+        }
+        try {
+            new StrategyOptions(name, defaults, params); // the strategy module's own check of the keys
+        } catch (ConfigException e) {
+            throw item.error(e.getMessage());
+        }
+        return new StrategySpec(name, label, params);
+    }
+
+    /** The parameter's value: common keys have fixed types, others must be of the same kind as their default. */
+    private static Object typed(String key, Field f, Object fallback) {
+        if (key.equals("iterations")) {
+            return f.intValue(v -> v >= 1, "must be a positive integer");
+        }
+        if (key.equals("dense_first_layer") || fallback instanceof Boolean) {
+            return f.bool();
+        }
+        if (fallback instanceof Integer) {
+            return f.intValue(v -> true, "must be an integer");
+        }
+        if (fallback instanceof Long) {
+            return f.integer(v -> true, "must be an integer");
+        }
+        if (fallback instanceof Number) {
+            return f.number(v -> true, "must be a finite number");
+        }
+        if (fallback instanceof String) {
+            return f.string();
+        }
+        return f.raw();
+    }
+}

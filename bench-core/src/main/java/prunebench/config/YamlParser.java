@@ -1,0 +1,100 @@
+package prunebench.config;
+
+import java.io.StringReader;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * YAML text to a node tree with SnakeYAML's safe loader, composing nodes only (no objects are built), so that
+ * every later error can point at a line. Duplicate keys are errors: SnakeYAML would silently keep the last.
+ */
+final class YamlParser {
+    private YamlParser() {}
+
+    /**
+     * The single document in {@code text}, or null if it has none. {@code where} prefixes errors: the file name
+     * (followed by the line of the problem) or {@code --set expression} (followed by the column).
+     */
+    static Node compose(String text, String where, boolean isFile) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        try {
+            return new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            throw new ConfigException(malformed(e, where, isFile), e);
+        } catch (YAMLException e) {
+            throw new ConfigException(where + ": malformed YAML: " + e.getMessage(), e);
+        }
+    }
+
+    /** SnakeYAML's context and problem, each with its position, then the snippet with a caret. */
+    private static String malformed(MarkedYAMLException e, String where, boolean isFile) {
+        Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        StringBuilder m = new StringBuilder(where);
+        if (isFile && at != null) {
+            m.append(':').append(at.getLine() + 1);
+        }
+        m.append(isFile ? ": malformed YAML: " : ": malformed value: ");
+        if (e.getContext() != null) {
+            m.append(e.getContext()).append(position(e.getContextMark(), isFile));
+            m.append(e.getProblem() != null ? ": " : "");
+        }
+        if (e.getProblem() != null) {
+            m.append(e.getProblem()).append(position(e.getProblemMark(), isFile));
+        }
+        if (at != null) {
+            m.append('\n').append(at.get_snippet());
+        }
+        return m.toString();
+    }
+
+    private static String position(Mark mark, boolean isFile) {
+        if (mark == null) {
+            return "";
+        }
+        return isFile ? " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")"
+                : " (column " + (mark.getColumn() + 1) + ")";
+    }
+
+    /** Rejects a key written twice in the same map anywhere under {@code root}, whose key path is {@code path}. */
+    static void checkDuplicateKeys(Node root, String path, Origins origins) {
+        checkDuplicateKeys(root, path, origins, new IdentityHashMap<>());
+    }
+
+    private static void checkDuplicateKeys(Node node, String path, Origins origins, Map<Node, Boolean> seen) {
+        if (seen.put(node, Boolean.TRUE) != null) {
+            return; // an alias to a node already checked
+        }
+        if (node instanceof MappingNode m) {
+            Map<String, Node> keys = new HashMap<>();
+            for (NodeTuple t : m.getValue()) {
+                String childPath = path;
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    Node first = keys.putIfAbsent(k.getValue(), k);
+                    if (first != null) {
+                        throw origins.error(k, "duplicate key '" + k.getValue() + "'"
+                                + (path.isEmpty() ? "" : " in " + path) + " (first at " + origins.of(first) + ")");
+                    }
+                    childPath = path.isEmpty() ? k.getValue() : path + "." + k.getValue();
+                }
+                checkDuplicateKeys(t.getValueNode(), childPath, origins, seen);
+            }
+        } else if (node instanceof SequenceNode s) {
+            for (int i = 0; i < s.getValue().size(); i++) {
+                checkDuplicateKeys(s.getValue().get(i), path + "[" + i + "]", origins, seen);
+            }
+        }
+    }
+}
