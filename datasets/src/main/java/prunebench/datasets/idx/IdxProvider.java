@@ -1,0 +1,112 @@
+package prunebench.datasets.idx;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import prunebench.data.DatasetException;
+import prunebench.data.DatasetProvider;
+import prunebench.data.ImageData;
+
+/** MNIST and Fashion-MNIST: 28x28 grayscale, 10 classes, four IDX files each, gzipped or plain. */
+public final class IdxProvider implements DatasetProvider {
+    private static final int NUM_CLASSES = 10;
+    private static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    private static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    private static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    private static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+    private static final List<String> FILES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
+
+    private static final Variant MNIST = new Variant("mnist", List.of(),
+            "download the four .gz files from an MNIST mirror, e.g. https://ossci-datasets.s3.amazonaws.com/mnist/");
+    private static final Variant FASHION = new Variant("fashion-mnist", List.of("fashion_mnist", "fashionmnist"),
+            "sudo apt-get install dataset-fashion-mnist (Debian/Ubuntu; installs /usr/share/datasets/fashion-mnist)");
+
+    /** One dataset in this format: its canonical name, aliases, and where to get it. */
+    private record Variant(String canonical, List<String> aliases, String installHint) {
+        boolean answers(String name) {
+            return canonical.equals(name) || aliases.contains(name);
+        }
+    }
+
+    @Override
+    public List<String> names() {
+        return Stream.of(MNIST, FASHION)
+                .flatMap(v -> Stream.concat(Stream.of(v.canonical()), v.aliases().stream()))
+                .toList();
+    }
+
+    @Override
+    public String expectedLayout(String name) {
+        return String.join(", ", FILES) + " (each may be gzipped, with a .gz suffix)";
+    }
+
+    @Override
+    public boolean isPresent(String name, Path dir) {
+        return FILES.stream().allMatch(f -> find(dir, f) != null);
+    }
+
+    @Override
+    public String installHint(String name) {
+        return variant(name).installHint();
+    }
+
+    @Override
+    public ImageData load(String name, Path dir) throws IOException {
+        Variant variant = variant(name);
+        IdxFile.Images train = images(dir, TRAIN_IMAGES);
+        IdxFile.Images test = images(dir, TEST_IMAGES);
+        int[] trainLabels = labels(dir, TRAIN_LABELS, train, TRAIN_IMAGES);
+        int[] testLabels = labels(dir, TEST_LABELS, test, TEST_IMAGES);
+        if (train.rows() != test.rows() || train.cols() != test.cols()) {
+            throw new DatasetException(dir + ": training images are " + train.rows() + "x" + train.cols()
+                    + " but test images are " + test.rows() + "x" + test.cols());
+        }
+        return new ImageData(variant.canonical(), 1, train.rows(), train.cols(), NUM_CLASSES,
+                new ImageData.Split(train.pixels(), trainLabels), new ImageData.Split(test.pixels(), testLabels),
+                false);
+    }
+
+    private static IdxFile.Images images(Path dir, String base) throws IOException {
+        return IdxFile.readImages(require(dir, base));
+    }
+
+    private static int[] labels(Path dir, String base, IdxFile.Images images, String imagesBase) throws IOException {
+        Path file = require(dir, base);
+        int[] labels = IdxFile.readLabels(file, NUM_CLASSES);
+        if (labels.length != images.count()) {
+            throw new DatasetException(file + ": " + labels.length + " labels, but " + find(dir, imagesBase) + " has "
+                    + images.count() + " images");
+        }
+        return labels;
+    }
+
+    private static Path require(Path dir, String base) {
+        Path file = find(dir, base);
+        if (file == null) {
+            throw new DatasetException(dir.resolve(base) + " (or " + base + ".gz) is missing");
+        }
+        return file;
+    }
+
+    /** The plain file if present (no inflating needed), else the gzipped one, else null. */
+    private static Path find(Path dir, String base) {
+        for (String candidate : new String[] {base, base + ".gz"}) {
+            Path file = dir.resolve(candidate);
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    private static Variant variant(String name) {
+        for (Variant v : new Variant[] {MNIST, FASHION}) {
+            if (v.answers(name)) {
+                return v;
+            }
+        }
+        throw new DatasetException("the IDX reader does not serve dataset '" + name + "'");
+    }
+}
