@@ -1,0 +1,161 @@
+package prunebench.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import prunebench.config.ConfigException;
+import prunebench.config.ExperimentLoader;
+import prunebench.config.ExperimentSpec;
+import prunebench.data.DatasetRegistry;
+import prunebench.model.ModelRegistry;
+import prunebench.prune.StrategyRegistry;
+import prunebench.run.ExperimentRunner;
+import prunebench.run.RunResult;
+
+/** {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input. */
+@Command(name = "run-experiment", mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = Main.VersionProvider.class,
+        description = {"Trains, prunes and fine-tunes the grid strategies x compressions x seeds of an experiment "
+                + "file, then writes runs.csv, summary.csv and figures to results/<name>/.",
+                "Rerunning the same command skips finished runs and resumes interrupted ones."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every run finished", "1:one or more runs failed (listed at the end)",
+                "2:bad input: experiment file, --set, dataset, results folder"})
+public final class Main implements Callable<Integer> {
+    static final int OK = 0;
+    static final int RUNS_FAILED = 1;
+    static final int BAD_INPUT = 2;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT.yaml", description = "the experiment file")
+    Path experiment;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a key, e.g. --set pretrain.epochs=1 --set seeds=[0] (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--results", paramLabel = "DIR", description = "results folder (default: results/<name>)")
+    Path results;
+
+    @Option(names = "--fresh", description = "delete this experiment's previous results and start over")
+    boolean fresh;
+
+    @Option(names = "--retry-failed", description = "run again the runs recorded as failed")
+    boolean retryFailed;
+
+    @Option(names = "--dry-run", description = "validate the experiment and list its runs; train nothing")
+    boolean dryRun;
+
+    @Option(names = "--list", description = "list the available models, datasets and strategies")
+    boolean list;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Main(out, err));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                err.println("error: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            throw e;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("error: " + e.getMessage());
+            e.getCommandLine().usage(err);
+            return BAD_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        ModelRegistry models = new ModelRegistry();
+        DatasetRegistry datasets = new DatasetRegistry();
+        StrategyRegistry strategies = new StrategyRegistry();
+        if (list) {
+            out.println("models:     " + String.join(", ", models.names()));
+            out.println("datasets:   " + String.join(", ", datasets.names()));
+            out.println("strategies: " + String.join(", ", strategies.names()));
+            return OK;
+        }
+        if (experiment == null) {
+            throw new ConfigException("no experiment file given; usage: run-experiment EXPERIMENT.yaml "
+                    + "(see --help)");
+        }
+        ExperimentSpec spec = new ExperimentLoader(models, datasets, strategies).load(experiment, overrides);
+        Path dir = results != null ? results : Path.of("results", spec.name());
+        prepareResultsDir(dir);
+        configureThreads(spec.threads());
+        ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
+        ExperimentRunner.Plan plan = runner.prepare(spec, dir);
+        if (dryRun) {
+            out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(), plan.device(), dir);
+            plan.runs().forEach(r -> out.println("  " + r.runId()));
+            return OK;
+        }
+        ExperimentRunner.Outcome outcome = runner.run(plan, retryFailed);
+        out.printf("%s: %d runs (%d executed, %d already done, %d left to other runners, %d failed); results in %s%n",
+                spec.name(), outcome.total(), outcome.executed(), outcome.skipped(), outcome.busy(),
+                outcome.failed().size(), dir);
+        if (!outcome.failed().isEmpty()) {
+            err.println("failed runs:");
+            for (RunResult r : outcome.failed()) {
+                err.println("  " + r.run_id() + ": " + r.error());
+            }
+            err.println("rerun with --retry-failed to try them again");
+            return RUNS_FAILED;
+        }
+        return OK;
+    }
+
+    private void prepareResultsDir(Path dir) throws IOException {
+        if (fresh && Files.isDirectory(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new ConfigException("results folder " + dir + " is not writable: " + e.getMessage());
+        }
+    }
+
+    /** Must run before the engine loads: libtorch reads its thread counts once. */
+    static void configureThreads(int threads) {
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"prunebench " + prunebench.run.Version.describe()};
+        }
+    }
+}
