@@ -202,6 +202,9 @@ class ExperimentLoaderErrorsTest {
     void wholeFileProblems(@org.junit.jupiter.api.io.TempDir Path dir) {
         assertEquals("x.yaml: the file is empty; expected a map of experiment keys", error("# nothing\n"));
         assertEquals("x.yaml:1: expected a map, got a list", error("- a\n- b\n"));
+        assertEquals("x.yaml:1: expected a map, got a list", assertThrows(ConfigException.class,
+                () -> loader.parse("- a\n", "x.yaml", List.of("seeds=[1]"))).getMessage());
+        assertEquals("x.yaml:19: keys must be plain names in report", error(BLOCK + "report:\n  ? [a, b]\n  : 1\n"));
         Path missing = dir.resolve("nope.yaml");
         assertEquals(missing + ": no such experiment file",
                 assertThrows(ConfigException.class, () -> loader.load(missing)).getMessage());
