@@ -52,6 +52,7 @@ public final class ExperimentLoader {
             throw new ConfigException(source + ": the file is empty; expected a map of experiment keys");
         }
         YamlParser.checkDuplicateKeys(root, "", origins);
+        new Field(null, root, "", origins).section(null); // a map, before overrides edit it
         for (String expression : overrides) {
             root = Overrides.apply(root, expression, origins);
         }

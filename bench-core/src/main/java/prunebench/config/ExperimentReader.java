@@ -88,7 +88,7 @@ final class ExperimentReader {
     private static List<Long> seeds(Field field) {
         List<Long> seeds = new ArrayList<>();
         Map<Long, String> seen = new HashMap<>();
-        for (Field f : ScheduleReader.nonEmpty(field)) {
+        for (Field f : field.nonEmptyList()) {
             long seed = f.integer(v -> v >= 0, "must be a non-negative integer");
             String first = seen.putIfAbsent(seed, f.path());
             if (first != null) {
@@ -112,7 +112,7 @@ final class ExperimentReader {
         Section s = field.section(List.of("compressions", "prune_classifier", "prune_biases", "strategies"));
         List<Double> compressions = new ArrayList<>();
         Map<Double, String> seen = new HashMap<>();
-        for (Field f : ScheduleReader.nonEmpty(s.required("compressions"))) {
+        for (Field f : s.required("compressions").nonEmptyList()) {
             double c = f.number(v -> v >= 1, "must be a compression ratio >= 1 (1 = dense)");
             String first = seen.putIfAbsent(c, f.path());
             if (first != null) {

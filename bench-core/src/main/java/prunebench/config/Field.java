@@ -4,14 +4,15 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.DoublePredicate;
 import java.util.function.LongPredicate;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -72,7 +73,7 @@ final class Field {
         if (!(value instanceof ScalarNode s) || !s.getTag().equals(Tag.INT)) {
             throw expected("an integer");
         }
-        Object n = Scalars.decode(s);
+        Object n = decode(s, "an integer");
         if (n instanceof BigInteger || !ok.test(((Number) n).longValue())) {
             throw error(requirement + ", got " + s.getValue());
         }
@@ -88,7 +89,7 @@ final class Field {
         if (!(value instanceof ScalarNode s) || !(s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT))) {
             throw expected("a number");
         }
-        double d = ((Number) Scalars.decode(s)).doubleValue();
+        double d = ((Number) decode(s, "a number")).doubleValue();
         if (!Double.isFinite(d) || !ok.test(d)) {
             throw error(requirement + ", got " + s.getValue());
         }
@@ -97,7 +98,7 @@ final class Field {
 
     boolean bool() {
         if (value instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
-            return (Boolean) Scalars.decode(s);
+            return (Boolean) decode(s, "true or false");
         }
         throw expected("true or false");
     }
@@ -109,6 +110,14 @@ final class Field {
         List<Field> items = new ArrayList<>();
         for (Node item : seq.getValue()) {
             items.add(new Field(null, item, path + "[" + items.size() + "]", origins));
+        }
+        return items;
+    }
+
+    List<Field> nonEmptyList() {
+        List<Field> items = list();
+        if (items.isEmpty()) {
+            throw error("must not be empty");
         }
         return items;
     }
@@ -126,27 +135,62 @@ final class Field {
      * String keys) for the parts of the file that other modules interpret: strategy parameters, the report.
      */
     Object raw() {
+        return raw(Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    /** {@code enclosing}: the collections this value is inside, to stop at an alias that refers to one of them. */
+    private Object raw(Set<Node> enclosing) {
         if (value instanceof ScalarNode s) {
             Tag tag = s.getTag();
-            if (tag.equals(Tag.NULL) || tag.equals(Tag.BOOL) || tag.equals(Tag.INT) || tag.equals(Tag.FLOAT)) {
-                return Scalars.decode(s);
+            if (tag.equals(Tag.NULL)) {
+                return null;
+            }
+            if (tag.equals(Tag.BOOL)) {
+                return decode(s, "true or false");
+            }
+            if (tag.equals(Tag.INT)) {
+                return decode(s, "an integer");
+            }
+            if (tag.equals(Tag.FLOAT)) {
+                return decode(s, "a number");
             }
             if (tag.equals(Tag.STR) || tag.equals(Tag.TIMESTAMP)) {
                 return s.getValue(); // a date stays the text the user wrote
             }
             throw error("unsupported tag '" + tag.getValue() + "'");
         }
+        if (!enclosing.add(value)) {
+            throw error("a YAML alias refers to a value that contains it");
+        }
+        Object result;
         if (value instanceof SequenceNode) {
             List<Object> items = new ArrayList<>();
-            list().forEach(item -> items.add(item.raw()));
-            return Collections.unmodifiableList(items);
+            list().forEach(item -> items.add(item.raw(enclosing)));
+            result = Collections.unmodifiableList(items);
+        } else {
+            Map<String, Object> map = new LinkedHashMap<>();
+            Section section = section(null);
+            for (String k : section.keys()) {
+                map.put(k, section.entry(k).raw(enclosing));
+            }
+            result = Collections.unmodifiableMap(map);
         }
-        Map<String, Object> map = new LinkedHashMap<>();
-        Section section = section(null);
-        for (String k : section.keys()) {
-            map.put(k, section.entry(k).raw());
+        enclosing.remove(value);
+        return result;
+    }
+
+    /** An explicit tag can promise what the text is not ({@code !!int abc}): that is a type error too. */
+    private Object decode(ScalarNode s, String what) {
+        Object decoded;
+        try {
+            decoded = Scalars.decode(s);
+        } catch (RuntimeException e) {
+            throw expected(what);
         }
-        return Collections.unmodifiableMap(map);
+        if (decoded == null) {
+            throw expected(what);
+        }
+        return decoded;
     }
 
     private ConfigException expected(String what) {

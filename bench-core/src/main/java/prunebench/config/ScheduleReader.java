@@ -86,7 +86,7 @@ final class ScheduleReader {
 
     private static List<Integer> milestones(Field field) {
         List<Integer> epochs = new ArrayList<>();
-        for (Field f : nonEmpty(field)) {
+        for (Field f : field.nonEmptyList()) {
             int epoch = f.intValue(v -> v >= 1, "must be a positive integer (an epoch)");
             if (!epochs.isEmpty() && epoch <= epochs.get(epochs.size() - 1)) {
                 throw f.error("milestones must increase, got " + epoch + " after " + epochs.get(epochs.size() - 1));
@@ -94,14 +94,6 @@ final class ScheduleReader {
             epochs.add(epoch);
         }
         return List.copyOf(epochs);
-    }
-
-    static List<Field> nonEmpty(Field field) {
-        List<Field> items = field.list();
-        if (items.isEmpty()) {
-            throw field.error("must not be empty");
-        }
-        return items;
     }
 
     /** The block's keys checked against those of {@code name}; a key of a sibling says whose it is. */

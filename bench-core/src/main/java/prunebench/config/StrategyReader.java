@@ -28,9 +28,8 @@ final class StrategyReader {
     List<StrategySpec> read(Field field) {
         List<StrategySpec> specs = new ArrayList<>();
         Map<String, String> labels = new HashMap<>();
-        for (Field item : ScheduleReader.nonEmpty(field)) {
-            StrategySpec spec = item.node() instanceof MappingNode
-                    ? fromMap(item) : new StrategySpec(strategyName(item), strategyName(item), Map.of());
+        for (Field item : field.nonEmptyList()) {
+            StrategySpec spec = item.node() instanceof MappingNode ? fromMap(item) : fromName(item);
             String first = labels.putIfAbsent(spec.label(), item.path());
             if (first != null) {
                 throw item.error("duplicate label '" + spec.label() + "' (also " + first
@@ -47,6 +46,11 @@ final class StrategyReader {
             throw f.error(Names.unknown("strategy", name, registry.names()));
         }
         return name;
+    }
+
+    private StrategySpec fromName(Field item) {
+        String name = strategyName(item);
+        return new StrategySpec(name, name, Map.of());
     }
 
     private StrategySpec fromMap(Field item) {

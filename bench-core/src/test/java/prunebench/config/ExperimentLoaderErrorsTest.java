@@ -76,6 +76,12 @@ class ExperimentLoaderErrorsTest {
     void wrongType() {
         assertEquals("x.yaml:7: pretrain.epochs: expected an integer, got 'abc'", error(replaceLine(7, "  epochs: abc")));
         assertEquals("x.yaml:7: pretrain.epochs: expected an integer, got '2.5'", error(replaceLine(7, "  epochs: 2.5")));
+        assertEquals("x.yaml:7: pretrain.epochs: expected an integer, got 'abc'", error(replaceLine(7, "  epochs: !!int abc")));
+        assertEquals("x.yaml:15: pruning.prune_biases: expected true or false, got 'maybe'",
+                error(replaceLine(14, "  compressions: [1, 2, 4]\n  prune_biases: !!bool maybe")));
+        assertEquals("x.yaml:19: report.x: expected a number, got 'abc'", error(BLOCK + "report:\n  x: !!float abc\n"));
+        assertEquals("x.yaml:19: report.x[0]: a YAML alias refers to a value that contains it",
+                error(BLOCK + "report:\n  x: &loop [*loop]\n"));
         assertEquals("x.yaml:10: pretrain.optimizer.lr: expected a number, got 'fast'",
                 error(replaceLine(10, "    lr: fast")));
         assertEquals("x.yaml:5: seeds: expected a list, got '0'", error(replaceLine(5, "seeds: 0")));
@@ -196,6 +202,9 @@ class ExperimentLoaderErrorsTest {
     void wholeFileProblems(@org.junit.jupiter.api.io.TempDir Path dir) {
         assertEquals("x.yaml: the file is empty; expected a map of experiment keys", error("# nothing\n"));
         assertEquals("x.yaml:1: expected a map, got a list", error("- a\n- b\n"));
+        assertEquals("x.yaml:1: expected a map, got a list", assertThrows(ConfigException.class,
+                () -> loader.parse("- a\n", "x.yaml", List.of("seeds=[1]"))).getMessage());
+        assertEquals("x.yaml:19: keys must be plain names in report", error(BLOCK + "report:\n  ? [a, b]\n  : 1\n"));
         Path missing = dir.resolve("nope.yaml");
         assertEquals(missing + ": no such experiment file",
                 assertThrows(ConfigException.class, () -> loader.load(missing)).getMessage());
