@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import prunebench.config.ConfigException;
 import prunebench.config.ExperimentLoader;
 import prunebench.config.ExperimentSpec;
+import prunebench.config.ResolvedExperimentWriter;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelRegistry;
 import prunebench.prune.StrategyRegistry;
@@ -114,6 +115,7 @@ public final class Main implements Callable<Integer> {
             plan.runs().forEach(r -> out.println("  " + r.runId()));
             return OK;
         }
+        ResolvedExperimentWriter.write(spec, dir);
         ExperimentRunner.Outcome outcome = runner.run(plan, retryFailed);
         out.printf("%s: %d runs (%d executed, %d already done, %d left to other runners, %d failed); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped(), outcome.busy(),

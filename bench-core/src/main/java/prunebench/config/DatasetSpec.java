@@ -5,4 +5,9 @@ package prunebench.config;
  * cap the number of examples (the first N of each split) for smoke runs; null means all. {@code augment} null
  * means the dataset's own default (crop+flip for CIFAR, none for MNIST-like data).
  */
-public record DatasetSpec(String name, String root, Integer maxTrain, Integer maxTest, Boolean augment) {}
+public record DatasetSpec(String name, String root, Integer maxTrain, Integer maxTest, Boolean augment) {
+    /** This dataset without its location: where the files live does not change a result. */
+    public DatasetSpec withoutRoot() {
+        return new DatasetSpec(name, null, maxTrain, maxTest, augment);
+    }
+}

@@ -1,5 +1,6 @@
 package prunebench.run;
 
+import prunebench.config.Canonical;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -29,7 +30,7 @@ final class DenseCache {
     /** What determines a pretrained model. */
     record Key(String model, DatasetSpec dataset, long seed, TrainSchedule pretrain) {
         String dirName() {
-            return model + "-s" + seed + "-" + Identity.hash(this).substring(0, 8);
+            return model + "-s" + seed + "-" + Canonical.hash(new Key(model, dataset.withoutRoot(), seed, pretrain)).substring(0, 8);
         }
     }
 

@@ -1,5 +1,6 @@
 package prunebench.run;
 
+import prunebench.config.Canonical;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -144,7 +145,7 @@ public final class ExperimentRunner {
                 Instant started = Instant.now();
                 long t0 = System.nanoTime();
                 RunResult result;
-                String controlKey = spec.isDenseControl() ? Identity.hash(new DenseControl(spec)) : null;
+                String controlKey = spec.isDenseControl() ? Canonical.hash(new DenseControl(spec)) : null;
                 if (controlKey != null && controls.containsKey(controlKey)) {
                     result = controls.get(controlKey).as(spec, id);
                     progress.info("  dense control: same as " + controls.get(controlKey).run_id());
@@ -187,7 +188,7 @@ public final class ExperimentRunner {
     private record DenseControl(String model, prunebench.config.DatasetSpec dataset, long seed,
             prunebench.config.TrainSchedule pretrain, prunebench.config.TrainSchedule finetune) {
         DenseControl(RunSpec s) {
-            this(s.model(), s.dataset(), s.seed(), s.pretrain(), s.finetune());
+            this(s.model(), s.dataset().withoutRoot(), s.seed(), s.pretrain(), s.finetune());
         }
     }
 

@@ -1,5 +1,6 @@
 package prunebench.run;
 
+import prunebench.config.Canonical;
 import prunebench.config.DatasetSpec;
 import prunebench.config.StrategySpec;
 import prunebench.config.TrainSchedule;
@@ -24,7 +25,17 @@ public record RunSpec(
     public String runId() {
         String c = compression == Math.rint(compression) ? String.valueOf((long) compression) : String.valueOf(compression);
         return strategy.label().replaceAll("[^A-Za-z0-9._-]", "_") + "-c" + c + "-s" + seed + "-"
-                + Identity.hash(this).substring(0, 8);
+                + identity().substring(0, 8);
+    }
+
+    /**
+     * The full hash of what determines the result. The label is left out: renaming a strategy in the tables must not
+     * rerun it.
+     */
+    public String identity() {
+        return Canonical.hash(new RunSpec(model, dataset.withoutRoot(), seed, new StrategySpec(strategy.name(), strategy.name(),
+                strategy.params()), compression, pruneClassifier, pruneBiases, timing, distribution, iterations,
+                denseFirstLayer, pretrain, finetune));
     }
 
     /** Whether this run is the dense control: compression 1 of a strategy that prunes the pretrained model. */
