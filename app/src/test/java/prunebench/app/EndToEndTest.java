@@ -3,25 +3,16 @@ package prunebench.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import prunebench.cli.Main;
-import prunebench.data.ImageData;
-import prunebench.testing.SyntheticData;
 
 /** The whole tool through its command line, on a tiny Fashion-MNIST-shaped dataset written as IDX files. */
 class EndToEndTest {
@@ -29,42 +20,14 @@ class EndToEndTest {
     static Path tmp;
     static Path data;
 
+
     @BeforeAll
     static void writeDataset() throws IOException {
-        data = tmp.resolve("fmnist");
-        Files.createDirectories(data);
-        ImageData d = SyntheticData.create(768, 256, 1, 28, 10, 11);
-        writeIdx(data.resolve("train-images-idx3-ubyte.gz"), d.train(), true);
-        writeIdx(data.resolve("train-labels-idx1-ubyte.gz"), d.train(), false);
-        writeIdx(data.resolve("t10k-images-idx3-ubyte.gz"), d.test(), true);
-        writeIdx(data.resolve("t10k-labels-idx1-ubyte.gz"), d.test(), false);
+        data = Cli.tinyFashionMnist(tmp.resolve("fmnist"));
     }
 
-    private static void writeIdx(Path file, ImageData.Split split, boolean images) throws IOException {
-        try (OutputStream raw = Files.newOutputStream(file);
-                DataOutputStream out = new DataOutputStream(new GZIPOutputStream(raw))) {
-            out.writeInt(images ? 2051 : 2049);
-            out.writeInt(split.size());
-            if (images) {
-                out.writeInt(28);
-                out.writeInt(28);
-                out.write(split.pixels());
-            } else {
-                for (int l : split.labels()) {
-                    out.writeByte(l);
-                }
-            }
-        }
-    }
-
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static Cli.Result run(String... args) {
+        return Cli.run(args);
     }
 
     Path experiment(String name, String strategies) throws IOException {
@@ -88,7 +51,7 @@ class EndToEndTest {
     void runsTheGridAndWritesTheTables() throws IOException {
         Path file = experiment("e2e", "[random, global_magnitude, layer_magnitude, global_gradient, layer_gradient]");
         Path results = tmp.resolve("results-e2e");
-        Result r = run(file.toString(), "--results", results.toString());
+        Cli.Result r = run(file.toString(), "--results", results.toString(), "--workers", "1");
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(results.resolve("runs.csv"));
         assertEquals(11, lines.size(), String.join("\n", lines));
@@ -118,30 +81,30 @@ class EndToEndTest {
         assertEquals(1, denseTop1.values().stream().distinct().count(), "every strategy equals the control at 1x");
         assertTrue(denseTop1.values().iterator().next() > 0.8, "the synthetic task is learnable: " + denseTop1);
 
-        Result again = run(file.toString(), "--results", results.toString());
+        Cli.Result again = run(file.toString(), "--results", results.toString(), "--workers", "1");
         assertEquals(0, again.code(), again.err());
-        assertTrue(again.out().contains("0 executed, 10 already done"), again.out());
+        assertTrue(again.out().contains("(0 executed here, 10 by other workers or earlier, 0 failed)"), again.out());
     }
 
     @Test
     void badInputExitsWithTwoAndNamesTheProblem() throws IOException {
-        Result unknown = run(experiment("bad", "[global_magnitud]").toString(), "--results",
+        Cli.Result unknown = run(experiment("bad", "[global_magnitud]").toString(), "--results",
                 tmp.resolve("r-bad").toString());
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("global_magnitude"), unknown.err());
 
         Path broken = tmp.resolve("broken.yaml");
         Files.writeString(broken, "name: x\nmodel: [lenet5\n");
-        Result yaml = run(broken.toString());
+        Cli.Result yaml = run(broken.toString());
         assertEquals(2, yaml.code());
         assertTrue(yaml.err().contains("broken.yaml"), yaml.err());
 
-        Result unreachable = run(experiment("far", "[random]").toString(), "--set", "pruning.compressions=[1,1000]",
+        Cli.Result unreachable = run(experiment("far", "[random]").toString(), "--set", "pruning.compressions=[1,1000]",
                 "--results", tmp.resolve("r-far").toString());
         assertEquals(2, unreachable.code());
         assertTrue(unreachable.err().contains("unreachable"), unreachable.err());
 
-        Result missing = run(experiment("nodata", "[random]").toString(), "--set", "dataset.root=/nonexistent/x",
+        Cli.Result missing = run(experiment("nodata", "[random]").toString(), "--set", "dataset.root=/nonexistent/x",
                 "--results", tmp.resolve("r-nodata").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("/nonexistent/x"), missing.err());

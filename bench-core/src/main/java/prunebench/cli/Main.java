@@ -57,8 +57,17 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--list", description = "list the available models, datasets and strategies")
     boolean list;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "parallel run processes (default: the experiment's workers, else cores / threads)")
+    Integer workers;
+
+    /** Set on the processes a runner starts: which worker this is (1..N-1); they skip the final report. */
+    @Option(names = "--worker-index", hidden = true)
+    Integer workerIndex;
+
     private final PrintStream out;
     private final PrintStream err;
+    private List<String> rawArgs = List.of();
 
     Main(PrintStream out, PrintStream err) {
         this.out = out;
@@ -71,7 +80,9 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new Main(out, err));
+        Main main = new Main(out, err);
+        main.rawArgs = List.of(args);
+        CommandLine cli = new CommandLine(main);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -115,10 +126,23 @@ public final class Main implements Callable<Integer> {
             plan.runs().forEach(r -> out.println("  " + r.runId()));
             return OK;
         }
+        int count = workerCount(spec, plan.runs().size());
+        if (workerIndex != null) {
+            int offset = plan.runs().size() * workerIndex / count;
+            runner.run(plan, retryFailed, offset, "[w" + workerIndex + "]");
+            return OK;
+        }
         ResolvedExperimentWriter.write(spec, dir);
-        ExperimentRunner.Outcome outcome = runner.run(plan, retryFailed);
-        out.printf("%s: %d runs (%d executed, %d already done, %d left to other runners, %d failed); results in %s%n",
-                spec.name(), outcome.total(), outcome.executed(), outcome.skipped(), outcome.busy(),
+        List<Process> children = new WorkerProcesses().start(count, rawArgs);
+        ExperimentRunner.Outcome outcome;
+        try {
+            outcome = runner.run(plan, retryFailed, 0, count > 1 ? "[w0]" : "");
+        } finally {
+            WorkerProcesses.await(children);
+        }
+        outcome = runner.collect(plan, outcome);
+        out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed); results in %s%n",
+                spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
                 outcome.failed().size(), dir);
         if (!outcome.failed().isEmpty()) {
             err.println("failed runs:");
@@ -129,6 +153,17 @@ public final class Main implements Callable<Integer> {
             return RUNS_FAILED;
         }
         return OK;
+    }
+
+    /** Workers x threads stay within the cores unless the experiment or --workers asks for more. */
+    int workerCount(ExperimentSpec spec, int runs) {
+        int n = workers != null ? workers
+                : spec.workers() != null ? spec.workers()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads());
+        if (n < 1) {
+            throw new ConfigException("--workers must be >= 1, got " + n);
+        }
+        return Math.min(n, Math.max(1, runs));
     }
 
     private void prepareResultsDir(Path dir) throws IOException {

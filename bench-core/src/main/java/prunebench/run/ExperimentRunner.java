@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import prunebench.config.ConfigException;
 import prunebench.config.ExperimentSpec;
 import prunebench.data.DatasetRegistry;
@@ -102,16 +100,23 @@ public final class ExperimentRunner {
     }
 
     public Outcome run(Plan plan, boolean retryFailed) throws IOException {
+        return run(plan, retryFailed, 0, "");
+    }
+
+    /**
+     * Runs the grid starting at run {@code offset} (wrapping around), so that parallel workers begin on different
+     * seeds and do not queue behind one pretraining; {@code label} prefixes this worker's progress lines.
+     */
+    public Outcome run(Plan plan, boolean retryFailed, int offset, String label) throws IOException {
         ResultStore store = new ResultStore(plan.resultsDir());
         Files.createDirectories(plan.resultsDir().resolve("runs"));
-        Progress progress = new Progress(log);
+        Progress progress = new Progress(log, label);
         boolean augment = plan.spec().dataset().augment() != null ? plan.spec().dataset().augment()
                 : plan.data().augmentByDefault();
         Workspace ws = Workspace.create(plan.data(), augment, plan.model(), strategies, plan.device(), store,
                 progress);
         DenseCache cache = new DenseCache(plan.resultsDir().resolve("pretrained"), ws);
         RunExecutor executor = new RunExecutor(ws, cache);
-        Map<String, RunResult> controls = new HashMap<>();
         List<RunResult> failed = new ArrayList<>();
         int executed = 0;
         int skipped = 0;
@@ -119,7 +124,8 @@ public final class ExperimentRunner {
         List<RunSpec> runs = plan.runs();
         progress.info(String.format("%s: %d runs (%s on %s, device %s) -> %s", plan.spec().name(), runs.size(),
                 plan.spec().model(), plan.spec().dataset().name(), plan.device(), plan.resultsDir()));
-        for (int i = 0; i < runs.size(); i++) {
+        for (int n = 0; n < runs.size(); n++) {
+            int i = (n + offset) % runs.size();
             RunSpec spec = runs.get(i);
             String id = spec.runId();
             if (store.isFinished(id) && (!retryFailed || store.load(id).ok())) {
@@ -146,9 +152,10 @@ public final class ExperimentRunner {
                 long t0 = System.nanoTime();
                 RunResult result;
                 String controlKey = spec.isDenseControl() ? Canonical.hash(new DenseControl(spec)) : null;
-                if (controlKey != null && controls.containsKey(controlKey)) {
-                    result = controls.get(controlKey).as(spec, id);
-                    progress.info("  dense control: same as " + controls.get(controlKey).run_id());
+                RunResult control = controlKey == null ? null : store.control(controlKey);
+                if (control != null) {
+                    result = control.as(spec, id);
+                    progress.info("  dense control: same as " + control.run_id());
                 } else {
                     try {
                         result = executor.execute(spec, id);
@@ -162,8 +169,8 @@ public final class ExperimentRunner {
                 Manifest.write(dir.resolve("manifest.json"), plan.device(), started, Instant.now());
                 executed++;
                 if (result.ok()) {
-                    if (controlKey != null) {
-                        controls.putIfAbsent(controlKey, result);
+                    if (controlKey != null && control == null) {
+                        store.saveControl(controlKey, result);
                     }
                     progress.info(String.format("  done: top1 %.2f%% (before fine-tuning %.2f%%), compression %.2f, "
                             + "speedup %.2f, %.1fs", 100 * result.top1(), 100 * result.top1_pre_finetune(),
@@ -182,6 +189,20 @@ public final class ExperimentRunner {
             }
         }
         return new Outcome(runs.size(), executed, skipped, busy, failed);
+    }
+
+    /**
+     * The grid's state after every worker finished: rebuilds runs.csv from all records and lists every failed run,
+     * whoever ran it.
+     */
+    public Outcome collect(Plan plan, Outcome mine) throws IOException {
+        ResultStore store = new ResultStore(plan.resultsDir());
+        List<RunResult> all = store.all();
+        store.writeRunsCsv(all);
+        java.util.Set<String> planned = new java.util.HashSet<>();
+        plan.runs().forEach(r -> planned.add(r.runId()));
+        List<RunResult> failed = all.stream().filter(r -> !r.ok() && planned.contains(r.run_id())).toList();
+        return new Outcome(mine.total(), mine.executed(), mine.skipped(), mine.busy(), failed);
     }
 
     /** What a dense control depends on: the strategy does not matter when nothing is pruned. */

@@ -7,20 +7,20 @@ import prunebench.train.EpochRecord;
 /** One line per event on stderr: which run of how many, stage and epoch, loss and accuracy, throughput. */
 final class Progress {
     private final PrintStream out;
+    private final String label;
     private final long start = System.nanoTime();
-    private String current = "";
 
-    Progress(PrintStream out) {
+    Progress(PrintStream out, String label) {
         this.out = out;
+        this.label = label.isEmpty() ? "" : label + " ";
     }
 
     void info(String message) {
-        out.printf(Locale.ROOT, "[%s] %s%n", elapsed(), message);
+        out.printf(Locale.ROOT, "[%s] %s%s%n", elapsed(), label, message);
     }
 
     void startRun(int index, int total, String description) {
-        current = String.format(Locale.ROOT, "run %d/%d %s", index, total, description);
-        info(current);
+        info(String.format(Locale.ROOT, "run %d/%d %s", index, total, description));
     }
 
     void epoch(String what, EpochRecord r, int epochs) {

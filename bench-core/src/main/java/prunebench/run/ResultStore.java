@@ -59,6 +59,27 @@ public final class ResultStore {
         }
     }
 
+    /**
+     * A dense control is the same computation for every strategy of a seed: the first one finished is stored under
+     * {@code controls/} and reused by the others, also across processes.
+     */
+    public RunResult control(String key) {
+        Path file = root.resolve("controls").resolve(key + ".json");
+        try {
+            return Files.isRegularFile(file) ? GSON.fromJson(Files.readString(file), RunResult.class) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void saveControl(String key, RunResult result) {
+        try {
+            AtomicFiles.writeString(root.resolve("controls").resolve(key + ".json"), GSON.toJson(result));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every finished run's record, in a stable order. */
     public List<RunResult> all() {
         Path runs = root.resolve("runs");

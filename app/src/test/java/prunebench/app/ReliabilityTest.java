@@ -1,0 +1,148 @@
+package prunebench.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import prunebench.cli.Main;
+
+/** Runs that survive: kill -9 and resume, NaN losses, identical reruns, parallel workers. */
+class ReliabilityTest {
+    @TempDir
+    static Path tmp;
+
+    static Path data;
+
+    @BeforeAll
+    static void data() throws IOException {
+        data = Cli.tinyFashionMnist(tmp.resolve("fmnist"));
+    }
+
+    static Path experiment(String name, int finetuneEpochs, double finetuneLr, String extra) throws IOException {
+        Path file = tmp.resolve(name + ".yaml");
+        Files.writeString(file, String.join("\n",
+                "name: " + name,
+                "model: lenet5",
+                "dataset: {name: fashion-mnist, root: " + data + "}",
+                "seeds: [0]",
+                "device: cpu",
+                "pretrain: {epochs: 1, batch_size: 32, optimizer: {name: sgd, lr: 0.05, momentum: 0.9}}",
+                "finetune: {epochs: " + finetuneEpochs + ", batch_size: 16, optimizer: {name: sgd, lr: " + finetuneLr
+                        + ", momentum: 0.9}, lr_schedule: {name: cosine}}",
+                "pruning:",
+                "  compressions: [1, 4]",
+                "  strategies: [global_magnitude, random]",
+                extra, ""));
+        return file;
+    }
+
+    /** runs.csv without the columns that measure time. */
+    static List<String> metrics(Path results) throws IOException {
+        List<String> lines = Files.readAllLines(results.resolve("runs.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(",", -1);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < header.size(); i++) {
+                String col = header.get(i);
+                if (!col.contains("seconds") && !col.equals("train_images_per_second")) {
+                    sb.append(f[i]).append(',');
+                }
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void killedRunResumesToTheSameNumbers() throws Exception {
+        Path file = experiment("resume", 12, 0.01, "");
+        Path straight = tmp.resolve("straight");
+        assertEquals(0, Cli.run(file.toString(), "--results", straight.toString(), "--workers", "1").code());
+
+        Path killed = tmp.resolve("killed");
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1", Main.class.getName(),
+                file.toString(), "--results", killed.toString(), "--workers", "1")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        Path checkpointed = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (checkpointed == null && p.isAlive() && System.nanoTime() < deadline) {
+            checkpointed = finetuneCheckpoint(killed);
+            Thread.sleep(5);
+        }
+        p.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
+        assertTrue(checkpointed != null, "the run never reached a fine-tuning checkpoint: "
+                + Files.readString(tmp.resolve("killed.log")));
+        assertFalse(Files.exists(checkpointed.resolveSibling("metrics.json")), "killed too late to test a resume");
+
+        Cli.Result resumed = Cli.run(file.toString(), "--results", killed.toString(), "--workers",
+                "1");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after epoch"), resumed.err());
+        assertEquals(metrics(straight), metrics(killed));
+        String run = checkpointed.getParent().getFileName().toString();
+        assertEquals(Files.readAllLines(straight.resolve("runs").resolve(run).resolve("epochs.csv")).stream()
+                        .map(l -> l.substring(0, l.lastIndexOf(',', l.lastIndexOf(',') - 1))).toList(),
+                Files.readAllLines(killed.resolve("runs").resolve(run).resolve("epochs.csv")).stream()
+                        .map(l -> l.substring(0, l.lastIndexOf(',', l.lastIndexOf(',') - 1))).toList(),
+                "losses and accuracies per epoch, times aside");
+    }
+
+    /** The checkpoint of a fine-tuning run that has finished at least one epoch, if any. */
+    private static Path finetuneCheckpoint(Path results) throws IOException {
+        Path runs = results.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return null;
+        }
+        try (Stream<Path> dirs = Files.list(runs)) {
+            for (Path d : dirs.toList()) {
+                Path json = d.resolve("checkpoint.json");
+                if (d.getFileName().toString().contains("-c4-") && Files.isRegularFile(json)
+                        && !Files.exists(d.resolve("metrics.json"))) {
+                    return json;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void divergingRunIsRecordedAsFailedAndTheGridGoesOn() throws IOException {
+        Path file = experiment("nan", 1, 1e12, "");
+        Path results = tmp.resolve("nan");
+        Cli.Result r = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("failed runs:"), r.err());
+        List<String> lines = Files.readAllLines(results.resolve("runs.csv"));
+        assertEquals(5, lines.size(), "every run has a row");
+        assertTrue(lines.stream().skip(1).allMatch(l -> l.contains(",failed,") && l.contains("loss is")),
+                String.join("\n", lines));
+    }
+
+    @Test
+    void sameSeedGivesIdenticalNumbersWithOneOrTwoWorkers() throws IOException {
+        Path file = experiment("repeat", 1, 0.01, "");
+        Path one = tmp.resolve("one");
+        Path two = tmp.resolve("two");
+        assertEquals(0, Cli.run(file.toString(), "--results", one.toString(), "--workers", "1").code());
+        Cli.Result parallel = Cli.run(file.toString(), "--results", two.toString(), "--workers",
+                "2");
+        assertEquals(0, parallel.code(), parallel.err());
+        assertEquals(metrics(one), metrics(two));
+        try (Stream<Path> dirs = Files.list(two.resolve("runs"))) {
+            assertEquals(4, dirs.filter(d -> Files.exists(d.resolve("metrics.json"))).count());
+        }
+    }
+}
