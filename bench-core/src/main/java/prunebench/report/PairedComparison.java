@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import prunebench.config.ConfigException;
 import prunebench.util.Names;
 import tech.tablesaw.api.DoubleColumn;
@@ -31,7 +30,7 @@ public final class PairedComparison {
 
     /** Compares {@code metric} (e.g. top1) of strategies a and b; compressions where either has no run are omitted. */
     public static Table compare(Table runs, String a, String b, String metric) {
-        Set<String> strategies = new TreeSet<>(runs.stringColumn(RunsCsv.STRATEGY).asList());
+        Set<String> strategies = ReportData.strategies(runs);
         for (String s : List.of(a, b)) {
             if (!strategies.contains(s)) {
                 throw new ConfigException(Names.unknown("strategy", s, strategies));
