@@ -6,12 +6,10 @@ import java.util.Locale;
 
 /** Number formatting for tables and axes, locale-independent so reports are identical on every machine. */
 final class Numbers {
-    private static final DecimalFormatSymbols ROOT = DecimalFormatSymbols.getInstance(Locale.ROOT);
-
     private Numbers() {}
 
     static DecimalFormat format(String pattern) {
-        return new DecimalFormat(pattern, ROOT); // DecimalFormat is not thread-safe: a fresh one per use
+        return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT)); // not thread-safe: fresh per use
     }
 
     /** Compression ratios and other grouping values: 16, 1.5, 2.667. */
