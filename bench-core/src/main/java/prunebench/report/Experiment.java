@@ -1,0 +1,39 @@
+package prunebench.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import tech.tablesaw.api.Table;
+
+/**
+ * One results folder: its name (the folder name, used to label series when experiments are combined), its location
+ * (for the per-run {@code runs/<run_id>/} files) and its runs table.
+ */
+public record Experiment(String name, Path dir, Table runs) {
+    static final String SETTINGS_FILE = "resolved-experiment.yaml";
+
+    /** Reads {@code runs.csv} from a results folder. */
+    public static Experiment load(Path resultsDir) {
+        Path dir = resultsDir.toAbsolutePath().normalize();
+        return new Experiment(dir.getFileName().toString(), dir, RunsCsv.read(dir.resolve(RunsCsv.FILE)));
+    }
+
+    Path runDir(String runId) {
+        return dir.resolve("runs").resolve(runId);
+    }
+
+    /** The resolved experiment the runner saved next to runs.csv, if any. */
+    Optional<String> settings() {
+        Path file = dir.resolve(SETTINGS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

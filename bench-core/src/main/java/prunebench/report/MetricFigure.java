@@ -1,0 +1,132 @@
+package prunebench.report;
+
+import java.awt.BasicStroke;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.ui.Layer;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+import tech.tablesaw.api.Table;
+
+/**
+ * An accuracy metric against compression or theoretical speedup: one line per strategy through the means over
+ * seeds, with ± one standard deviation error bars, on a log2 x axis, and the dense control as a dashed line.
+ * In delta mode the y value is the metric minus the dense control of the same experiment.
+ */
+final class MetricFigure {
+    enum XKind { COMPRESSION, SPEEDUP }
+
+    private static final Map<String, String> LABELS = Map.of(
+            RunsCsv.TOP1, "Top-1 accuracy",
+            RunsCsv.TOP5, "Top-5 accuracy",
+            RunsCsv.TOP1_PRE, "Top-1 accuracy before fine-tuning",
+            RunsCsv.TOP5_PRE, "Top-5 accuracy before fine-tuning");
+
+    private MetricFigure() {}
+
+    static Optional<JFreeChart> build(ReportData data, Table summary, String metric, XKind xKind, boolean delta) {
+        Map<String, Double> dense = denseReference(data, metric);
+        Map<String, List<Integer>> rowsBySeries = rowsBySeries(data, summary);
+
+        YIntervalSeriesCollection dataset = new YIntervalSeriesCollection();
+        List<SeriesStyles.Style> styles = new ArrayList<>();
+        double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
+        double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
+        for (String experiment : data.experimentKeys()) {
+            Double reference = dense.get(experiment);
+            if (delta && reference == null) {
+                continue; // no dense control, no difference to it
+            }
+            for (String strategy : data.shownStrategies()) {
+                String name = data.seriesName(experiment, strategy);
+                YIntervalSeries series = new YIntervalSeries(name);
+                for (int r : rowsBySeries.getOrDefault(name, List.of())) {
+                    double x = xKind == XKind.COMPRESSION ? summary.doubleColumn(RunsCsv.COMPRESSION).getDouble(r)
+                            : value(summary, RunsCsv.SPEEDUP_THEORETICAL + Summary.MEAN, r);
+                    double mean = value(summary, metric + Summary.MEAN, r);
+                    double std = value(summary, metric + Summary.STD, r);
+                    if (!(x > 0) || Double.isNaN(mean)) {
+                        continue;
+                    }
+                    double y = delta ? mean - reference : mean;
+                    double spread = Double.isNaN(std) ? 0 : std;
+                    series.add(x, y, y - spread, y + spread);
+                    minX = Math.min(minX, x);
+                    maxX = Math.max(maxX, x);
+                    minY = Math.min(minY, y - spread);
+                    maxY = Math.max(maxY, y + spread);
+                }
+                if (series.getItemCount() > 0) {
+                    dataset.addSeries(series);
+                    styles.add(data.styles().of(experiment, strategy));
+                }
+            }
+        }
+        if (dataset.getSeriesCount() == 0) {
+            return Optional.empty();
+        }
+        for (double d : delta ? List.of(0.0) : dense.values()) {
+            minY = Math.min(minY, d);
+            maxY = Math.max(maxY, d);
+        }
+
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDefaultLinesVisible(true);
+        renderer.setDefaultShapesVisible(true);
+        renderer.setDrawXError(false);
+        renderer.setDrawYError(true);
+        renderer.setCapLength(14);
+        renderer.setErrorStroke(new BasicStroke(2f)); // solid even when the line is dashed
+        String metricLabel = LABELS.getOrDefault(metric, metric);
+        String xLabel = xKind == XKind.COMPRESSION ? "Compression ratio (log scale)"
+                : "Theoretical speedup, dense FLOPs / pruned FLOPs (log scale)";
+        String yLabel = delta ? metricLabel + " minus dense (percentage points)" : metricLabel + " (%)";
+        XYPlot plot = new XYPlot(dataset, ChartLook.log2Axis(xLabel, minX, maxX),
+                ChartLook.percentAxis(yLabel, minY, maxY), renderer);
+        if (delta) {
+            plot.addRangeMarker(ChartLook.referenceLine(0, "dense"), Layer.BACKGROUND);
+        } else {
+            dense.forEach((experiment, value) -> plot.addRangeMarker(ChartLook.referenceLine(value,
+                    data.combined() ? "dense (" + experiment + ")" : "dense"), Layer.BACKGROUND));
+        }
+        String title = (delta ? "Change in " + metricLabel.toLowerCase() : metricLabel) + " vs "
+                + (xKind == XKind.COMPRESSION ? "compression" : "theoretical speedup");
+        JFreeChart chart = new JFreeChart(title, plot);
+        ChartLook.apply(chart, data.title());
+        ChartLook.styleSeries(renderer, styles);
+        return Optional.of(chart);
+    }
+
+    /**
+     * The dense control of the metric; before fine-tuning the dense model is the same model as after, so the
+     * pre-finetune metrics fall back to their post-finetune counterparts.
+     */
+    static Map<String, Double> denseReference(ReportData data, String metric) {
+        Map<String, Double> dense = new TreeMap<>(DenseControl.of(data.runs(), metric));
+        if (metric.endsWith("_pre_finetune")) {
+            DenseControl.of(data.runs(), metric.replace("_pre_finetune", "")).forEach(dense::putIfAbsent);
+        }
+        return dense;
+    }
+
+    private static Map<String, List<Integer>> rowsBySeries(ReportData data, Table summary) {
+        Map<String, List<Integer>> rows = new HashMap<>();
+        for (int r = 0; r < summary.rowCount(); r++) {
+            String experiment = summary.containsColumn(RunsCsv.EXPERIMENT) ? summary.stringColumn(RunsCsv.EXPERIMENT).get(r) : "";
+            String name = data.seriesName(experiment, summary.stringColumn(RunsCsv.STRATEGY).get(r));
+            rows.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+        }
+        return rows;
+    }
+
+    private static double value(Table summary, String column, int row) {
+        return summary.containsColumn(column) ? summary.doubleColumn(column).getDouble(row) : Double.NaN;
+    }
+}

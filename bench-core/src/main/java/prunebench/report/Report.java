@@ -1,0 +1,107 @@
+package prunebench.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import prunebench.config.ConfigException;
+import tech.tablesaw.api.Table;
+
+/**
+ * Rebuilds a report from results alone (no training): summary.csv and summary.md, one comparison CSV per
+ * requested pair, the figures under plots/, and report.md tying them together. Output depends only on the
+ * inputs, so rebuilding unchanged results gives identical files.
+ */
+public final class Report {
+    static final String SUMMARY_CSV = "summary.csv";
+    static final String SUMMARY_MD = "summary.md";
+    static final String REPORT_MD = "report.md";
+    static final String PLOTS = "plots";
+
+    private Report() {}
+
+    /**
+     * Reports on one results folder, into that folder, with the {@code report:} section of its
+     * resolved-experiment.yaml (defaults when there is none).
+     */
+    public static Path rebuild(Path resultsDir) {
+        Experiment experiment = Experiment.load(resultsDir);
+        return write(ReportData.of(List.of(experiment), savedSpec(experiment)), experiment.dir());
+    }
+
+    /** Reports on one results folder, into that folder; returns report.md. */
+    public static Path rebuild(Path resultsDir, ReportSpec spec) {
+        Experiment experiment = Experiment.load(resultsDir);
+        return write(ReportData.of(List.of(experiment), spec), experiment.dir());
+    }
+
+    /**
+     * Several results folders (e.g. one architecture each) in one report written to {@code outDir}: tables gain an
+     * experiment column and figure series are named {@code <experiment>/<strategy>}, experiment = folder name.
+     */
+    public static Path rebuildCombined(List<Path> resultsDirs, Path outDir, ReportSpec spec) {
+        List<Experiment> experiments = resultsDirs.stream().map(Experiment::load).toList();
+        return write(ReportData.of(experiments, spec), outDir.toAbsolutePath().normalize());
+    }
+
+    static ReportSpec savedSpec(Experiment experiment) {
+        Optional<String> settings = experiment.settings();
+        if (settings.isEmpty()) {
+            return ReportSpec.defaults();
+        }
+        Object yaml;
+        try {
+            yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(settings.get());
+        } catch (RuntimeException e) {
+            throw new ConfigException(experiment.dir().resolve(Experiment.SETTINGS_FILE) + ": not valid YAML: "
+                    + e.getMessage(), e);
+        }
+        return yaml instanceof Map<?, ?> map ? ReportSpec.fromExperiment(stringKeys(map)) : ReportSpec.defaults();
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> map) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        map.forEach((k, v) -> result.put(String.valueOf(k), v));
+        return result;
+    }
+
+    private static Path write(ReportData data, Path outDir) {
+        try {
+            Files.createDirectories(outDir);
+            Summary.writeCsv(Summary.compute(data.runs()), outDir.resolve(SUMMARY_CSV));
+            String summaryMarkdown = Summary.toMarkdown(ReportMarkdown.inShownOrder(Summary.compute(data.shownRuns()), data));
+            Files.writeString(outDir.resolve(SUMMARY_MD), "# " + data.title() + ": summary\n\n" + summaryMarkdown);
+
+            Map<ReportSpec.Pair, Table> comparisons = new LinkedHashMap<>();
+            List<ReportSpec.Pair> pairs = data.spec().compare();
+            for (int i = 0; i < pairs.size(); i++) {
+                ReportSpec.Pair pair = pairs.get(i);
+                ReportData.checkKnown(List.of(pair.a(), pair.b()), ReportData.strategies(data.runs()),
+                        "report.compare[" + i + "]");
+                Table table = PairedComparison.compare(data.runs(), pair.a(), pair.b(), data.spec().metric());
+                PairedComparison.writeCsv(table, outDir.resolve(PairedComparison.fileName(pair.a(), pair.b())));
+                comparisons.put(pair, table);
+            }
+
+            Figures figures = new Figures(data);
+            Map<FigureKind, List<Path>> written = new LinkedHashMap<>();
+            for (FigureKind kind : data.spec().figures()) {
+                written.put(kind, new ArrayList<>(figures.write(kind, outDir.resolve(PLOTS))));
+            }
+
+            Path report = outDir.resolve(REPORT_MD);
+            Files.writeString(report, ReportMarkdown.render(data, summaryMarkdown, comparisons, written, outDir));
+            return report;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

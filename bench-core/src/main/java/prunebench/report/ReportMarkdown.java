@@ -1,0 +1,198 @@
+package prunebench.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import tech.tablesaw.api.Row;
+import tech.tablesaw.api.Table;
+
+/** report.md: what was run, the summary, figures as image links, comparisons, failures and the settings used. */
+final class ReportMarkdown {
+    private static final int ERROR_CHARS = 160;
+
+    private ReportMarkdown() {}
+
+    static String render(ReportData data, String summaryMarkdown, Map<ReportSpec.Pair, Table> comparisons,
+            Map<FigureKind, List<Path>> figures, Path outDir) {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(data.title()).append("\n\n");
+        overview(md, data);
+
+        md.append("## Summary\n\n").append(summaryMarkdown).append('\n');
+        md.append("All strategies and every numeric column of runs.csv (mean, std, ci95): [")
+                .append(Report.SUMMARY_CSV).append("](").append(Report.SUMMARY_CSV).append(").\n\n");
+
+        if (!figures.isEmpty()) {
+            md.append("## Figures\n\n");
+            md.append("Points are means over seeds, error bars ± one standard deviation; the dashed line is the dense "
+                    + "model (compression 1).\n\n");
+            figures.forEach((kind, files) -> figure(md, kind, files, outDir));
+        }
+
+        if (!comparisons.isEmpty()) {
+            md.append("## Paired comparisons\n\n");
+            md.append("Differences a − b of ").append(data.spec().metric()).append(" over the seeds both strategies ran, "
+                    + "in percentage points for accuracies; 95% CI and two-sided p-value of the paired t-test.\n\n");
+            comparisons.forEach((pair, table) -> {
+                String file = PairedComparison.fileName(pair.a(), pair.b());
+                md.append("### ").append(pair.a()).append(" vs ").append(pair.b()).append("\n\n");
+                md.append(table.rowCount() == 0 ? "_No compression at which both have successful runs._\n"
+                        : PairedComparison.toMarkdown(table));
+                md.append("\n[").append(file).append("](").append(file).append(")\n\n");
+            });
+        }
+
+        failures(md, data);
+        settings(md, data);
+        return md.toString();
+    }
+
+    /** Summary rows in the report's order: experiments as given, strategies as listed in the spec, then compression. */
+    static Table inShownOrder(Table summary, ReportData data) {
+        List<String> experiments = data.experimentKeys();
+        List<String> strategies = data.shownStrategies();
+        boolean combined = summary.containsColumn(RunsCsv.EXPERIMENT);
+        Comparator<Row> order = Comparator
+                .comparingInt((Row r) -> combined ? experiments.indexOf(r.getString(RunsCsv.EXPERIMENT)) : 0)
+                .thenComparingInt(r -> strategies.indexOf(r.getString(RunsCsv.STRATEGY)))
+                .thenComparingDouble(r -> r.getDouble(RunsCsv.COMPRESSION));
+        return summary.sortOn(order);
+    }
+
+    private static void overview(StringBuilder md, ReportData data) {
+        for (Experiment e : data.experiments()) {
+            Table runs = e.runs();
+            long ok = 0;
+            for (int r = 0; r < runs.rowCount(); r++) {
+                ok += RunsCsv.isOk(runs, r) ? 1 : 0;
+            }
+            md.append(data.combined() ? "- **" + e.name() + "**: " : "");
+            List<String> what = new ArrayList<>();
+            distinct(runs, RunsCsv.MODEL).ifPresent(m -> what.add("model " + m));
+            distinct(runs, RunsCsv.DATASET).ifPresent(d -> what.add("dataset " + d));
+            if (!what.isEmpty()) {
+                md.append(String.join(", ", what)).append("; ");
+            }
+            md.append(runs.rowCount()).append(" runs, ").append(ok).append(" successful, ")
+                    .append(runs.rowCount() - ok).append(" failed; seeds ")
+                    .append(distinct(runs, RunsCsv.SEED).orElse("none")).append(".\n");
+        }
+        md.append('\n');
+    }
+
+    /** Distinct values of a column, comma separated, or empty when the column is absent or blank. */
+    private static Optional<String> distinct(Table runs, String column) {
+        if (!runs.containsColumn(column)) {
+            return Optional.empty();
+        }
+        TreeSet<String> values = new TreeSet<>(Comparator.comparing((String s) -> s.length()).thenComparing(s -> s));
+        for (int r = 0; r < runs.rowCount(); r++) {
+            String v = runs.column(column).getUnformattedString(r);
+            if (v != null && !v.isBlank()) {
+                values.add(v);
+            }
+        }
+        return values.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", values));
+    }
+
+    private static void figure(StringBuilder md, FigureKind kind, List<Path> files, Path outDir) {
+        md.append("### ").append(heading(kind)).append("\n\n");
+        if (files.isEmpty()) {
+            md.append("_Nothing to draw: ").append(kind == FigureKind.DENSITY_PROFILE ? "no layers.csv for the selected runs"
+                    : kind == FigureKind.TRAINING_CURVES ? "no epochs.csv for the selected runs"
+                    : "no successful pruned runs with this metric").append("._\n\n");
+            return;
+        }
+        String first = link(outDir, files.get(0));
+        md.append("![").append(kind.key()).append("](").append(first).append(")\n");
+        if (files.size() > 1) {
+            md.append("\nAlso as ");
+            List<String> others = files.subList(1, files.size()).stream()
+                    .map(f -> "[" + extension(f) + "](" + link(outDir, f) + ")").toList();
+            md.append(String.join(", ", others)).append(".\n");
+        }
+        md.append('\n');
+    }
+
+    static String heading(FigureKind kind) {
+        return switch (kind) {
+            case ACCURACY_VS_COMPRESSION -> "Accuracy vs compression";
+            case ACCURACY_VS_SPEEDUP -> "Accuracy vs theoretical speedup";
+            case DELTA_TOP1_VS_COMPRESSION -> "Change in top-1 accuracy vs compression";
+            case TOP5_VS_COMPRESSION -> "Top-5 accuracy vs compression";
+            case TOP5_VS_SPEEDUP -> "Top-5 accuracy vs theoretical speedup";
+            case DENSITY_PROFILE -> "Per-layer density";
+            case TRAINING_CURVES -> "Training curves";
+        };
+    }
+
+    private static void failures(StringBuilder md, ReportData data) {
+        Table runs = data.runs();
+        MarkdownTable table = new MarkdownTable();
+        if (data.combined()) {
+            table.column("experiment", false);
+        }
+        table.column("run", false).column("strategy", false).column("compression", true).column("seed", true)
+                .column("error", false);
+        for (int r = 0; r < runs.rowCount(); r++) {
+            if (RunsCsv.isOk(runs, r)) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>();
+            if (data.combined()) {
+                cells.add(runs.stringColumn(RunsCsv.EXPERIMENT).get(r));
+            }
+            cells.add(runs.stringColumn(RunsCsv.RUN_ID).get(r));
+            cells.add(runs.stringColumn(RunsCsv.STRATEGY).get(r));
+            cells.add(Numbers.compact(runs.doubleColumn(RunsCsv.COMPRESSION).getDouble(r)));
+            cells.add(runs.column(RunsCsv.SEED).getUnformattedString(r));
+            cells.add(firstLine(runs.containsColumn(RunsCsv.ERROR) ? runs.stringColumn(RunsCsv.ERROR).get(r) : ""));
+            table.row(cells);
+        }
+        if (table.rowCount() > 0) {
+            md.append("## Failed runs\n\n").append("Excluded from every aggregate above.\n\n").append(table.render()).append('\n');
+        }
+    }
+
+    private static void settings(StringBuilder md, ReportData data) {
+        List<Experiment> withSettings = data.experiments().stream().filter(e -> e.settings().isPresent()).toList();
+        if (withSettings.isEmpty()) {
+            return;
+        }
+        md.append("## Settings\n\n");
+        for (Experiment e : withSettings) {
+            if (data.combined()) {
+                md.append("### ").append(e.name()).append("\n\n");
+            }
+            String yaml = e.settings().orElseThrow();
+            String fence = "```";
+            while (yaml.contains(fence)) {
+                fence += "`"; // a longer fence than any backtick run inside keeps the block intact
+            }
+            md.append(Experiment.SETTINGS_FILE).append(":\n\n").append(fence).append("yaml\n").append(yaml.stripTrailing())
+                    .append('\n').append(fence).append("\n\n");
+        }
+    }
+
+    private static String firstLine(String error) {
+        if (error == null) {
+            return "";
+        }
+        String line = error.strip().lines().findFirst().orElse("");
+        return line.length() > ERROR_CHARS ? line.substring(0, ERROR_CHARS) + "…" : line;
+    }
+
+    /** A relative link with forward slashes, so report.md renders the same on every platform. */
+    private static String link(Path outDir, Path file) {
+        return outDir.relativize(file).toString().replace('\\', '/');
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(name.lastIndexOf('.') + 1).toUpperCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,83 @@
+package prunebench.report;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The optional {@code report:} section of an experiment file.
+ *
+ * <pre>
+ * report:
+ *   title: LeNet-5 on MNIST
+ *   figures: [accuracy-vs-compression, accuracy-vs-speedup, delta-top1-vs-compression, density-profile]
+ *   strategies: [global-magnitude, layer-magnitude]   # subset and legend order; default: all, sorted
+ *   metric: top1                                       # y of accuracy-vs-* and the paired comparisons
+ *   density_profile: {compression: 16, strategies: [global-magnitude]}
+ *   training_curves: {compression: 16, runs: [3f2a9c]} # default: lowest seed of each strategy
+ *   compare: [[global-magnitude, layer-magnitude]]
+ *   format: [png, svg]
+ * </pre>
+ *
+ * @param title null to use the experiment (folder) name
+ * @param strategies empty for every strategy in runs.csv, sorted by name
+ */
+public record ReportSpec(
+        List<FigureKind> figures,
+        String title,
+        List<String> strategies,
+        String metric,
+        RunSelection densityProfile,
+        RunSelection trainingCurves,
+        List<Pair> compare,
+        Set<ImageFormat> formats) {
+
+    /** Values of {@code metric}: the accuracy columns of runs.csv. */
+    public static final List<String> METRICS = List.of(RunsCsv.TOP1, RunsCsv.TOP5, RunsCsv.TOP1_PRE, RunsCsv.TOP5_PRE);
+
+    public ReportSpec {
+        figures = List.copyOf(figures);
+        strategies = List.copyOf(strategies);
+        compare = List.copyOf(compare);
+        formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
+    }
+
+    /**
+     * Which runs a per-run figure draws.
+     *
+     * @param compression null for the highest compression in the results
+     * @param strategies empty for the strategies shown in the report
+     * @param runs empty for all matching runs (training curves then take the lowest seed of each strategy)
+     */
+    public record RunSelection(Double compression, List<String> strategies, List<String> runs) {
+        public RunSelection {
+            strategies = List.copyOf(strategies);
+            runs = List.copyOf(runs);
+        }
+
+        static RunSelection all() {
+            return new RunSelection(null, List.of(), List.of());
+        }
+    }
+
+    /** Strategies a and b of a paired comparison (a - b). */
+    public record Pair(String a, String b) {}
+
+    /** What a report contains when the experiment has no {@code report:} section: everything, PNG and SVG. */
+    public static ReportSpec defaults() {
+        return new ReportSpec(List.of(FigureKind.values()), null, List.of(), RunsCsv.TOP1, RunSelection.all(),
+                RunSelection.all(), List.of(), EnumSet.allOf(ImageFormat.class));
+    }
+
+    /** The {@code report:} section of a parsed experiment file (the whole YAML map), or the defaults if absent. */
+    public static ReportSpec fromExperiment(Map<String, ?> experimentYaml) {
+        Object section = experimentYaml.get(ReportSpecParser.SECTION);
+        return section == null ? defaults() : parse(section);
+    }
+
+    /** Validates the value of the {@code report:} key; errors name the offending key, e.g. {@code report.figures[2]}. */
+    public static ReportSpec parse(Object section) {
+        return ReportSpecParser.parse(section);
+    }
+}

@@ -1,0 +1,126 @@
+package prunebench.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/**
+ * Per (strategy, compression) aggregates over seeds: for every metric {@code m}, the columns {@code m_mean},
+ * {@code m_std} (sample, empty when n = 1) and {@code m_ci95} (Student t half-width), plus {@code n} (successful runs)
+ * and {@code n_failed}. Rows are sorted by strategy then compression; combined tables are grouped by experiment first.
+ */
+public final class Summary {
+    static final String N = "n";
+    static final String N_FAILED = "n_failed";
+    static final String MEAN = "_mean";
+    static final String STD = "_std";
+    static final String CI95 = "_ci95";
+
+    /** The metrics of the user contract, in this order; any other numeric column of runs.csv follows them. */
+    static final List<String> CORE_METRICS = List.of(RunsCsv.TOP1, RunsCsv.TOP5, RunsCsv.TOP1_PRE,
+            RunsCsv.COMPRESSION_ACTUAL, RunsCsv.SPEEDUP_THEORETICAL, RunsCsv.SPEEDUP_MEASURED);
+
+    private Summary() {}
+
+    public static Table compute(Table runs) {
+        List<String> metrics = metrics(runs);
+        boolean combined = runs.containsColumn(RunsCsv.EXPERIMENT);
+        Map<GroupKey, List<Integer>> groups = groups(runs);
+
+        StringColumn experiment = StringColumn.create(RunsCsv.EXPERIMENT);
+        StringColumn strategy = StringColumn.create(RunsCsv.STRATEGY);
+        DoubleColumn compression = DoubleColumn.create(RunsCsv.COMPRESSION);
+        IntColumn n = IntColumn.create(N);
+        IntColumn nFailed = IntColumn.create(N_FAILED);
+        List<DoubleColumn> stats = new ArrayList<>();
+        for (String m : metrics) {
+            stats.add(DoubleColumn.create(m + MEAN));
+            stats.add(DoubleColumn.create(m + STD));
+            stats.add(DoubleColumn.create(m + CI95));
+        }
+        groups.forEach((key, rows) -> {
+            List<Integer> ok = rows.stream().filter(r -> RunsCsv.isOk(runs, r)).toList();
+            experiment.append(key.experiment());
+            strategy.append(key.strategy());
+            compression.append(key.compression());
+            n.append(ok.size());
+            nFailed.append(rows.size() - ok.size());
+            for (int i = 0; i < metrics.size(); i++) {
+                DoubleColumn values = runs.doubleColumn(metrics.get(i));
+                // Each metric has its own count: e.g. the dense control has no pre-finetune accuracy.
+                SampleStats s = SampleStats.of(ok.stream().mapToDouble(values::getDouble).toArray());
+                stats.get(3 * i).append(s.mean());
+                stats.get(3 * i + 1).append(s.std());
+                stats.get(3 * i + 2).append(s.ci95());
+            }
+        });
+        List<Column<?>> columns = new ArrayList<>();
+        if (combined) {
+            columns.add(experiment);
+        }
+        Stream.of(strategy, compression, n, nFailed).forEach(columns::add);
+        columns.addAll(stats);
+        return Table.create("summary", columns);
+    }
+
+    /** Core metrics first, then every other numeric column of the runs table (e.g. speedup_measured, params). */
+    static List<String> metrics(Table runs) {
+        List<String> numeric = RunsCsv.metricColumns(runs);
+        List<String> ordered = new ArrayList<>(CORE_METRICS.stream().filter(numeric::contains).toList());
+        numeric.stream().filter(m -> !ordered.contains(m)).forEach(ordered::add);
+        return ordered;
+    }
+
+    /** Row indices per (experiment, strategy, compression), keys in sorted order. */
+    static Map<GroupKey, List<Integer>> groups(Table runs) {
+        Map<GroupKey, List<Integer>> groups = new TreeMap<>();
+        for (int r = 0; r < runs.rowCount(); r++) {
+            groups.computeIfAbsent(GroupKey.of(runs, r), k -> new ArrayList<>()).add(r);
+        }
+        return groups;
+    }
+
+    public static void writeCsv(Table summary, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            summary.write().csv(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The core metrics as a Markdown table: mean ± 95% CI half-width, accuracies in percent. */
+    public static String toMarkdown(Table summary) {
+        return SummaryMarkdown.render(summary);
+    }
+
+    /** Identity of an aggregate row; experiment is empty for a single results folder. */
+    record GroupKey(String experiment, String strategy, double compression) implements Comparable<GroupKey> {
+        private static final Comparator<GroupKey> ORDER = Comparator.comparing(GroupKey::experiment)
+                .thenComparing(GroupKey::strategy)
+                .thenComparingDouble(GroupKey::compression);
+
+        static GroupKey of(Table runs, int row) {
+            String experiment = runs.containsColumn(RunsCsv.EXPERIMENT) ? runs.stringColumn(RunsCsv.EXPERIMENT).get(row) : "";
+            return new GroupKey(experiment, runs.stringColumn(RunsCsv.STRATEGY).get(row),
+                    runs.doubleColumn(RunsCsv.COMPRESSION).getDouble(row));
+        }
+
+        @Override
+        public int compareTo(GroupKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+}

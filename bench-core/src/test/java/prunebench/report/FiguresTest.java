@@ -1,0 +1,177 @@
+package prunebench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import prunebench.config.ConfigException;
+
+class FiguresTest {
+    @TempDir
+    static Path results;
+    static Experiment experiment;
+
+    @BeforeAll
+    static void writeResults() throws Exception {
+        experiment = Experiment.load(ResultsFixture.write(results.resolve("lenet5-mnist"), 0));
+    }
+
+    private static Figures figures(ReportSpec spec) {
+        return new Figures(List.of(experiment), spec);
+    }
+
+    @Test
+    void everyFigureIsWrittenAsReadablePngAndSvg(@TempDir Path plots) throws Exception {
+        Figures figures = figures(ReportSpec.defaults());
+        for (FigureKind kind : FigureKind.values()) {
+            List<Path> files = figures.write(kind, plots);
+            assertEquals(List.of(plots.resolve(kind.key() + ".png"), plots.resolve(kind.key() + ".svg")), files, kind.key());
+            BufferedImage png = ImageIO.read(files.get(0).toFile());
+            assertNotNull(png, kind.key());
+            assertEquals(ChartLook.WIDTH, png.getWidth());
+            assertEquals(ChartLook.HEIGHT, png.getHeight());
+            String svg = Files.readString(files.get(1));
+            assertTrue(svg.startsWith("<svg"), svg.substring(0, 40));
+            assertTrue(svg.contains("width='1600") && svg.trim().endsWith("</svg>"), kind.key());
+        }
+    }
+
+    @Test
+    void svgIsReproducible() {
+        Figures figures = figures(ReportSpec.defaults());
+        JFreeChart a = figures.chart(FigureKind.ACCURACY_VS_COMPRESSION).orElseThrow();
+        JFreeChart b = figures.chart(FigureKind.ACCURACY_VS_COMPRESSION).orElseThrow();
+        assertEquals(ChartFiles.svg(a), ChartFiles.svg(b));
+    }
+
+    @Test
+    void accuracyChartHasMeanAndStdPerStrategyAndDenseLine() {
+        JFreeChart chart = figures(ReportSpec.defaults()).chart(FigureKind.ACCURACY_VS_COMPRESSION).orElseThrow();
+        XYPlot plot = chart.getXYPlot();
+        YIntervalSeriesCollection data = (YIntervalSeriesCollection) plot.getDataset();
+        assertEquals(3, data.getSeriesCount());
+        assertEquals("global-magnitude", data.getSeriesKey(0));
+        assertEquals(6, data.getItemCount(0));
+        // global at 16x: mean over the three seeds of the fixture's curve, std as error bar.
+        double[] ys = {ResultsFixture.top1(0, 16, 0), ResultsFixture.top1(0, 16, 1), ResultsFixture.top1(0, 16, 2)};
+        SampleStats s = SampleStats.of(ys);
+        assertEquals(16.0, data.getXValue(0, 4), 0.0);
+        assertEquals(s.mean(), data.getYValue(0, 4), 1e-9);
+        assertEquals(s.mean() - s.std(), data.getStartYValue(0, 4), 1e-9);
+        assertEquals(s.mean() + s.std(), data.getEndYValue(0, 4), 1e-9);
+
+        LogAxis x = (LogAxis) plot.getDomainAxis();
+        assertEquals(2.0, x.getBase(), 0.0);
+        assertEquals(1.0, x.getTickUnit().getSize(), 0.0);
+        assertFalse(x.isAutoTickUnitSelection());
+        assertEquals("16", x.getNumberFormatOverride().format(16.0));
+
+        ValueMarker dense = (ValueMarker) plot.getRangeMarkers(org.jfree.chart.ui.Layer.BACKGROUND).iterator().next();
+        assertEquals("dense", dense.getLabel());
+        assertEquals(ResultsFixture.DENSE_TOP1, dense.getValue(), 1e-9); // seeds average out to the centre value
+    }
+
+    @Test
+    void deltaChartIsRelativeToDense() {
+        JFreeChart chart = figures(ReportSpec.defaults()).chart(FigureKind.DELTA_TOP1_VS_COMPRESSION).orElseThrow();
+        YIntervalSeriesCollection data = (YIntervalSeriesCollection) chart.getXYPlot().getDataset();
+        assertEquals(0.0, data.getYValue(0, 0), 1e-9); // compression 1 is the dense control itself
+        double expected = SampleStats.of(ResultsFixture.top1(2, 8, 0), ResultsFixture.top1(2, 8, 1),
+                ResultsFixture.top1(2, 8, 2)).mean() - ResultsFixture.DENSE_TOP1;
+        assertEquals(expected, data.getYValue(2, 3), 1e-9);
+    }
+
+    @Test
+    void strategiesSubsetAndOrderAreRespectedWithStableColours() {
+        ReportSpec spec = new ReportSpec(List.of(FigureKind.ACCURACY_VS_SPEEDUP), null, List.of("random", "global-magnitude"),
+                "top1", ReportSpec.RunSelection.all(), ReportSpec.RunSelection.all(), List.of(), EnumSet.of(ImageFormat.PNG));
+        XYPlot plot = figures(spec).chart(FigureKind.ACCURACY_VS_SPEEDUP).orElseThrow().getXYPlot();
+        assertEquals(List.of("random", "global-magnitude"),
+                List.of(plot.getDataset().getSeriesKey(0), plot.getDataset().getSeriesKey(1)));
+        XYPlot all = figures(ReportSpec.defaults()).chart(FigureKind.ACCURACY_VS_COMPRESSION).orElseThrow().getXYPlot();
+        assertEquals(all.getRenderer().getSeriesPaint(2), plot.getRenderer().getSeriesPaint(0)); // "random" keeps its colour
+        assertEquals(Math.pow(32, 0.85), plot.getDataset().getXValue(0, 5), 1e-5); // x is the theoretical speedup
+    }
+
+    @Test
+    void densityProfileAveragesLayersOverSeeds() {
+        ReportSpec spec = withSelections(new ReportSpec.RunSelection(8.0, List.of("global-magnitude", "random"), List.of()),
+                ReportSpec.RunSelection.all());
+        var plot = figures(spec).chart(FigureKind.DENSITY_PROFILE).orElseThrow().getCategoryPlot();
+        var data = (org.jfree.data.statistics.StatisticalCategoryDataset) plot.getDataset();
+        assertEquals(List.of("global-magnitude", "random"), data.getRowKeys());
+        assertEquals(List.of(ResultsFixture.LAYERS), data.getColumnKeys());
+        assertEquals(1 / 8.0, data.getMeanValue("random", "fc1").doubleValue(), 1e-3);
+        double conv1 = Math.round(150 * Math.pow(1 / 8.0, 0.4) * 1.02) / 150.0; // seed 1
+        assertTrue(data.getMeanValue("global-magnitude", "conv1").doubleValue() > 0.4);
+        assertEquals(conv1, data.getMeanValue("global-magnitude", "conv1").doubleValue(), 0.01);
+    }
+
+    @Test
+    void densityProfileDefaultsToTheHighestCompression() {
+        var plot = figures(ReportSpec.defaults()).chart(FigureKind.DENSITY_PROFILE).orElseThrow().getCategoryPlot();
+        var data = (org.jfree.data.statistics.StatisticalCategoryDataset) plot.getDataset();
+        assertEquals(1 / 32.0, data.getMeanValue("layer-magnitude", "fc2").doubleValue(), 1e-3);
+    }
+
+    @Test
+    void trainingCurvesTakeLowestSeedPerStrategyOrExplicitRuns() {
+        XYPlot plot = figures(ReportSpec.defaults()).chart(FigureKind.TRAINING_CURVES).orElseThrow().getXYPlot();
+        assertEquals(3, plot.getDataset().getSeriesCount());
+        assertEquals("global-magnitude (seed 0)", plot.getDataset().getSeriesKey(0));
+        assertEquals(10, plot.getDataset().getItemCount(0)); // 6 pretrain + 4 finetune epochs
+        assertEquals(6.5, ((ValueMarker) plot.getDomainMarkers(org.jfree.chart.ui.Layer.BACKGROUND).iterator().next()).getValue());
+
+        String id = ResultsFixture.runId("layer-magnitude", 4, 1);
+        ReportSpec spec = withSelections(ReportSpec.RunSelection.all(), new ReportSpec.RunSelection(null, List.of(), List.of(id)));
+        XYPlot one = figures(spec).chart(FigureKind.TRAINING_CURVES).orElseThrow().getXYPlot();
+        assertEquals(1, one.getDataset().getSeriesCount());
+        assertEquals("layer-magnitude (seed 1)", one.getDataset().getSeriesKey(0));
+    }
+
+    @Test
+    void selectionErrorsNameTheKey() {
+        ReportSpec badCompression = withSelections(new ReportSpec.RunSelection(64.0, List.of(), List.of()),
+                ReportSpec.RunSelection.all());
+        String e = assertThrows(ConfigException.class, () -> figures(badCompression).chart(FigureKind.DENSITY_PROFILE)).getMessage();
+        assertTrue(e.startsWith("report.density_profile.compression: no successful run at compression 64"), e);
+
+        ReportSpec badRun = withSelections(ReportSpec.RunSelection.all(), new ReportSpec.RunSelection(null, List.of(), List.of("g4s9")));
+        e = assertThrows(ConfigException.class, () -> figures(badRun).chart(FigureKind.TRAINING_CURVES)).getMessage();
+        assertTrue(e.startsWith("report.training_curves.runs[0]: no run 'g4s9'"), e);
+
+        ReportSpec badStrategy = new ReportSpec(List.of(), null, List.of("global"), "top1", ReportSpec.RunSelection.all(),
+                ReportSpec.RunSelection.all(), List.of(), EnumSet.of(ImageFormat.PNG));
+        e = assertThrows(ConfigException.class, () -> figures(badStrategy)).getMessage();
+        assertTrue(e.startsWith("report.strategies[0]: unknown strategy 'global'"), e);
+    }
+
+    @Test
+    void denseReferenceOfPreFinetuneMetricFallsBackToTheModelsAccuracy() {
+        ReportData data = ReportData.of(List.of(experiment), ReportSpec.defaults());
+        Map<String, Double> dense = MetricFigure.denseReference(data, RunsCsv.TOP1_PRE);
+        assertEquals(ResultsFixture.DENSE_TOP1, dense.get(""), 1e-9);
+    }
+
+    private static ReportSpec withSelections(ReportSpec.RunSelection density, ReportSpec.RunSelection curves) {
+        ReportSpec d = ReportSpec.defaults();
+        return new ReportSpec(d.figures(), d.title(), d.strategies(), d.metric(), density, curves, d.compare(), d.formats());
+    }
+}
