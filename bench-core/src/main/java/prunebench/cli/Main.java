@@ -18,6 +18,8 @@ import prunebench.config.ResolvedExperimentWriter;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelRegistry;
 import prunebench.prune.StrategyRegistry;
+import prunebench.report.Report;
+import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
 import prunebench.run.RunResult;
 
@@ -56,6 +58,12 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--list", description = "list the available models, datasets and strategies")
     boolean list;
+
+    @Option(names = "--report", arity = "1..*", paramLabel = "RESULTS_DIR",
+            description = "rebuild tables and figures from stored runs without training; several folders make one "
+                    + "combined report (written to --results, default results/combined). With an experiment file, its "
+                    + "report: section chooses the figures.")
+    List<Path> reportDirs;
 
     @Option(names = "--workers", paramLabel = "N",
             description = "parallel run processes (default: the experiment's workers, else cores / threads)")
@@ -111,11 +119,15 @@ public final class Main implements Callable<Integer> {
             out.println("strategies: " + String.join(", ", strategies.names()));
             return OK;
         }
+        if (reportDirs != null) {
+            return report(models, datasets, strategies);
+        }
         if (experiment == null) {
             throw new ConfigException("no experiment file given; usage: run-experiment EXPERIMENT.yaml "
                     + "(see --help)");
         }
         ExperimentSpec spec = new ExperimentLoader(models, datasets, strategies).load(experiment, overrides);
+        ReportSpec reportSpec = reportSpec(spec);
         Path dir = results != null ? results : Path.of("results", spec.name());
         prepareResultsDir(dir);
         configureThreads(spec.threads());
@@ -141,6 +153,7 @@ public final class Main implements Callable<Integer> {
             WorkerProcesses.await(children);
         }
         outcome = runner.collect(plan, outcome);
+        Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
         out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
                 outcome.failed().size(), dir);
@@ -152,7 +165,47 @@ public final class Main implements Callable<Integer> {
             err.println("rerun with --retry-failed to try them again");
             return RUNS_FAILED;
         }
-        return OK;
+        return reportFile == null ? RUNS_FAILED : OK;
+    }
+
+    private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+        ReportSpec spec = experiment == null ? null
+                : reportSpec(new ExperimentLoader(models, datasets, strategies).load(experiment, overrides));
+        for (Path d : reportDirs) {
+            if (!Files.isRegularFile(d.resolve("runs.csv"))) {
+                throw new ConfigException(d + ": no runs.csv here; run the experiment first (results folders are "
+                        + "results/<name>/)");
+            }
+        }
+        Path file;
+        if (reportDirs.size() == 1) {
+            Path d = reportDirs.get(0);
+            file = writeReport(() -> spec == null ? Report.rebuild(d) : Report.rebuild(d, spec));
+        } else {
+            Path outDir = results != null ? results : Path.of("results", "combined");
+            file = writeReport(() -> Report.rebuildCombined(reportDirs, outDir,
+                    spec == null ? ReportSpec.defaults() : spec));
+        }
+        return file == null ? RUNS_FAILED : OK;
+    }
+
+    /** The report: section, validated before anything is trained. */
+    private static ReportSpec reportSpec(ExperimentSpec spec) {
+        return spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
+    }
+
+    /** Writes the report; a failure is reported without touching the runs already recorded. */
+    private Path writeReport(java.util.function.Supplier<Path> writer) {
+        try {
+            Path file = writer.get();
+            out.println("report: " + file);
+            return file;
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            err.println("error: could not write the report (the runs are kept; retry with --report): " + e);
+            return null;
+        }
     }
 
     /** Workers x threads stay within the cores unless the experiment or --workers asks for more. */
