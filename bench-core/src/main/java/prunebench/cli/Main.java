@@ -145,6 +145,9 @@ public final class Main implements Callable<Integer> {
             return OK;
         }
         ResolvedExperimentWriter.write(spec, dir);
+        Thread interrupted = new Thread(() -> err.println("\ninterrupted: finished runs are kept and an "
+                + "interrupted run resumes from its last epoch; rerun the same command to continue"));
+        Runtime.getRuntime().addShutdownHook(interrupted);
         List<Process> children = new WorkerProcesses().start(count, rawArgs);
         ExperimentRunner.Outcome outcome;
         try {
@@ -153,6 +156,7 @@ public final class Main implements Callable<Integer> {
             WorkerProcesses.await(children);
         }
         outcome = runner.collect(plan, outcome);
+        Runtime.getRuntime().removeShutdownHook(interrupted);
         Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
         out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
