@@ -148,15 +148,18 @@ public final class Main implements Callable<Integer> {
         Thread interrupted = new Thread(() -> err.println("\ninterrupted: finished runs are kept and an "
                 + "interrupted run resumes from its last epoch; rerun the same command to continue"));
         Runtime.getRuntime().addShutdownHook(interrupted);
-        List<Process> children = new WorkerProcesses().start(count, rawArgs);
         ExperimentRunner.Outcome outcome;
         try {
-            outcome = runner.run(plan, retryFailed, 0, count > 1 ? "[w0]" : "");
+            List<Process> children = new WorkerProcesses().start(count, rawArgs);
+            try {
+                outcome = runner.run(plan, retryFailed, 0, count > 1 ? "[w0]" : "");
+            } finally {
+                WorkerProcesses.await(children);
+            }
         } finally {
-            WorkerProcesses.await(children);
+            Runtime.getRuntime().removeShutdownHook(interrupted);
         }
         outcome = runner.collect(plan, outcome);
-        Runtime.getRuntime().removeShutdownHook(interrupted);
         Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
         out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
