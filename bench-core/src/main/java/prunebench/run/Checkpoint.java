@@ -26,9 +26,10 @@ import prunebench.util.TensorFiles;
 final class Checkpoint {
     private static final Gson GSON = new Gson();
 
-    /** What {@code checkpoint.json} holds. */
+    /** What {@code checkpoint.json} holds; the mask-update counts are those of dynamic sparse training so far. */
     record State(String stage, int epochsDone, List<EpochRecord> epochs, double top1PreFinetune,
-            double top5PreFinetune, double pruneSeconds, double wallSeconds) {}
+            double top5PreFinetune, double pruneSeconds, double wallSeconds, int maskUpdates,
+            long connectionsChanged) {}
 
     private final Path dir;
 

@@ -94,8 +94,8 @@ final class DenseCache {
                     done.add(r);
                     ws.progress().epoch("dense", r, schedule.epochs());
                     try {
-                        checkpoint.save(new Checkpoint.State("pretrain", r.epoch(), List.copyOf(done), 0, 0, 0, 0),
-                                network, null, optimizer);
+                        checkpoint.save(new Checkpoint.State("pretrain", r.epoch(), List.copyOf(done), 0, 0, 0, 0,
+                                0, 0), network, null, optimizer);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }

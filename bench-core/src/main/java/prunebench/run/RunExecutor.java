@@ -15,7 +15,11 @@ import prunebench.config.TrainSchedule;
 import prunebench.model.Complexity;
 import prunebench.model.Network;
 import prunebench.prune.CompressionBudget;
+import prunebench.prune.DynamicContext;
+import prunebench.prune.DynamicSparsity;
 import prunebench.prune.MaskSet;
+import prunebench.prune.MaskUpdateStats;
+import prunebench.prune.MaskUpdater;
 import prunebench.prune.Pruner;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.PruningTarget;
@@ -64,6 +68,9 @@ final class RunExecutor {
             TrainSchedule schedule = trainingSchedule(spec);
             String stage = spec.timing() == Timing.PRETRAINED ? "finetune" : "sparse";
             Trainer trainer = new Trainer(network, manager, ws.train(), ws.test(), spec.seed());
+            PruningStrategy strategy = ws.strategies().get(spec.strategy().name());
+            StrategyOptions options = new StrategyOptions(strategy.name(), strategy.parameterDefaults(),
+                    spec.strategy().params());
 
             try (MaskSet masks = MaskSet.dense(targets, manager); Optimizer optimizer = trainer.newOptimizer(schedule)) {
                 double pruneSeconds;
@@ -72,6 +79,7 @@ final class RunExecutor {
                 int startEpoch = 0;
                 List<EpochRecord> epochs = new ArrayList<>();
                 double previousWall = 0;
+                MaskUpdateStats previousUpdates = MaskUpdateStats.NONE;
                 if (resumed != null) {
                     checkpoint.restore(network, masks, optimizer, manager);
                     startEpoch = resumed.epochsDone();
@@ -80,13 +88,11 @@ final class RunExecutor {
                     top1Pre = resumed.top1PreFinetune();
                     top5Pre = resumed.top5PreFinetune();
                     previousWall = resumed.wallSeconds();
+                    previousUpdates = new MaskUpdateStats(resumed.maskUpdates(), resumed.connectionsChanged());
                     ws.progress().info("  resuming after epoch " + startEpoch + " of " + schedule.epochs());
                 } else {
                     Map<String, NDArray> scoredOn = snapshot(network, manager);
                     long t0 = System.nanoTime();
-                    PruningStrategy strategy = ws.strategies().get(spec.strategy().name());
-                    StrategyOptions options = new StrategyOptions(strategy.name(), strategy.parameterDefaults(),
-                            spec.strategy().params());
                     if (spec.compression() > 1) {
                         new Pruner(network, targets, ws.trainPlain(), schedule.batchSize(), spec.seed())
                                 .prune(strategy, options, masks, budget.keep(), spec.distribution(),
@@ -99,8 +105,17 @@ final class RunExecutor {
                     top5Pre = pre.top5();
                 }
                 writeLayers(dir, masks);
+                // Dynamic sparse training rewires the masks of a pruned run at training steps.
+                MaskUpdater updater = strategy instanceof DynamicSparsity dynamic && spec.compression() > 1
+                        ? dynamic.maskUpdater(new DynamicContext(network, targets, masks, optimizer, spec.seed(),
+                                options))
+                        : null;
+                if (updater != null) {
+                    trainer.addListener(updater);
+                }
 
                 final double pruneS = pruneSeconds;
+                final MaskUpdateStats updatesBefore = previousUpdates;
                 final double t1 = top1Pre;
                 final double t5 = top5Pre;
                 final double wallBefore = previousWall;
@@ -111,8 +126,9 @@ final class RunExecutor {
                         ws.progress().epoch("", r, schedule.epochs());
                         try {
                             double wall = wallBefore + (System.nanoTime() - start) / 1e9;
+                            MaskUpdateStats u = totalUpdates(updatesBefore, updater);
                             checkpoint.save(new Checkpoint.State(stage, r.epoch(), List.copyOf(epochs), t1, t5, pruneS,
-                                    wall), network, masks, optimizer);
+                                    wall, u.updates(), u.connectionsChanged()), network, masks, optimizer);
                             EpochLog.write(dir.resolve("epochs.csv"), epochs);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
@@ -121,6 +137,10 @@ final class RunExecutor {
                 });
                 trainer.train(stage, schedule, optimizer, masks, startEpoch);
                 EpochLog.write(dir.resolve("epochs.csv"), epochs);
+                if (updater != null) {
+                    writeLayers(dir, masks); // the final masks: per-tensor counts are fixed, the positions moved
+                    addFinalMasks(dir, masks, manager);
+                }
 
                 Accuracy post = schedule.epochs() == 0 ? null : Evaluator.evaluate(network, ws.test(), manager);
                 Complexity cx = Complexity.of(network);
@@ -128,12 +148,13 @@ final class RunExecutor {
                 double imagesPerSecond = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
                         .orElse(Double.NaN);
                 double wall = previousWall + (System.nanoTime() - start) / 1e9;
+                MaskUpdateStats updates = totalUpdates(previousUpdates, updater);
                 RunResult result = new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
                         spec.compression(), spec.seed(), RunResult.OK, spec.timing().name().toLowerCase(Locale.ROOT),
                         cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
                         post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
                         cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
-                        spec.dataset().name(), null);
+                        spec.dataset().name(), null, updates.updates(), updates.meanChanged());
                 checkpoint.delete();
                 return result;
             }
@@ -159,13 +180,30 @@ final class RunExecutor {
         return copy;
     }
 
-    /** {@code masks.npz}: {@code mask/<param>} per pruned tensor, {@code init/<param>} the weights scored. */
+    /**
+     * {@code masks.npz}: {@code mask/<param>} per pruned tensor, {@code init/<param>} the weights scored (dynamic
+     * runs later add {@code final_mask/<param>}).
+     */
     private static void writeMasks(Path dir, MaskSet masks, Map<String, NDArray> scoredOn) throws IOException {
         Map<String, NDArray> out = new LinkedHashMap<>();
         masks.masks().forEach((n, m) -> out.put("mask/" + n, m));
         scoredOn.forEach((n, w) -> out.put("init/" + n, w));
         TensorFiles.save(dir.resolve("masks.npz"), out);
         scoredOn.values().forEach(NDArray::close);
+    }
+
+    private static MaskUpdateStats totalUpdates(MaskUpdateStats before, MaskUpdater updater) {
+        return updater == null ? before : before.plus(updater.stats());
+    }
+
+    /** Adds {@code final_mask/<param>}, the masks after dynamic sparse training, to {@code masks.npz}. */
+    private static void addFinalMasks(Path dir, MaskSet masks, NDManager manager) throws IOException {
+        Path file = dir.resolve("masks.npz");
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> out = new LinkedHashMap<>(TensorFiles.load(file, scope));
+            masks.masks().forEach((n, m) -> out.put("final_mask/" + n, m));
+            TensorFiles.save(file, out);
+        }
     }
 
     private static void writeLayers(Path dir, MaskSet masks) throws IOException {

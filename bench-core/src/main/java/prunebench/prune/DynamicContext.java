@@ -1,0 +1,22 @@
+package prunebench.prune;
+
+import java.util.List;
+import prunebench.model.Network;
+import prunebench.train.Optimizer;
+
+/**
+ * What a {@link DynamicSparsity} updater is bound to for one run.
+ *
+ * @param network   the network being trained (its weights already masked)
+ * @param targets   the prunable tensors, in the masks' order
+ * @param masks     the masks the trainer keeps applied; updaters change them in place
+ * @param optimizer the run's optimizer, whose state of regrown connections must be reset
+ * @param seed      the run's seed, for updaters that draw random numbers
+ * @param options   the strategy's options (its own parameters merged over their defaults)
+ */
+public record DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer,
+        long seed, StrategyOptions options) {
+    public DynamicContext {
+        targets = List.copyOf(targets);
+    }
+}

@@ -1,0 +1,62 @@
+package prunebench.strategies.dynamic;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import prunebench.prune.Distribution;
+import prunebench.prune.DynamicContext;
+import prunebench.prune.DynamicSparsity;
+import prunebench.prune.MaskUpdater;
+import prunebench.prune.PruningContext;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.PruningTarget;
+import prunebench.prune.Timing;
+
+/**
+ * Sparse training from scratch with a changing topology: the initial masks are random under the distribution (ERK
+ * by default, as in the RigL paper), then a {@link RegrowingUpdater} drops and regrows connections during training.
+ * Subclasses say where connections grow. Regrown connections start at zero with their optimizer state (momentum,
+ * Adam moments) reset through {@link prunebench.train.Optimizer#resetState}.
+ */
+abstract class DynamicSparseStrategy implements PruningStrategy, DynamicSparsity {
+    @Override
+    public Map<String, Object> parameterDefaults() {
+        return Map.of(DropSchedule.DROP_FRACTION, 0.3, DropSchedule.UPDATE_INTERVAL, 100,
+                DropSchedule.END_FRACTION, 0.75);
+    }
+
+    @Override
+    public Distribution defaultDistribution() {
+        return Distribution.ERK;
+    }
+
+    @Override
+    public Timing defaultTiming() {
+        return Timing.INIT;
+    }
+
+    /** Uniform random scores, drawn in Java from the run's seed: a random initial mask under the distribution. */
+    @Override
+    public Map<String, NDArray> score(PruningContext context) {
+        Random random = context.random();
+        Map<String, NDArray> scores = new LinkedHashMap<>();
+        for (PruningTarget t : context.targets()) {
+            float[] v = new float[Math.toIntExact(t.size())];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = random.nextFloat();
+            }
+            scores.put(t.name(), context.manager().create(v, t.array().getShape()));
+        }
+        return scores;
+    }
+
+    @Override
+    public MaskUpdater maskUpdater(DynamicContext context) {
+        return new RegrowingUpdater(context, (target, step, scope) -> growthScores(context, target, step, scope));
+    }
+
+    /** Growth scores of {@code target} after optimizer step {@code step} (see {@link GrowthScores#of}). */
+    abstract float[] growthScores(DynamicContext context, PruningTarget target, int step, NDManager scope);
+}

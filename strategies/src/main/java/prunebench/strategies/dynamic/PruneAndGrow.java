@@ -1,0 +1,52 @@
+package prunebench.strategies.dynamic;
+
+import prunebench.prune.TopK;
+
+/**
+ * One tensor's rewiring, as in RigL's reference code: keep the {@code active - d} active weights of largest |w|
+ * (d = floor(active * f)), then grow d connections of highest growth score among all the others, i.e. the inactive
+ * ones and the ones just dropped (a dropped connection may win again; it then simply stays, with its weight and
+ * optimizer state). The active count is unchanged. Ties go to the earlier position, as in {@link TopK}.
+ */
+final class PruneAndGrow {
+    /**
+     * @param mask    the new 0/1 mask
+     * @param grown   1 where a connection is active now and was not before: the regrown ones, to start from zero
+     * @param changed the number of ones in {@code grown}
+     */
+    record Result(float[] mask, float[] grown, int changed) {}
+
+    private PruneAndGrow() {}
+
+    static Result update(float[] weights, float[] mask, float[] growScores, double dropFraction) {
+        int n = mask.length;
+        boolean[] active = new boolean[n];
+        float[] magnitude = new float[n];
+        long count = 0;
+        for (int i = 0; i < n; i++) {
+            active[i] = mask[i] > 0;
+            magnitude[i] = Math.abs(weights[i]);
+            if (active[i]) {
+                count++;
+            }
+        }
+        long drop = (long) Math.floor(count * dropFraction);
+        float[] kept = TopK.select(magnitude, active, count - drop);
+        boolean[] candidate = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            candidate[i] = kept[i] == 0;
+        }
+        float[] grow = TopK.select(growScores, candidate, drop);
+        float[] next = new float[n];
+        float[] grown = new float[n];
+        int changed = 0;
+        for (int i = 0; i < n; i++) {
+            next[i] = kept[i] + grow[i];
+            if (grow[i] > 0 && !active[i]) {
+                grown[i] = 1;
+                changed++;
+            }
+        }
+        return new Result(next, grown, changed);
+    }
+}

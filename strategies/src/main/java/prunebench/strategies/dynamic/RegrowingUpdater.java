@@ -1,0 +1,72 @@
+package prunebench.strategies.dynamic;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.FloatBuffer;
+import prunebench.prune.DynamicContext;
+import prunebench.prune.MaskUpdateStats;
+import prunebench.prune.MaskUpdater;
+import prunebench.prune.PruningTarget;
+
+/**
+ * Rewires the masks on the {@link DropSchedule}: each tensor drops its weakest active weights and regrows as many
+ * connections where the {@link GrowthScores} are highest ({@link PruneAndGrow}). Regrown connections start at
+ * zero (their weights are already zero, being masked until now) and their optimizer state (SGD momentum, Adam
+ * moments, which kept accumulating dense gradients while masked) is reset; the masks are then re-applied so that
+ * the dropped weights are zero too. Dense tensors (ERK may make small ones dense) are left alone.
+ */
+final class RegrowingUpdater implements MaskUpdater {
+    private final DynamicContext context;
+    private final GrowthScores growth;
+    private DropSchedule schedule; // depends on the stage's length, known at the first step
+    private int updates;
+    private long changed;
+
+    RegrowingUpdater(DynamicContext context, GrowthScores growth) {
+        DropSchedule.validate(context.options());
+        this.context = context;
+        this.growth = growth;
+    }
+
+    @Override
+    public void afterStep(int epoch, int step, int globalStep, int totalSteps) {
+        if (schedule == null) {
+            schedule = DropSchedule.of(context.options(), totalSteps);
+        }
+        int done = globalStep + 1;
+        if (schedule.updatesAt(done)) {
+            update(done, schedule.fraction(done));
+        }
+    }
+
+    /** One mask update after optimizer step {@code done}, dropping {@code fraction} of each tensor's active weights. */
+    void update(int done, double fraction) {
+        for (PruningTarget t : context.targets()) {
+            NDArray mask = context.masks().get(t.name());
+            try (NDManager scope = t.array().getManager().newSubManager()) {
+                float[] current = mask.toFloatArray();
+                long active = 0;
+                for (float m : current) {
+                    active += m > 0 ? 1 : 0;
+                }
+                if (active == 0 || active == current.length) {
+                    continue;
+                }
+                PruneAndGrow.Result r = PruneAndGrow.update(t.array().toFloatArray(), current,
+                        growth.of(t, done, scope), fraction);
+                mask.set(FloatBuffer.wrap(r.mask()));
+                if (r.changed() > 0) {
+                    context.optimizer().resetState(t.name(), scope.create(r.grown(), t.array().getShape()));
+                }
+                changed += r.changed();
+            }
+        }
+        context.masks().apply();
+        updates++;
+    }
+
+    @Override
+    public MaskUpdateStats stats() {
+        return new MaskUpdateStats(updates, changed);
+    }
+}
