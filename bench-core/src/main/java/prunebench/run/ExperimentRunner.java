@@ -211,9 +211,11 @@ public final class ExperimentRunner {
 
     /** What a dense control depends on: the strategy does not matter when nothing is pruned. */
     private record DenseControl(String model, prunebench.config.DatasetSpec dataset, long seed,
-            prunebench.config.TrainSchedule pretrain, prunebench.config.TrainSchedule finetune) {
+            prunebench.config.TrainSchedule pretrain, prunebench.config.TrainSchedule finetune,
+            prunebench.prune.Timing timing, boolean pruneClassifier, boolean pruneBiases) {
         DenseControl(RunSpec s) {
-            this(s.model(), s.dataset().withoutRoot(), s.seed(), s.pretrain(), s.finetune());
+            this(s.model(), s.dataset().withoutRoot(), s.seed(), s.pretrain(), s.finetune(), s.timing(),
+                    s.pruneClassifier(), s.pruneBiases());
         }
     }
 

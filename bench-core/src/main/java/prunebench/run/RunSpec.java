@@ -38,8 +38,11 @@ public record RunSpec(
                 denseFirstLayer, pretrain, finetune));
     }
 
-    /** Whether this run is the dense control: compression 1 of a strategy that prunes the pretrained model. */
+    /**
+     * Whether this run is a dense control: nothing is pruned at compression 1, so the strategy does not matter and
+     * one run per (seed, timing) serves every strategy.
+     */
     public boolean isDenseControl() {
-        return compression == 1 && timing == Timing.PRETRAINED;
+        return compression == 1;
     }
 }
