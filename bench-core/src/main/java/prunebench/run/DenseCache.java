@@ -90,6 +90,11 @@ final class DenseCache {
             }
             trainer.addListener(new prunebench.train.TrainingListener() {
                 @Override
+                public void progress(int epoch, int step, int steps, double loss, double top1) {
+                    ws.progress().step("pretrain", epoch, schedule.epochs(), step, steps, loss, top1);
+                }
+
+                @Override
                 public void afterEpoch(EpochRecord r) {
                     done.add(r);
                     ws.progress().epoch("dense", r, schedule.epochs());

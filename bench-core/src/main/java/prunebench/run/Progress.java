@@ -9,6 +9,7 @@ final class Progress {
     private final PrintStream out;
     private final String label;
     private final long start = System.nanoTime();
+    private long lastStepLine = System.nanoTime();
 
     Progress(PrintStream out, String label) {
         this.out = out;
@@ -28,6 +29,17 @@ final class Progress {
                         + "  %.0f img/s  %.1fs",
                 what, r.stage(), r.epoch(), epochs, r.trainLoss(), 100 * r.trainTop1(), 100 * r.testTop1(),
                 100 * r.testTop5(), r.imagesPerSecond(), r.seconds()));
+    }
+
+    /** A line within a long epoch, at most every 30 seconds. */
+    void step(String stage, int epoch, int epochs, int step, int steps, double loss, double top1) {
+        long now = System.nanoTime();
+        if (now - lastStepLine < 30_000_000_000L) {
+            return;
+        }
+        lastStepLine = now;
+        info(String.format(Locale.ROOT, "  %s epoch %d/%d  step %d/%d  loss %.4f  train %.2f%%", stage, epoch + 1,
+                epochs, step, steps, loss, 100 * top1));
     }
 
     private String elapsed() {

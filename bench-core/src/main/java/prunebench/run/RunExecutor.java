@@ -121,6 +121,11 @@ final class RunExecutor {
                 final double wallBefore = previousWall;
                 trainer.addListener(new TrainingListener() {
                     @Override
+                    public void progress(int epoch, int step, int steps, double loss, double top1) {
+                        ws.progress().step(stage, epoch, schedule.epochs(), step, steps, loss, top1);
+                    }
+
+                    @Override
                     public void afterEpoch(EpochRecord r) {
                         epochs.add(r);
                         ws.progress().epoch("", r, schedule.epochs());

@@ -23,6 +23,7 @@ import prunebench.prune.MaskSet;
  * step by step.
  */
 public final class Trainer {
+    private static final int PROGRESS_EVERY = 20;
     private final Network network;
     private final NDManager manager;
     private final BatchLoader train;
@@ -100,6 +101,11 @@ public final class Trainer {
                         l.afterStep(epoch, b, epoch * steps + b, schedule.epochs() * steps);
                     }
                     zeroGradients();
+                }
+                if ((b + 1) % PROGRESS_EVERY == 0 && b + 1 < steps) {
+                    for (TrainingListener l : listeners) {
+                        l.progress(epoch, b + 1, steps, lossSum / trainAcc.examples(), trainAcc.top1());
+                    }
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;

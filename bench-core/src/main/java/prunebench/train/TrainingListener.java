@@ -9,6 +9,14 @@ public interface TrainingListener {
      */
     default void afterStep(int epoch, int step, int globalStep, int totalSteps) {}
 
+    /**
+     * Called every few steps with the epoch's running figures, for progress displays.
+     *
+     * @param meanLoss  mean training loss of the epoch so far
+     * @param trainTop1 training top-1 of the epoch so far
+     */
+    default void progress(int epoch, int step, int steps, double meanLoss, double trainTop1) {}
+
     /** Called after each epoch's evaluation. */
     default void afterEpoch(EpochRecord record) {}
 }
