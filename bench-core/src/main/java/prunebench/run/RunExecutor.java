@@ -130,7 +130,7 @@ final class RunExecutor {
                 double wall = previousWall + (System.nanoTime() - start) / 1e9;
                 RunResult result = new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
                         spec.compression(), spec.seed(), RunResult.OK, spec.timing().name().toLowerCase(Locale.ROOT),
-                        cx.compression(), cx.theoreticalSpeedup(), post == null ? top1Pre : post.top1(),
+                        cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
                         post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
                         cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
                         spec.dataset().name(), null);
