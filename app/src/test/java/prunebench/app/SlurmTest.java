@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -160,7 +159,6 @@ class SlurmTest {
     }
 
     @Test
-    @Timeout(value = 15, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void gridOnASlurmClusterEqualsTheLocalRun() throws Exception {
         assumeCluster();
         Path file = experiment("cluster");
@@ -169,35 +167,55 @@ class SlurmTest {
         assertEquals(0, l.code(), l.err());
 
         Path slurm = tmp.resolve("cluster-slurm");
-        long t0 = System.nanoTime();
-        Cli.Result s = Cli.run(args(file, slurm, "--slurm", "--wait", "--allow-local-results", "--runs-per-task",
-                "3"));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Path sub = slurm.resolve("slurm/1");
-        assertEquals(0, s.code(), s.out() + s.err() + logs(sub));
-        System.out.printf("Slurm grid of 8 runs (2 pretraining tasks, 3 array tasks, report): %.1f s%n", seconds);
-        assertTrue(s.out().contains("8 runs: 8 finished, 0 failed, 0 missing"), s.out());
-        assertEquals(ReliabilityTest.metrics(local), ReliabilityTest.metrics(slurm));
-        assertTrue(Files.isRegularFile(slurm.resolve("report.md")));
-        for (String f : List.of("pretrain.sbatch", "runs.sbatch", "report.sbatch", "runs.txt", "experiment.yaml",
-                "jobs.txt", "logs/pretrain-0.out", "logs/pretrain-1.out", "logs/runs-2.out", "logs/report.out")) {
-            assertTrue(Files.isRegularFile(sub.resolve(f)), "lacks " + f);
+        // --wait blocks until the report job ends; should the cluster stall, cancelling the jobs ends the wait.
+        // (Not JUnit's @Timeout in a separate thread: libtorch's grad mode is per thread, off only in this one.)
+        var watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "slurm-test-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.schedule(() -> {
+            for (String job : List.of("pretrain", "runs", "report")) {
+                try {
+                    new ProcessBuilder("scancel", "--name=pb-cluster-" + job).inheritIO().start().waitFor();
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        }, 12, TimeUnit.MINUTES);
+        try {
+            long t0 = System.nanoTime();
+            Cli.Result s = Cli.run(args(file, slurm, "--slurm", "--wait", "--allow-local-results", "--runs-per-task",
+                    "3"));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Path sub = slurm.resolve("slurm/1");
+            assertEquals(0, s.code(), s.out() + s.err() + logs(sub));
+            System.out.printf("Slurm grid of 8 runs (2 pretraining tasks, 3 array tasks, report): %.1f s%n", seconds);
+            assertTrue(s.out().contains("8 runs: 8 finished, 0 failed, 0 missing"), s.out());
+            assertEquals(ReliabilityTest.metrics(local), ReliabilityTest.metrics(slurm));
+            assertTrue(Files.isRegularFile(slurm.resolve("report.md")));
+            for (String f : List.of("pretrain.sbatch", "runs.sbatch", "report.sbatch", "runs.txt", "experiment.yaml",
+                    "jobs.txt", "logs/pretrain-0.out", "logs/pretrain-1.out", "logs/runs-2.out", "logs/report.out")) {
+                assertTrue(Files.isRegularFile(sub.resolve(f)), "lacks " + f);
+            }
+
+            // A lost run: resubmitting runs only its task, after no pretraining (the models are there).
+            List<String> plan = plan(file, slurm);
+            delete(slurm.resolve("runs").resolve(plan.get(7)));
+            Cli.Result again = Cli.run(args(file, slurm, "--slurm", "--wait", "--allow-local-results",
+                    "--runs-per-task", "3"));
+            assertEquals(0, again.code(), again.out() + again.err() + logs(slurm.resolve("slurm/2")));
+            assertTrue(again.out().contains("submitted 1 run(s) in 1 array task(s)"), again.out());
+            assertTrue(Files.readString(slurm.resolve("slurm/2/runs.sbatch")).contains("#SBATCH --array=2\n"));
+            assertFalse(Files.exists(slurm.resolve("slurm/2/pretrain.sbatch")));
+            assertEquals(ReliabilityTest.metrics(local), ReliabilityTest.metrics(slurm));
+
+            Cli.Result nothing = Cli.run(args(file, slurm, "--slurm", "--allow-local-results"));
+            assertEquals(0, nothing.code(), nothing.err());
+            assertTrue(nothing.out().contains("nothing to submit"), nothing.out());
+        } finally {
+            watchdog.shutdownNow();
         }
-
-        // A lost run: resubmitting runs only its task, after no pretraining (the models are there).
-        List<String> plan = plan(file, slurm);
-        delete(slurm.resolve("runs").resolve(plan.get(7)));
-        Cli.Result again = Cli.run(args(file, slurm, "--slurm", "--wait", "--allow-local-results",
-                "--runs-per-task", "3"));
-        assertEquals(0, again.code(), again.out() + again.err() + logs(slurm.resolve("slurm/2")));
-        assertTrue(again.out().contains("submitted 1 runs to run in 1 array tasks"), again.out());
-        assertTrue(Files.readString(slurm.resolve("slurm/2/runs.sbatch")).contains("#SBATCH --array=2\n"));
-        assertFalse(Files.exists(slurm.resolve("slurm/2/pretrain.sbatch")));
-        assertEquals(ReliabilityTest.metrics(local), ReliabilityTest.metrics(slurm));
-
-        Cli.Result nothing = Cli.run(args(file, slurm, "--slurm", "--allow-local-results"));
-        assertEquals(0, nothing.code(), nothing.err());
-        assertTrue(nothing.out().contains("nothing to submit"), nothing.out());
     }
 
     static String logs(Path sub) throws IOException {

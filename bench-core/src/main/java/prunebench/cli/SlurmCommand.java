@@ -415,7 +415,7 @@ final class SlurmCommand {
             submitted.add(runsJob);
             Files.writeString(s.dir().resolve("jobs.txt"), (pretrainJob == null ? "" : "pretrain " + pretrainJob
                     + "\n") + "runs " + runsJob + "\n");
-            out.printf("%s: submitted %d runs to run in %d array tasks of %d run(s) (job %s)%s%n", spec.name(), todo,
+            out.printf("%s: submitted %d run(s) in %d array task(s) of %d run(s) (job %s)%s%n", spec.name(), todo,
                     s.pendingTasks().size(), s.runsPerTask(), runsJob, pretrainJob == null ? ""
                             : ", after " + s.pretrainTasks().size() + " pretraining task(s) (job " + pretrainJob
                                     + ")");
