@@ -99,6 +99,10 @@ class SlurmTest {
             assertTrue(out.contains(s), "lacks " + s + ":\n" + out);
         }
         assertFalse(Files.exists(results.resolve("slurm")), "a dry run writes nothing");
+
+        Cli.Result stray = Cli.run(args(file, results, "--partition", "short", "--dry-run"));
+        assertEquals(2, stray.code());
+        assertTrue(stray.err().contains("--partition only apply with --slurm"), stray.err());
     }
 
     @Test

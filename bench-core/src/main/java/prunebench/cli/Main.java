@@ -114,6 +114,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        slurm.check();
         ModelRegistry models = new ModelRegistry();
         DatasetRegistry datasets = new DatasetRegistry();
         StrategyRegistry strategies = new StrategyRegistry();

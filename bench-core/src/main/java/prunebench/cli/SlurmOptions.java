@@ -55,6 +55,25 @@ final class SlurmOptions {
 
     enum Stage { pretrain, runs, report }
 
+    /** Submission options without --slurm would be silently ignored: bad input instead. */
+    void check() {
+        if (submit) {
+            return;
+        }
+        List<String> given = new ArrayList<>();
+        if (partition != null) given.add("--partition");
+        if (time != null) given.add("--time");
+        if (cpusPerTask != null) given.add("--cpus-per-task");
+        if (mem != null) given.add("--mem");
+        if (!sbatchArgs.isEmpty()) given.add("--sbatch-arg");
+        if (allowLocalResults) given.add("--allow-local-results");
+        if (await) given.add("--wait");
+        if (runsPerTask != null && stage() == null) given.add("--runs-per-task");
+        if (!given.isEmpty()) {
+            throw new prunebench.config.ConfigException(String.join(", ", given) + " only apply with --slurm");
+        }
+    }
+
     /** The stage this process runs, null for an ordinary invocation; --task-index alone means runs. */
     Stage stage() {
         return stage != null ? stage : taskIndex != null ? Stage.runs : null;
