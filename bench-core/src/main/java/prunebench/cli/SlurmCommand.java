@@ -385,7 +385,7 @@ final class SlurmCommand {
     private void printDryRun(ExperimentSpec spec, ExperimentRunner.Plan plan, Submission s, int todo) {
         out.printf("%s: %d runs (%d to run), %d per task -> %d array tasks; results in %s%n", spec.name(),
                 plan.runs().size(), todo, s.runsPerTask(), s.pendingTasks().size(), plan.resultsDir());
-        out.println("dry run: nothing written or submitted. These scripts would go to " + s.dir() + "/:");
+        out.println("dry run: no script written, nothing submitted. These scripts would go to " + s.dir() + "/:");
         for (Map.Entry<String, String> e : s.scripts().entrySet()) {
             out.println();
             out.println("==> " + s.dir().resolve(e.getKey()) + " <==");
