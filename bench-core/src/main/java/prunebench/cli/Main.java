@@ -73,6 +73,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--worker-index", hidden = true)
     Integer workerIndex;
 
+    /** --slurm and its options (SlurmOptions), and the hidden --stage/--task-index of the Slurm jobs. */
+    @CommandLine.Mixin
+    SlurmOptions slurm = new SlurmOptions();
+
     private final PrintStream out;
     private final PrintStream err;
     private List<String> rawArgs = List.of();
@@ -110,6 +114,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        slurm.check();
         ModelRegistry models = new ModelRegistry();
         DatasetRegistry datasets = new DatasetRegistry();
         StrategyRegistry strategies = new StrategyRegistry();
@@ -133,6 +138,13 @@ public final class Main implements Callable<Integer> {
         configureThreads(spec.threads());
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
+        if (slurm.stage() != null) {
+            return new SlurmCommand(slurm, out, err).stage(plan, runner, strategies, retryFailed, reportSpec);
+        }
+        if (slurm.submit) {
+            return new SlurmCommand(slurm, out, err).submit(experiment, overrides, retryFailed, dryRun, spec, plan,
+                    datasets.locate(spec.dataset()).toAbsolutePath().normalize());
+        }
         if (dryRun) {
             out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(), plan.device(), dir);
             plan.runs().forEach(r -> out.println("  " + r.runId()));

@@ -111,10 +111,7 @@ public final class ExperimentRunner {
         ResultStore store = new ResultStore(plan.resultsDir());
         Files.createDirectories(plan.resultsDir().resolve("runs"));
         Progress progress = new Progress(log, label);
-        boolean augment = plan.spec().dataset().augment() != null ? plan.spec().dataset().augment()
-                : plan.data().augmentByDefault();
-        Workspace ws = Workspace.create(plan.data(), augment, plan.model(), strategies, plan.device(), store,
-                progress);
+        Workspace ws = workspace(plan, strategies, store, progress);
         DenseCache cache = new DenseCache(plan.resultsDir().resolve("pretrained"), ws);
         RunExecutor executor = new RunExecutor(ws, cache);
         List<RunResult> failed = new ArrayList<>();
@@ -193,6 +190,13 @@ public final class ExperimentRunner {
             }
         }
         return new Outcome(runs.size(), executed, skipped, busy, failed);
+    }
+
+    /** What every run of this process shares (also used by {@link Pretraining}, so both train the same way). */
+    static Workspace workspace(Plan plan, StrategyRegistry strategies, ResultStore store, Progress progress) {
+        boolean augment = plan.spec().dataset().augment() != null ? plan.spec().dataset().augment()
+                : plan.data().augmentByDefault();
+        return Workspace.create(plan.data(), augment, plan.model(), strategies, plan.device(), store, progress);
     }
 
     /**

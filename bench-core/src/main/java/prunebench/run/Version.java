@@ -9,12 +9,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The code version for manifests: {@code git describe --always --dirty} of the checkout the classes were built in
- * (found by walking up from the class files), or "unknown" outside a checkout.
+ * (found by walking up from the class files), or "unknown" outside a checkout; the system property
+ * {@code prunebench.version} overrides it.
  */
 public final class Version {
     private Version() {}
 
     public static String describe() {
+        // Set when the classes run from a copy outside the checkout (Slurm jobs): the version they were copied at.
+        String given = System.getProperty("prunebench.version");
+        if (given != null && !given.isBlank()) {
+            return given;
+        }
         Path root = checkout();
         if (root == null) {
             return "unknown";
