@@ -44,6 +44,7 @@ public final class Pruner {
      */
     public void prune(PruningStrategy strategy, StrategyOptions options, MaskSet masks, long keep,
             Distribution distribution, int iterations, boolean denseFirst) {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false); // masks are applied in place: see Trainer
         long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
         long[] rounds = schedule(prunable, keep, iterations);
         NDManager manager = network.block().getParameters().valueAt(0).getArray().getManager();

@@ -63,6 +63,9 @@ public final class Trainer {
      */
     public List<EpochRecord> train(String stage, TrainSchedule schedule, Optimizer optimizer, MaskSet masks,
             int startEpoch) {
+        // libtorch's grad mode is per thread and only the engine's first thread starts with it off; the optimizer
+        // and the masks update leaf tensors in place, which autograd forbids while it records.
+        JniUtils.setGradMode(false);
         int steps = train.batchesPerEpoch(schedule.batchSize());
         LrSchedule lrs = new LrSchedule(schedule.lrSchedule(), schedule.optimizer().lr(), schedule.epochs(), steps);
         List<EpochRecord> records = new ArrayList<>();

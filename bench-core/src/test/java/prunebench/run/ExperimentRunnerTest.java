@@ -59,4 +59,31 @@ class ExperimentRunnerTest {
         assertEquals(0, second.executed());
         assertEquals(3, second.skipped());
     }
+
+    @Test
+    void runsFromAThreadOtherThanTheEnginesFirst() throws Exception {
+        // libtorch starts other threads with grad mode on; in-place updates of weights must still work there.
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(4.0), List.of(Experiments.strategy("magnitude")),
+                List.of(1L));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner r = runner(log);
+        ExperimentRunner.Outcome[] outcome = new ExperimentRunner.Outcome[1];
+        Exception[] error = new Exception[1];
+        ai.djl.engine.Engine.getInstance(); // loads libtorch on this thread
+        Thread t = new Thread(() -> {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            try {
+                outcome[0] = r.run(r.prepare(spec, tmp.resolve("thread")), false);
+            } catch (Exception e) {
+                error[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        if (error[0] != null) {
+            throw error[0];
+        }
+        assertTrue(outcome[0].failed().isEmpty(), outcome[0].failed() + "\n" + log);
+        assertEquals(1, outcome[0].executed());
+    }
 }
