@@ -14,8 +14,8 @@ import prunebench.model.Network;
 /**
  * Stand-ins for every parameter of a network, handed to its blocks in place of the parameters' own arrays. A
  * scoring pass can then change values (SynFlow's |theta|), precision (float64) and which tensors track gradients,
- * and a training-mode forward can update BatchNorm running statistics, without ever writing the model: there is
- * nothing to restore afterwards.
+ * and a training-mode forward updates the stand-ins' BatchNorm running statistics, never the model's: nothing is
+ * written, so there is nothing to restore afterwards.
  */
 final class ShadowStore extends ParameterStore {
     private final Network network;

@@ -80,10 +80,19 @@ class SnipTest {
     }
 
     @Test
-    void prunesAtInitByDefaultWithTenExamplesPerClass() {
-        Snip s = new Snip();
-        assertEquals(Timing.INIT, s.defaultTiming());
-        assertEquals(prunebench.prune.Distribution.GLOBAL, s.defaultDistribution());
-        assertEquals("auto", s.parameterDefaults().get("batches"));
+    void theThreeScoresPruneAtInitGloballyWithThePapersDefaults() {
+        for (prunebench.prune.PruningStrategy s : List.of(new Snip(), new Grasp(), new SynFlow())) {
+            assertEquals(Timing.INIT, s.defaultTiming(), s.name());
+            assertEquals(prunebench.prune.Distribution.GLOBAL, s.defaultDistribution(), s.name());
+        }
+        assertEquals("auto", new Snip().parameterDefaults().get("batches"));
+        assertEquals("auto", new Grasp().parameterDefaults().get("batches"));
+        assertEquals(200, new Grasp().parameterDefaults().get("temperature"));
+        assertEquals(100, new SynFlow().parameterDefaults().get("iterations"));
+        assertEquals("double", new SynFlow().parameterDefaults().get("precision"));
+        // Registered in META-INF/services, found by name.
+        prunebench.prune.StrategyRegistry registry = new prunebench.prune.StrategyRegistry();
+        assertTrue(registry.get("snip") instanceof Snip && registry.get("grasp") instanceof Grasp
+                && registry.get("synflow") instanceof SynFlow);
     }
 }
