@@ -22,6 +22,8 @@ import prunebench.prune.PruningTarget;
 import prunebench.prune.PruningTargets;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.Timing;
+import prunebench.prune.structured.ChannelPruner;
+import prunebench.prune.structured.StructuredStrategy;
 import prunebench.train.Accuracy;
 import prunebench.train.EpochRecord;
 import prunebench.train.Evaluator;
@@ -57,7 +59,13 @@ final class RunExecutor {
                 cache.loadInto(new DenseCache.Key(spec.model(), spec.dataset(), spec.seed(), spec.pretrain()),
                         network, manager);
             }
-            List<PruningTarget> targets = PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
+            PruningStrategy strategy = ws.strategies().get(spec.strategy().name());
+            StrategyOptions options = new StrategyOptions(strategy.name(), strategy.parameterDefaults(),
+                    spec.strategy().params());
+            // A structured strategy removes whole channels: its masks cover every tensor a channel touches.
+            ChannelPruner channels = strategy instanceof StructuredStrategy ? new ChannelPruner(network) : null;
+            List<PruningTarget> targets = channels != null ? channels.targets()
+                    : PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
             long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
             long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
             CompressionBudget budget = new CompressionBudget(total, prunable, spec.compression());
@@ -84,10 +92,11 @@ final class RunExecutor {
                 } else {
                     Map<String, NDArray> scoredOn = snapshot(network, manager);
                     long t0 = System.nanoTime();
-                    PruningStrategy strategy = ws.strategies().get(spec.strategy().name());
-                    StrategyOptions options = new StrategyOptions(strategy.name(), strategy.parameterDefaults(),
-                            spec.strategy().params());
-                    if (spec.compression() > 1) {
+                    if (spec.compression() > 1 && channels != null) {
+                        channels.prune((StructuredStrategy) strategy, options, masks, spec.compression(),
+                                spec.distribution(), spec.iterations(), spec.denseFirstLayer(), ws.trainPlain(),
+                                schedule.batchSize(), spec.seed());
+                    } else if (spec.compression() > 1) {
                         new Pruner(network, targets, ws.trainPlain(), schedule.batchSize(), spec.seed())
                                 .prune(strategy, options, masks, budget.keep(), spec.distribution(),
                                         spec.iterations(), spec.denseFirstLayer());
@@ -127,13 +136,15 @@ final class RunExecutor {
                 int collapsed = collapsedLayers(masks);
                 double imagesPerSecond = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
                         .orElse(Double.NaN);
+                double speedupMeasured = InferenceSpeed.ofRun(ws, spec.seed(), network, channels, masks, manager,
+                        schedule.batchSize());
                 double wall = previousWall + (System.nanoTime() - start) / 1e9;
                 RunResult result = new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
                         spec.compression(), spec.seed(), RunResult.OK, spec.timing().name().toLowerCase(Locale.ROOT),
                         cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
                         post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
                         cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
-                        spec.dataset().name(), null);
+                        spec.dataset().name(), null, speedupMeasured);
                 checkpoint.delete();
                 return result;
             }
