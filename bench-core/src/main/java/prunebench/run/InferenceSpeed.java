@@ -3,7 +3,10 @@ package prunebench.run;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import prunebench.model.Network;
 import prunebench.prune.MaskSet;
@@ -15,10 +18,18 @@ import prunebench.prune.structured.ChannelPruner;
  * each network are run first and not timed; then {@value #TIMED} timed batches of each, alternating which goes
  * first so that a slow drift of the machine affects both alike. A dozen batches keep the cost small enough to
  * measure every run; the median resists the odd batch slowed by another process.
+ *
+ * <p>The clock: on the CPU with one intra-op thread, libtorch computes on the calling thread, so that thread's CPU
+ * time is the computation's time, the same as wall time on an idle machine but not inflated when other processes
+ * share the cores (on a loaded machine wall times of one LeNet-5 batch were seen to vary 10x, its CPU time barely).
+ * With several threads, or on a GPU, it is wall-clock time.
  */
 final class InferenceSpeed {
     static final int WARMUP = 5;
     static final int TIMED = 10;
+
+    /** What a timed batch is measured in. */
+    enum Clock { THREAD_CPU, WALL }
 
     private InferenceSpeed() {}
 
@@ -56,19 +67,23 @@ final class InferenceSpeed {
 
     /** Median images/s of {@code pruned} over that of {@code dense} on {@code images}. */
     static double speedup(Network dense, Network pruned, NDArray images) {
+        return speedup(dense, pruned, images, clock(images));
+    }
+
+    static double speedup(Network dense, Network pruned, NDArray images, Clock clock) {
         for (int i = 0; i < WARMUP; i++) {
-            seconds(dense, images);
-            seconds(pruned, images);
+            seconds(dense, images, clock);
+            seconds(pruned, images, clock);
         }
         double[] denseSeconds = new double[TIMED];
         double[] prunedSeconds = new double[TIMED];
         for (int i = 0; i < TIMED; i++) {
             if (i % 2 == 0) {
-                denseSeconds[i] = seconds(dense, images);
-                prunedSeconds[i] = seconds(pruned, images);
+                denseSeconds[i] = seconds(dense, images, clock);
+                prunedSeconds[i] = seconds(pruned, images, clock);
             } else {
-                prunedSeconds[i] = seconds(pruned, images);
-                denseSeconds[i] = seconds(dense, images);
+                prunedSeconds[i] = seconds(pruned, images, clock);
+                denseSeconds[i] = seconds(dense, images, clock);
             }
         }
         // Same batch for both: images/s ratio = inverse ratio of seconds per batch.
@@ -84,15 +99,24 @@ final class InferenceSpeed {
         }
     }
 
-    private static double seconds(Network network, NDArray images) {
+    /** The thread's CPU time where it is the computation's time, wall time otherwise. */
+    static Clock clock(NDArray images) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean oneCpuThread = !images.getDevice().isGpu() && JniUtils.getNumThreads() == 1;
+        return oneCpuThread && threads.isCurrentThreadCpuTimeSupported() ? Clock.THREAD_CPU : Clock.WALL;
+    }
+
+    private static double seconds(Network network, NDArray images, Clock clock) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (NDManager scope = images.getManager().newSubManager()) {
             NDArray x = images.duplicate();
             x.attach(scope);
-            long t0 = System.nanoTime();
+            long t0 = clock == Clock.THREAD_CPU ? threads.getCurrentThreadCpuTime() : System.nanoTime();
             NDArray out = network.block().forward(new ParameterStore(scope, false), new NDList(x), false)
                     .singletonOrThrow();
             out.toFloatArray(); // waits for the result where the device is asynchronous
-            return (System.nanoTime() - t0) / 1e9;
+            long t1 = clock == Clock.THREAD_CPU ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+            return (t1 - t0) / 1e9;
         }
     }
 
