@@ -15,9 +15,11 @@ import prunebench.prune.structured.ChannelPruner;
 /**
  * Measured inference speedup of a pruned network over the dense one: the ratio of their median images per second
  * on the same batch, in inference mode, with the process's thread setting. {@value #WARMUP} warm-up batches of
- * each network are run first and not timed; then {@value #TIMED} timed batches of each, alternating which goes
- * first so that a slow drift of the machine affects both alike. A dozen batches keep the cost small enough to
- * measure every run; the median resists the odd batch slowed by another process.
+ * each network are run first and not timed; then {@value #TIMED} timed samples of each, alternating which goes
+ * first so that a slow drift of the machine affects both alike. A sample is one batch, or as many as make up
+ * {@value #MIN_SAMPLE_SECONDS} s for a fast network (a small LeNet-5 takes a millisecond, where fixed per-call costs
+ * and timer noise would dominate). This keeps the cost small enough to measure every run; the median resists the
+ * odd sample slowed by another process.
  *
  * <p>The clock: on the CPU with one intra-op thread, libtorch computes on the calling thread, so that thread's CPU
  * time is the computation's time, the same as wall time on an idle machine but not inflated when other processes
@@ -27,6 +29,7 @@ import prunebench.prune.structured.ChannelPruner;
 final class InferenceSpeed {
     static final int WARMUP = 5;
     static final int TIMED = 10;
+    static final double MIN_SAMPLE_SECONDS = 0.02;
 
     /** What a timed batch is measured in. */
     enum Clock { THREAD_CPU, WALL }
@@ -71,19 +74,23 @@ final class InferenceSpeed {
     }
 
     static double speedup(Network dense, Network pruned, NDArray images, Clock clock) {
+        double denseWarm = 0;
+        double prunedWarm = 0;
         for (int i = 0; i < WARMUP; i++) {
-            seconds(dense, images, clock);
-            seconds(pruned, images, clock);
+            denseWarm = seconds(dense, images, clock, 1);
+            prunedWarm = seconds(pruned, images, clock, 1);
         }
+        int denseReps = repetitions(denseWarm);
+        int prunedReps = repetitions(prunedWarm);
         double[] denseSeconds = new double[TIMED];
         double[] prunedSeconds = new double[TIMED];
         for (int i = 0; i < TIMED; i++) {
             if (i % 2 == 0) {
-                denseSeconds[i] = seconds(dense, images, clock);
-                prunedSeconds[i] = seconds(pruned, images, clock);
+                denseSeconds[i] = seconds(dense, images, clock, denseReps);
+                prunedSeconds[i] = seconds(pruned, images, clock, prunedReps);
             } else {
-                prunedSeconds[i] = seconds(pruned, images, clock);
-                denseSeconds[i] = seconds(dense, images, clock);
+                prunedSeconds[i] = seconds(pruned, images, clock, prunedReps);
+                denseSeconds[i] = seconds(dense, images, clock, denseReps);
             }
         }
         // Same batch for both: images/s ratio = inverse ratio of seconds per batch.
@@ -106,17 +113,29 @@ final class InferenceSpeed {
         return oneCpuThread && threads.isCurrentThreadCpuTimeSupported() ? Clock.THREAD_CPU : Clock.WALL;
     }
 
-    private static double seconds(Network network, NDArray images, Clock clock) {
+    /** Batches per timed sample, from the last warm-up batch's time. */
+    static int repetitions(double batchSeconds) {
+        return batchSeconds >= MIN_SAMPLE_SECONDS ? 1
+                : (int) Math.min(1000, Math.ceil(MIN_SAMPLE_SECONDS / Math.max(batchSeconds, 1e-6)));
+    }
+
+    /** Seconds per batch over {@code repetitions} batches. */
+    private static double seconds(Network network, NDArray images, Clock clock, int repetitions) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (NDManager scope = images.getManager().newSubManager()) {
             NDArray x = images.duplicate();
             x.attach(scope);
             long t0 = clock == Clock.THREAD_CPU ? threads.getCurrentThreadCpuTime() : System.nanoTime();
-            NDArray out = network.block().forward(new ParameterStore(scope, false), new NDList(x), false)
-                    .singletonOrThrow();
-            out.toFloatArray(); // waits for the result where the device is asynchronous
+            for (int r = 0; r < repetitions; r++) {
+                try (NDManager batch = scope.newSubManager()) {
+                    x.tempAttach(batch); // this batch's intermediates follow their input here; x returns on close
+                    NDArray out = network.block().forward(new ParameterStore(batch, false), new NDList(x), false)
+                            .singletonOrThrow();
+                    out.toFloatArray(); // waits for the result where the device is asynchronous
+                }
+            }
             long t1 = clock == Clock.THREAD_CPU ? threads.getCurrentThreadCpuTime() : System.nanoTime();
-            return (t1 - t0) / 1e9;
+            return (t1 - t0) / 1e9 / repetitions;
         }
     }
 

@@ -25,6 +25,14 @@ class InferenceSpeedTest {
     }
 
     @Test
+    void fastBatchesAreRepeatedToMakeUpASample() {
+        assertEquals(1, InferenceSpeed.repetitions(0.5));
+        assertEquals(1, InferenceSpeed.repetitions(0.02));
+        assertEquals(20, InferenceSpeed.repetitions(0.001));
+        assertEquals(1000, InferenceSpeed.repetitions(0));
+    }
+
+    @Test
     void aNetworkWithAQuarterOfTheChannelsIsMeasuredSeveralTimesFasterAndAMaskedOneIsNot() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Network dense = Network.create(new CifarVgg.Vgg11(), new Shape(3, 32, 32), 10, manager, 0);
