@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import prunebench.model.Network;
 import prunebench.prune.MaskSet;
+import prunebench.prune.Timing;
 import prunebench.prune.structured.ChannelPruner;
 
 /**
@@ -39,15 +41,20 @@ final class InferenceSpeed {
     /**
      * A run's {@code speedup_measured} on the first test batch of the stage's batch size: for a structured strategy
      * the rebuilt smaller network (first checked to compute the masked network's outputs), otherwise the masked
-     * network as it is, over the dense model freshly built from the seed (dense kernels take the same time
-     * whatever the values).
+     * network as it is, over the dense model the run started from: the pretrained one, or for pruning at init the
+     * seed's initialisation. Not any dense network of the architecture: speed depends a little on the values (a
+     * freshly initialised LeNet-5 ran ~10% slower than the trained one here).
      *
      * @param channels the structured pruner of the run, or null
      */
-    static double ofRun(Workspace ws, long seed, Network network, ChannelPruner channels, MaskSet masks,
-            NDManager manager, int batchSize) {
+    static double ofRun(Workspace ws, DenseCache cache, RunSpec spec, Network network, ChannelPruner channels,
+            MaskSet masks, NDManager manager, int batchSize) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            Network dense = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), scope, seed);
+            Network dense = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), scope, spec.seed());
+            if (spec.timing() == Timing.PRETRAINED) {
+                cache.loadInto(new DenseCache.Key(spec.model(), spec.dataset(), spec.seed(), spec.pretrain()), dense,
+                        scope);
+            }
             Network pruned = channels == null ? network : channels.rebuild(masks, scope);
             NDArray images = ws.test().batch(scope, ws.test().order(0, 0, false), 0, batchSize, null).images();
             if (channels != null) {

@@ -136,7 +136,7 @@ final class RunExecutor {
                 int collapsed = collapsedLayers(masks);
                 double imagesPerSecond = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
                         .orElse(Double.NaN);
-                double speedupMeasured = InferenceSpeed.ofRun(ws, spec.seed(), network, channels, masks, manager,
+                double speedupMeasured = InferenceSpeed.ofRun(ws, cache, spec, network, channels, masks, manager,
                         schedule.batchSize());
                 double wall = previousWall + (System.nanoTime() - start) / 1e9;
                 RunResult result = new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
