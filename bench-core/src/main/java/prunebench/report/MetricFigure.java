@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import tech.tablesaw.api.Table;
@@ -102,7 +105,10 @@ final class MetricFigure {
                 ChartLook.percentAxis(yLabel, minY, maxY), renderer);
         if (xKind == XKind.MEASURED_SPEEDUP) {
             // Where unstructured sparsity lands: no faster than dense.
-            plot.addDomainMarker(ChartLook.referenceLine(1, "dense speed"), Layer.BACKGROUND);
+            ValueMarker denseSpeed = ChartLook.referenceLine(1, "dense speed");
+            denseSpeed.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT); // a vertical line: label beside its foot
+            denseSpeed.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            plot.addDomainMarker(denseSpeed, Layer.BACKGROUND);
         }
         if (delta) {
             plot.addRangeMarker(ChartLook.referenceLine(0, "dense"), Layer.BACKGROUND);
