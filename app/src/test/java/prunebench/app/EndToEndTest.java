@@ -58,7 +58,7 @@ class EndToEndTest {
         List<String> header = Arrays.asList(lines.get(0).split(","));
         for (String col : List.of("strategy", "compression", "seed", "status", "compression_actual",
                 "speedup_theoretical", "top1", "top5", "top1_pre_finetune", "top5_pre_finetune", "params",
-                "params_nonzero", "flops", "flops_nonzero", "wall_seconds")) {
+                "params_nonzero", "flops", "flops_nonzero", "wall_seconds", "speedup_measured")) {
             assertTrue(header.contains(col), "runs.csv lacks " + col);
         }
         Map<String, Double> denseTop1 = new HashMap<>();

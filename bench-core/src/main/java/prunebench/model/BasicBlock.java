@@ -15,18 +15,30 @@ import ai.djl.util.PairList;
 
 /**
  * The CIFAR ResNet basic block: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), 3x3 convolutions without
- * bias. The shortcut is the identity, or {@link OptionAShortcut} where stride or width changes.
+ * bias. The shortcut is the identity, or {@link OptionAShortcut} where stride or width changes. The inner width
+ * (conv1's filters) is {@code planes} unless structured pruning narrowed it: it never meets the residual addition.
  */
 final class BasicBlock extends AbstractBlock {
-    private final Block conv1;
-    private final Block bn1;
-    private final Block conv2;
-    private final Block bn2;
+    // Package-private for the channel analysis and the rebuild of a narrowed network.
+    final int inPlanes;
+    final int planes;
+    final int stride;
+    final Block conv1;
+    final Block bn1;
+    final Block conv2;
+    final Block bn2;
     /** Null for the identity. */
-    private final Block shortcut;
+    final Block shortcut;
 
     BasicBlock(int inPlanes, int planes, int stride) {
-        conv1 = addChildBlock("conv1", conv3x3(planes, stride));
+        this(inPlanes, planes, planes, stride);
+    }
+
+    BasicBlock(int inPlanes, int midPlanes, int planes, int stride) {
+        this.inPlanes = inPlanes;
+        this.planes = planes;
+        this.stride = stride;
+        conv1 = addChildBlock("conv1", conv3x3(midPlanes, stride));
         bn1 = addChildBlock("bn1", BatchNorm.builder().build());
         conv2 = addChildBlock("conv2", conv3x3(planes, 1));
         bn2 = addChildBlock("bn2", BatchNorm.builder().build());

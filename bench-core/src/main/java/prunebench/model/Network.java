@@ -46,7 +46,20 @@ public final class Network {
      * @param inputShape one example's shape, (C, H, W)
      */
     public static Network create(ModelFactory factory, Shape inputShape, int numClasses, NDManager manager, long seed) {
-        Architecture arch = factory.build(inputShape, numClasses);
+        Network network = of(factory.name(), factory.build(inputShape, numClasses), inputShape, numClasses, manager);
+        Random random = new Random(Seeds.derive(seed, "weights"));
+        for (PrunableLayer layer : network.layers) {
+            initLayer(layer, factory.weightInit(), random);
+        }
+        return network;
+    }
+
+    /**
+     * Initialises {@code arch}'s shapes on {@code manager}'s device without drawing the seed's weights: for a network
+     * whose values are copied in afterwards (a structurally pruned network rebuilt smaller).
+     */
+    public static Network of(String modelName, Architecture arch, Shape inputShape, int numClasses,
+            NDManager manager) {
         Block block = arch.block();
         Shape batchOfOne = new Shape(1).addAll(inputShape);
         block.initialize(manager, DataType.FLOAT32, batchOfOne);
@@ -59,12 +72,7 @@ public final class Network {
         }
         List<PrunableLayer> layers = new ArrayList<>();
         collectLayers(block, arch.classifier(), nameOf, layers);
-
-        Random random = new Random(Seeds.derive(seed, "weights"));
-        for (PrunableLayer layer : layers) {
-            initLayer(layer, factory.weightInit(), random);
-        }
-        return new Network(factory.name(), block, inputShape, numClasses, all, List.copyOf(layers));
+        return new Network(modelName, block, inputShape, numClasses, all, List.copyOf(layers));
     }
 
     private static void collectLayers(Block block, Block classifier, Map<Parameter, String> nameOf,

@@ -23,6 +23,13 @@ public interface PruningStrategy {
         return Map.of();
     }
 
+    /**
+     * Checks the values of the strategy's own parameters when the experiment is planned, before any training, so that
+     * a bad value is reported like any other bad input rather than failing every run. Throws
+     * {@link prunebench.config.ConfigException}.
+     */
+    default void validate(StrategyOptions options) {}
+
     /** Which distribution the strategy uses unless the experiment says otherwise. */
     default Distribution defaultDistribution() {
         return Distribution.GLOBAL;

@@ -8,6 +8,8 @@ import java.util.Optional;
 public enum FigureKind {
     ACCURACY_VS_COMPRESSION("accuracy-vs-compression"),
     ACCURACY_VS_SPEEDUP("accuracy-vs-speedup"),
+    /** Top-1 (the report's metric) against the measured inference speedup; drawn when runs.csv has the column. */
+    ACCURACY_VS_MEASURED_SPEEDUP("accuracy-vs-measured-speedup"),
     DELTA_TOP1_VS_COMPRESSION("delta-top1-vs-compression"),
     TOP5_VS_COMPRESSION("top5-vs-compression"),
     TOP5_VS_SPEEDUP("top5-vs-speedup"),

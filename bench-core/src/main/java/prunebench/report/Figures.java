@@ -29,12 +29,20 @@ public final class Figures {
         return switch (kind) {
             case ACCURACY_VS_COMPRESSION -> MetricFigure.build(data, summary, metric, MetricFigure.XKind.COMPRESSION, false);
             case ACCURACY_VS_SPEEDUP -> MetricFigure.build(data, summary, metric, MetricFigure.XKind.SPEEDUP, false);
+            case ACCURACY_VS_MEASURED_SPEEDUP -> applies(kind)
+                    ? MetricFigure.build(data, summary, metric, MetricFigure.XKind.MEASURED_SPEEDUP, false)
+                    : Optional.empty();
             case DELTA_TOP1_VS_COMPRESSION -> MetricFigure.build(data, summary, RunsCsv.TOP1, MetricFigure.XKind.COMPRESSION, true);
             case TOP5_VS_COMPRESSION -> MetricFigure.build(data, summary, RunsCsv.TOP5, MetricFigure.XKind.COMPRESSION, false);
             case TOP5_VS_SPEEDUP -> MetricFigure.build(data, summary, RunsCsv.TOP5, MetricFigure.XKind.SPEEDUP, false);
             case DENSITY_PROFILE -> DensityProfileFigure.build(data);
             case TRAINING_CURVES -> TrainingCurvesFigure.build(data);
         };
+    }
+
+    /** Whether the results can have this figure at all: measured speedups exist only in newer runs.csv files. */
+    public boolean applies(FigureKind kind) {
+        return kind != FigureKind.ACCURACY_VS_MEASURED_SPEEDUP || data.runs().containsColumn(RunsCsv.SPEEDUP_MEASURED);
     }
 
     /** Writes {@code <plotsDir>/<figure key>.<png|svg>} in the spec's formats; returns the files, none if no data. */

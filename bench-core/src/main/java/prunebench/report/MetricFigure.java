@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import tech.tablesaw.api.Table;
@@ -21,7 +24,7 @@ import tech.tablesaw.api.Table;
  * In delta mode the y value is the metric minus the dense control of the same experiment.
  */
 final class MetricFigure {
-    enum XKind { COMPRESSION, SPEEDUP }
+    enum XKind { COMPRESSION, SPEEDUP, MEASURED_SPEEDUP }
 
     private static final Map<String, String> LABELS = Map.of(
             RunsCsv.TOP1, "Top-1 accuracy",
@@ -48,8 +51,11 @@ final class MetricFigure {
                 String name = data.seriesName(experiment, strategy);
                 YIntervalSeries series = new YIntervalSeries(name);
                 for (int r : rowsBySeries.getOrDefault(name, List.of())) {
-                    double x = xKind == XKind.COMPRESSION ? summary.doubleColumn(RunsCsv.COMPRESSION).getDouble(r)
-                            : value(summary, RunsCsv.SPEEDUP_THEORETICAL + Summary.MEAN, r);
+                    double x = switch (xKind) {
+                        case COMPRESSION -> summary.doubleColumn(RunsCsv.COMPRESSION).getDouble(r);
+                        case SPEEDUP -> value(summary, RunsCsv.SPEEDUP_THEORETICAL + Summary.MEAN, r);
+                        case MEASURED_SPEEDUP -> value(summary, RunsCsv.SPEEDUP_MEASURED + Summary.MEAN, r);
+                    };
                     double mean = value(summary, metric + Summary.MEAN, r);
                     double std = value(summary, metric + Summary.STD, r);
                     if (!(x > 0) || Double.isNaN(mean)) {
@@ -77,6 +83,10 @@ final class MetricFigure {
             maxY = Math.max(maxY, d);
         }
 
+        if (xKind == XKind.MEASURED_SPEEDUP) {
+            minX = Math.min(minX, 1); // keep the dense-speed line in view
+            maxX = Math.max(maxX, 1);
+        }
         XYErrorRenderer renderer = new XYErrorRenderer();
         renderer.setDefaultLinesVisible(true);
         renderer.setDefaultShapesVisible(true);
@@ -85,11 +95,21 @@ final class MetricFigure {
         renderer.setCapLength(14);
         renderer.setErrorStroke(new BasicStroke(2f)); // solid even when the line is dashed
         String metricLabel = LABELS.getOrDefault(metric, metric);
-        String xLabel = xKind == XKind.COMPRESSION ? "Compression ratio (log scale)"
-                : "Theoretical speedup, dense FLOPs / pruned FLOPs (log scale)";
+        String xLabel = switch (xKind) {
+            case COMPRESSION -> "Compression ratio (log scale)";
+            case SPEEDUP -> "Theoretical speedup, dense FLOPs / pruned FLOPs (log scale)";
+            case MEASURED_SPEEDUP -> "Measured speedup, pruned / dense inference images per second (log scale)";
+        };
         String yLabel = delta ? metricLabel + " minus dense (percentage points)" : metricLabel + " (%)";
         XYPlot plot = new XYPlot(dataset, ChartLook.log2Axis(xLabel, minX, maxX),
                 ChartLook.percentAxis(yLabel, minY, maxY), renderer);
+        if (xKind == XKind.MEASURED_SPEEDUP) {
+            // Where unstructured sparsity lands: no faster than dense.
+            ValueMarker denseSpeed = ChartLook.referenceLine(1, "dense speed");
+            denseSpeed.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT); // a vertical line: label beside its foot
+            denseSpeed.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            plot.addDomainMarker(denseSpeed, Layer.BACKGROUND);
+        }
         if (delta) {
             plot.addRangeMarker(ChartLook.referenceLine(0, "dense"), Layer.BACKGROUND);
         } else {
@@ -97,7 +117,11 @@ final class MetricFigure {
                     data.combined() ? "dense (" + experiment + ")" : "dense"), Layer.BACKGROUND));
         }
         String title = (delta ? "Change in " + metricLabel.toLowerCase() : metricLabel) + " vs "
-                + (xKind == XKind.COMPRESSION ? "compression" : "theoretical speedup");
+                + switch (xKind) {
+                    case COMPRESSION -> "compression";
+                    case SPEEDUP -> "theoretical speedup";
+                    case MEASURED_SPEEDUP -> "measured speedup";
+                };
         JFreeChart chart = new JFreeChart(title, plot);
         ChartLook.apply(chart, data.title());
         ChartLook.styleSeries(renderer, styles);

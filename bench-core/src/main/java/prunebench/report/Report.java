@@ -94,6 +94,9 @@ public final class Report {
             Figures figures = new Figures(data);
             Map<FigureKind, List<Path>> written = new LinkedHashMap<>();
             for (FigureKind kind : data.spec().figures()) {
+                if (!figures.applies(kind)) {
+                    continue; // e.g. a runs.csv from before speedup_measured: no section rather than an empty one
+                }
                 written.put(kind, new ArrayList<>(figures.write(kind, outDir.resolve(PLOTS))));
             }
 

@@ -122,6 +122,7 @@ final class ReportMarkdown {
         return switch (kind) {
             case ACCURACY_VS_COMPRESSION -> "Accuracy vs compression";
             case ACCURACY_VS_SPEEDUP -> "Accuracy vs theoretical speedup";
+            case ACCURACY_VS_MEASURED_SPEEDUP -> "Accuracy vs measured speedup";
             case DELTA_TOP1_VS_COMPRESSION -> "Change in top-1 accuracy vs compression";
             case TOP5_VS_COMPRESSION -> "Top-5 accuracy vs compression";
             case TOP5_VS_SPEEDUP -> "Top-5 accuracy vs theoretical speedup";

@@ -170,8 +170,9 @@ public final class ExperimentRunner {
                         store.saveControl(controlKey, result);
                     }
                     progress.info(String.format("  done: top1 %.2f%% (before fine-tuning %.2f%%), compression %.2f, "
-                            + "speedup %.2f, %.1fs", 100 * result.top1(), 100 * result.top1_pre_finetune(),
-                            result.compression_actual(), result.speedup_theoretical(), result.wall_seconds()));
+                            + "speedup %.2f (measured %.2f), %.1fs", 100 * result.top1(),
+                            100 * result.top1_pre_finetune(), result.compression_actual(),
+                            result.speedup_theoretical(), result.speedup_measured(), result.wall_seconds()));
                     if (result.mask_updates() > 0) {
                         progress.info(String.format("  %d mask updates, %.1f connections changed per update",
                                 result.mask_updates(), result.connections_changed_mean()));

@@ -30,6 +30,11 @@ public final class GridPlanner {
             for (StrategySpec s : e.pruning().strategies()) {
                 PruningStrategy strategy = strategies.get(s.name());
                 StrategyOptions options = new StrategyOptions(s.name(), strategy.parameterDefaults(), s.params());
+                try {
+                    strategy.validate(options);
+                } catch (ConfigException ex) {
+                    throw new ConfigException("strategy '" + s.label() + "': " + ex.getMessage());
+                }
                 Timing timing = timing(s, options, strategy);
                 Distribution distribution = distribution(s, options, strategy);
                 int iterations = options.has("iterations") ? options.getInt("iterations") : 1;

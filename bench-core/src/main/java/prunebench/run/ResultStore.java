@@ -2,6 +2,8 @@ package prunebench.run;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
@@ -53,7 +55,7 @@ public final class ResultStore {
 
     public RunResult load(String runId) {
         try {
-            return GSON.fromJson(Files.readString(metricsFile(runId)), RunResult.class);
+            return parse(Files.readString(metricsFile(runId)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,7 +68,7 @@ public final class ResultStore {
     public RunResult control(String key) {
         Path file = root.resolve("controls").resolve(key + ".json");
         try {
-            return Files.isRegularFile(file) ? GSON.fromJson(Files.readString(file), RunResult.class) : null;
+            return Files.isRegularFile(file) ? parse(Files.readString(file)) : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -80,6 +82,17 @@ public final class ResultStore {
         }
     }
 
+    /** A stored record; columns added since it was written (e.g. speedup_measured) read as NaN, not 0. */
+    static RunResult parse(String json) {
+        JsonObject object = JsonParser.parseString(json).getAsJsonObject();
+        for (RecordComponent c : RunResult.class.getRecordComponents()) {
+            if (c.getType() == double.class && !object.has(c.getName())) {
+                object.addProperty(c.getName(), Double.NaN);
+            }
+        }
+        return GSON.fromJson(object, RunResult.class);
+    }
+
     /** Every finished run's record, in a stable order. */
     public List<RunResult> all() {
         Path runs = root.resolve("runs");
@@ -91,7 +104,7 @@ public final class ResultStore {
             for (Path d : dirs.sorted().toList()) {
                 Path m = d.resolve("metrics.json");
                 if (Files.isRegularFile(m)) {
-                    out.add(GSON.fromJson(Files.readString(m), RunResult.class));
+                    out.add(parse(Files.readString(m)));
                 }
             }
         } catch (IOException e) {

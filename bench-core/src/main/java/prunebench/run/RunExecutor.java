@@ -26,6 +26,8 @@ import prunebench.prune.PruningTarget;
 import prunebench.prune.PruningTargets;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.Timing;
+import prunebench.prune.structured.ChannelPruner;
+import prunebench.prune.structured.StructuredStrategy;
 import prunebench.train.Accuracy;
 import prunebench.train.EpochRecord;
 import prunebench.train.Evaluator;
@@ -61,16 +63,19 @@ final class RunExecutor {
                 cache.loadInto(new DenseCache.Key(spec.model(), spec.dataset(), spec.seed(), spec.pretrain()),
                         network, manager);
             }
-            List<PruningTarget> targets = PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
+            PruningStrategy strategy = ws.strategies().get(spec.strategy().name());
+            StrategyOptions options = new StrategyOptions(strategy.name(), strategy.parameterDefaults(),
+                    spec.strategy().params());
+            // A structured strategy removes whole channels: its masks cover every tensor a channel touches.
+            ChannelPruner channels = strategy instanceof StructuredStrategy ? new ChannelPruner(network) : null;
+            List<PruningTarget> targets = channels != null ? channels.targets()
+                    : PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
             long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
             long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
             CompressionBudget budget = new CompressionBudget(total, prunable, spec.compression());
             TrainSchedule schedule = trainingSchedule(spec);
             String stage = spec.timing() == Timing.PRETRAINED ? "finetune" : "sparse";
             Trainer trainer = new Trainer(network, manager, ws.train(), ws.test(), spec.seed());
-            PruningStrategy strategy = ws.strategies().get(spec.strategy().name());
-            StrategyOptions options = new StrategyOptions(strategy.name(), strategy.parameterDefaults(),
-                    spec.strategy().params());
 
             try (MaskSet masks = MaskSet.dense(targets, manager); Optimizer optimizer = trainer.newOptimizer(schedule)) {
                 double pruneSeconds;
@@ -93,7 +98,11 @@ final class RunExecutor {
                 } else {
                     Map<String, NDArray> scoredOn = snapshot(network, manager);
                     long t0 = System.nanoTime();
-                    if (spec.compression() > 1) {
+                    if (spec.compression() > 1 && channels != null) {
+                        channels.prune((StructuredStrategy) strategy, options, masks, spec.compression(),
+                                spec.distribution(), spec.iterations(), spec.denseFirstLayer(), ws.trainPlain(),
+                                schedule.batchSize(), spec.seed());
+                    } else if (spec.compression() > 1) {
                         new Pruner(network, targets, ws.trainPlain(), schedule.batchSize(), spec.seed())
                                 .prune(strategy, options, masks, budget.keep(), spec.distribution(),
                                         spec.iterations(), spec.denseFirstLayer());
@@ -152,6 +161,8 @@ final class RunExecutor {
                 int collapsed = collapsedLayers(masks);
                 double imagesPerSecond = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
                         .orElse(Double.NaN);
+                double speedupMeasured = InferenceSpeed.ofRun(ws, cache, spec, network, channels, masks, manager,
+                        schedule.batchSize());
                 double wall = previousWall + (System.nanoTime() - start) / 1e9;
                 MaskUpdateStats updates = totalUpdates(previousUpdates, updater);
                 RunResult result = new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
@@ -159,7 +170,7 @@ final class RunExecutor {
                         cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
                         post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
                         cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
-                        spec.dataset().name(), null, updates.updates(), updates.meanChanged());
+                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured);
                 checkpoint.delete();
                 return result;
             }

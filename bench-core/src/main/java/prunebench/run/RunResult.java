@@ -2,8 +2,10 @@ package prunebench.run;
 
 /**
  * The record of one finished (or failed) run: one row of {@code runs.csv}, stored as {@code runs/<id>/metrics.json}.
- * Field names are the CSV's column names (snake_case), part of the user contract. The last two count the mask
- * updates of dynamic sparse training (0 and NaN for static strategies).
+ * Field names are the CSV's column names (snake_case), part of the user contract; new columns go at the end.
+ * {@code mask_updates} and {@code connections_changed_mean} count the mask updates of dynamic sparse training (0 and
+ * NaN for static strategies); {@code speedup_measured} is the pruned network's inference images/s over the dense
+ * one's (see InferenceSpeed).
  */
 public record RunResult(
         String run_id, String strategy, String strategy_name, double compression, long seed, String status,
@@ -11,7 +13,7 @@ public record RunResult(
         double top1_pre_finetune, double top5_pre_finetune, long params, long params_nonzero, long flops,
         long flops_nonzero, int layers_collapsed, double prune_seconds, double train_images_per_second,
         double wall_seconds, String model, String dataset, String error, int mask_updates,
-        double connections_changed_mean) {
+        double connections_changed_mean, double speedup_measured) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
@@ -20,7 +22,7 @@ public record RunResult(
         return new RunResult(runId, spec.strategy().label(), spec.strategy().name(), spec.compression(), spec.seed(),
                 FAILED, spec.timing().name().toLowerCase(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, wallSeconds, spec.model(),
-                spec.dataset().name(), error, 0, Double.NaN);
+                spec.dataset().name(), error, 0, Double.NaN, Double.NaN);
     }
 
     /** This result re-labelled as the run {@code spec} (a dense control shared by every strategy of a seed). */
@@ -28,7 +30,7 @@ public record RunResult(
         return new RunResult(runId, spec.strategy().label(), spec.strategy().name(), compression, seed, status, timing,
                 compression_actual, speedup_theoretical, top1, top5, top1_pre_finetune, top5_pre_finetune, params,
                 params_nonzero, flops, flops_nonzero, layers_collapsed, prune_seconds, train_images_per_second,
-                wall_seconds, model, dataset, error, mask_updates, connections_changed_mean);
+                wall_seconds, model, dataset, error, mask_updates, connections_changed_mean, speedup_measured);
     }
 
     public boolean ok() {

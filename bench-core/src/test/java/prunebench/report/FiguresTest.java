@@ -111,6 +111,18 @@ class FiguresTest {
     }
 
     @Test
+    void measuredSpeedupFigureHasTheMeasuredMeansOnXAndADenseSpeedLine() {
+        XYPlot plot = figures(ReportSpec.defaults()).chart(FigureKind.ACCURACY_VS_MEASURED_SPEEDUP).orElseThrow()
+                .getXYPlot();
+        assertEquals("global-magnitude", plot.getDataset().getSeriesKey(0));
+        // The fixture measures 1 + 0.4 * (theoretical - 1): at 16x, 1 + 0.4 * (16^0.75 - 1) = 3.8.
+        assertEquals(3.8, plot.getDataset().getXValue(0, 4), 1e-4);
+        var markers = plot.getDomainMarkers(org.jfree.chart.ui.Layer.BACKGROUND);
+        assertEquals(1.0, ((ValueMarker) markers.iterator().next()).getValue());
+        assertTrue(plot.getDomainAxis().getLabel().startsWith("Measured speedup"));
+    }
+
+    @Test
     void densityProfileAveragesLayersOverSeeds() {
         ReportSpec spec = withSelections(new ReportSpec.RunSelection(8.0, List.of("global-magnitude", "random"), List.of()),
                 ReportSpec.RunSelection.all());

@@ -61,6 +61,19 @@ class ReportTest {
     }
 
     @Test
+    void resultsWithoutSpeedupMeasuredHaveNoMeasuredSpeedupSection() throws Exception {
+        Path results = ResultsFixture.write(tmp.resolve("older"), 0);
+        Path csv = results.resolve(RunsCsv.FILE);
+        // Drop the last column, as runs.csv was written before speedup_measured existed.
+        List<String> lines = Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        Files.write(csv, lines);
+        Path report = Report.rebuild(results, spec(List.of(FigureKind.values()), List.of()));
+        assertFalse(Files.exists(results.resolve("plots/accuracy-vs-measured-speedup.png")));
+        assertTrue(Files.exists(results.resolve("plots/accuracy-vs-speedup.png")));
+        assertFalse(Files.readString(report).contains("measured speedup"));
+    }
+
+    @Test
     void rebuildIsReproducible() throws Exception {
         Path results = ResultsFixture.write(tmp.resolve("again"), 0);
         ReportSpec spec = spec(List.of(FigureKind.ACCURACY_VS_COMPRESSION), List.of());

@@ -19,6 +19,7 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.testing.Experiments;
 import prunebench.testing.SyntheticData;
 import prunebench.testing.SyntheticProvider;
+import prunebench.testing.TestChannelScores;
 import prunebench.testing.TestMagnitude;
 
 class ExperimentRunnerTest {
@@ -29,7 +30,31 @@ class ExperimentRunnerTest {
         return new ExperimentRunner(new ModelRegistry(List.of(new LeNet5())),
                 new DatasetRegistry(List.of(new SyntheticProvider(SyntheticData.create(512, 256, 1, 28, 10, 7))),
                         Map.of()),
-                new StrategyRegistry(List.of(new TestMagnitude())), new PrintStream(log, true));
+                new StrategyRegistry(List.of(new TestMagnitude(), new TestChannelScores())), new PrintStream(log, true));
+    }
+
+    @Test
+    void structuredRunsReachTheirTargetAndEveryRunMeasuresItsSpeed() throws Exception {
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(1.0, 4.0),
+                List.of(Experiments.strategy("magnitude"), Experiments.strategy("test_channels")), List.of(0L));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner r = runner(log);
+        ExperimentRunner.Outcome outcome = r.run(r.prepare(spec, tmp), false);
+        assertTrue(outcome.failed().isEmpty(), outcome.failed() + "\n" + log);
+        List<RunResult> results = new ResultStore(tmp).all();
+        assertEquals(4, results.size());
+        RunResult structured = results.stream().filter(x -> x.strategy().equals("test_channels")
+                && x.compression() == 4).findFirst().orElseThrow();
+        assertTrue(structured.compression_actual() >= 4 && structured.compression_actual() < 5,
+                "compression " + structured.compression_actual());
+        assertTrue(structured.speedup_theoretical() > 1.5, "speedup " + structured.speedup_theoretical());
+        for (RunResult x : results) {
+            assertTrue(x.speedup_measured() > 0 && Double.isFinite(x.speedup_measured()), x.toString());
+        }
+        String csv = Files.readString(tmp.resolve("runs.csv"));
+        assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow().endsWith(",error,speedup_measured"),
+                csv);
+        assertTrue(log.toString().contains("(measured "), log.toString());
     }
 
     @Test

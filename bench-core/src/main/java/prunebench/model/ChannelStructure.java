@@ -1,0 +1,173 @@
+package prunebench.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Convolution;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Channel dependency analysis: which output channels of a network can be removed, and what each removal takes
+ * along ({@link ChannelGroup}). Walks the block tree in forward order following where each tensor's channel axis
+ * comes from:
+ * <ul>
+ *   <li>every Conv/Linear layer's outputs form a group, read by the next Conv/Linear layer (its consumer);</li>
+ *   <li>a BatchNorm in between normalises the group's channels and is pruned along;</li>
+ *   <li>parameter-free blocks that keep the channel count (activations, pooling) pass channels through; a flatten of
+ *       (C, H, W), or global pooling to (C), passes them on with H*W consecutive inputs per channel;</li>
+ *   <li>channels that reach a residual addition stay. Of a ResNet {@link BasicBlock} only conv1's channels (the
+ *       inner width) are prunable: the block's input (stem or previous block) and conv2's output meet the shortcut,
+ *       and pruning them would mean pruning the whole stage's residual stream together;</li>
+ *   <li>the classifier's outputs (the classes) stay; its inputs follow the last group;</li>
+ *   <li>channels flowing into anything else (a grouped convolution, a Linear layer on a 4-d tensor, the network's
+ *       output) stay.</li>
+ * </ul>
+ * A shape-preserving parameter-free block is assumed to act per channel, as activations and pooling do; a block
+ * with parameters of any other kind is an error, not a guess.
+ */
+public final class ChannelStructure {
+    private ChannelStructure() {}
+
+    /** The prunable groups in forward order. */
+    public static List<ChannelGroup> of(Network network) {
+        return new Walk(network).run();
+    }
+
+    /** A group being collected; {@code fixed} once something it feeds cannot follow a removal. */
+    private static final class Open {
+        final PrunableLayer producer;
+        final String bias;
+        ChannelGroup.Norm norm;
+        final List<ChannelGroup.Consumer> consumers = new ArrayList<>();
+        boolean fixed;
+
+        Open(PrunableLayer producer, String bias) {
+            this.producer = producer;
+            this.bias = bias;
+        }
+    }
+
+    /**
+     * Where the channel axis of the current tensor comes from: a group (null: the input image or a residual stream,
+     * channels that stay), and how many consecutive features each channel spans after a flatten.
+     */
+    private record Flow(Open group, int factor) {
+        static Flow fixed() {
+            return new Flow(null, 1);
+        }
+
+        void close() {
+            if (group != null) {
+                group.fixed = true;
+            }
+        }
+    }
+
+    private static final class Walk {
+        private final Network network;
+        private final Map<Parameter, String> names = new IdentityHashMap<>();
+        private final Map<Parameter, PrunableLayer> layers = new IdentityHashMap<>();
+        private final List<Open> opened = new ArrayList<>();
+
+        Walk(Network network) {
+            this.network = network;
+            network.allParameters().forEach((n, p) -> names.put(p, n));
+            network.layers().forEach(l -> layers.put(l.weight(), l));
+        }
+
+        List<ChannelGroup> run() {
+            Shape input = new Shape(1).addAll(network.inputShape());
+            visit(network.block(), new Shape[] {input}, Flow.fixed()).close(); // the network's output stays
+            List<ChannelGroup> out = new ArrayList<>();
+            for (Open o : opened) {
+                if (!o.fixed) {
+                    out.add(new ChannelGroup(o.producer, o.bias, o.norm, o.consumers));
+                }
+            }
+            return out;
+        }
+
+        private Flow visit(Block block, Shape[] in, Flow flow) {
+            if (block instanceof BasicBlock b) {
+                flow.close(); // the block's input also feeds the residual addition
+                Flow inner = Flow.fixed();
+                Shape[] shapes = in;
+                for (Block child : new Block[] {b.conv1, b.bn1, b.conv2, b.bn2}) {
+                    inner = visit(child, shapes, inner);
+                    shapes = child.getOutputShapes(shapes);
+                }
+                inner.close(); // conv2's channels meet the shortcut
+                return Flow.fixed();
+            }
+            if (block instanceof SequentialBlock) {
+                Shape[] shapes = in;
+                for (Pair<String, Block> child : block.getChildren()) {
+                    flow = visit(child.getValue(), shapes, flow);
+                    shapes = child.getValue().getOutputShapes(shapes);
+                }
+                return flow;
+            }
+            if (block instanceof Convolution || block instanceof Linear) {
+                PrunableLayer layer = layers.get(block.getParameters().get("weight"));
+                consume(flow, layer, block, in[0]);
+                if (layer.classifier()) {
+                    return Flow.fixed();
+                }
+                Open group = new Open(layer, layer.bias() == null ? null : names.get(layer.bias()));
+                opened.add(group);
+                return new Flow(group, 1);
+            }
+            if (block instanceof BatchNorm) {
+                if (flow.group() != null) {
+                    if (flow.factor() == 1 && flow.group().norm == null) {
+                        var p = block.getParameters();
+                        flow.group().norm = new ChannelGroup.Norm(names.get(p.get("gamma")), names.get(p.get("beta")),
+                                names.get(p.get("runningMean")), names.get(p.get("runningVar")));
+                    } else {
+                        flow.close();
+                    }
+                }
+                return flow;
+            }
+            if (block.getParameters().isEmpty() && block.getChildren().isEmpty()) {
+                Shape x = in[0];
+                Shape y = block.getOutputShapes(in)[0];
+                if (x.dimension() == y.dimension() && x.dimension() >= 2 && x.get(1) == y.get(1)) {
+                    return flow; // per channel: activation, pooling
+                }
+                if (x.dimension() == 4 && y.dimension() == 2 && y.get(1) % x.get(1) == 0) {
+                    return new Flow(flow.group(), flow.factor() * Math.toIntExact(y.get(1) / x.get(1))); // flatten
+                }
+                flow.close();
+                return Flow.fixed();
+            }
+            throw new IllegalArgumentException("structured pruning cannot analyse a " + block.getClass().getSimpleName()
+                    + " block (known: Conv, Linear, BatchNorm, SequentialBlock, ResNet BasicBlock, parameter-free)");
+        }
+
+        /** {@code layer} reads the flow's channels: a consumer when its weight's input axis matches them. */
+        private static void consume(Flow flow, PrunableLayer layer, Block block, Shape in) {
+            Open group = flow.group();
+            if (group == null) {
+                return;
+            }
+            boolean conv = block instanceof Convolution;
+            long expectedInputs = (long) group.producer.weightShape().get(0) * flow.factor();
+            boolean follows = conv
+                    ? ((Convolution) block).getGroups() == 1 && flow.factor() == 1 && in.dimension() == 4
+                    : in.dimension() == 2;
+            if (follows && layer.weightShape().get(1) == expectedInputs) {
+                group.consumers.add(new ChannelGroup.Consumer(layer, flow.factor()));
+            } else {
+                flow.close();
+            }
+        }
+    }
+}

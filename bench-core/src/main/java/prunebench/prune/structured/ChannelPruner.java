@@ -1,0 +1,188 @@
+package prunebench.prune.structured;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import prunebench.config.ConfigException;
+import prunebench.data.BatchLoader;
+import prunebench.model.ChannelGroup;
+import prunebench.model.ChannelStructure;
+import prunebench.model.NarrowedNetwork;
+import prunebench.model.Network;
+import prunebench.model.PrunableLayer;
+import prunebench.prune.Distribution;
+import prunebench.prune.MaskSet;
+import prunebench.prune.PruningContext;
+import prunebench.prune.PruningTarget;
+import prunebench.prune.StrategyOptions;
+
+/**
+ * Structured pruning of one network, the counterpart of {@link prunebench.prune.Pruner} for a
+ * {@link StructuredStrategy}: finds the prunable channel groups ({@link ChannelStructure}), scores their channels,
+ * keeps the best ones under the target (compression or speedup, within the {@code min_channels} guard) and writes
+ * the choice as masks over every tensor the groups touch, so the rest of a run (fine-tuning with the masks held,
+ * checkpoints, counting) treats it like any other mask. {@link #rebuild} turns the masked network into a smaller
+ * real one.
+ */
+public final class ChannelPruner {
+    private final Network network;
+    private final List<ChannelGroup> groups;
+    private final List<PruningTarget> targets;
+
+    public ChannelPruner(Network network) {
+        this.network = network;
+        this.groups = ChannelStructure.of(network);
+        if (groups.isEmpty()) {
+            throw new ConfigException("model " + network.modelName() + " has no channels structured pruning can "
+                    + "remove");
+        }
+        this.targets = targetsOf(network, groups);
+    }
+
+    public List<ChannelGroup> groups() {
+        return groups;
+    }
+
+    /**
+     * Every tensor a removed channel zeroes: producers' weights, biases, gammas and betas, consumers' weights, in
+     * the network's parameter order. The masks of a structured run are over these.
+     */
+    public List<PruningTarget> targets() {
+        return targets;
+    }
+
+    /**
+     * Prunes {@code masks} (over {@link #targets()}) in place down to {@code target} and applies them. Over
+     * {@code iterations} rounds the cost follows the exponential schedule dense / target^(k/iterations), each round
+     * re-scoring the network with the current masks applied.
+     *
+     * @param target       the compression (dense / remaining trainable parameters) or, with the strategy's
+     *                     {@code target: speedup}, the theoretical speedup (dense / remaining multiply-adds)
+     * @param distribution GLOBAL: one ranking of all channels; UNIFORM: the same fraction of channels per layer
+     * @param denseFirst   leave the first group whole
+     */
+    public void prune(StructuredStrategy strategy, StrategyOptions options, MaskSet masks, double target,
+            Distribution distribution, int iterations, boolean denseFirst, BatchLoader data, int batchSize,
+            long seed) {
+        if (distribution == Distribution.ERK) {
+            throw new ConfigException("structured pruning supports scope global or layer, not erk");
+        }
+        boolean speedup = options.getString(StructuredStrategy.TARGET).equals("speedup");
+        ChannelBudget budget = new ChannelBudget(network, groups,
+                speedup ? ChannelBudget.Measure.MULTIPLY_ADDS : ChannelBudget.Measure.PARAMETERS);
+        int[] minimum = minimumChannels(options.getDouble(StructuredStrategy.MIN_CHANNELS), denseFirst);
+        ChannelSelection selection = new ChannelSelection(budget, minimum);
+        double dense = budget.dense();
+        NDManager manager = network.block().getParameters().valueAt(0).getArray().getManager();
+        for (int r = 0; r < iterations; r++) {
+            masks.apply();
+            double maxCost = dense / Math.pow(target, (r + 1.0) / iterations);
+            try (NDManager scope = manager.newSubManager()) {
+                PruningContext context = new PruningContext(network, targets, masks, scope, data, batchSize, seed, r,
+                        options);
+                Map<String, float[]> scores = strategy.channelScores(context, groups);
+                List<float[]> ordered = new ArrayList<>();
+                for (ChannelGroup g : groups) {
+                    float[] s = scores.get(g.name());
+                    if (s == null || s.length != g.channels()) {
+                        throw new IllegalStateException("strategy '" + strategy.name() + "' returned "
+                                + (s == null ? "no scores" : s.length + " scores") + " for " + g.name() + " with "
+                                + g.channels() + " channels");
+                    }
+                    ordered.add(s);
+                }
+                List<boolean[]> current = ChannelMasks.read(masks, groups);
+                List<boolean[]> kept = distribution == Distribution.GLOBAL
+                        ? selection.global(ordered, current, maxCost)
+                        : selection.layerwise(ordered, current, maxCost);
+                if (kept == null) {
+                    throw unreachable(budget, minimum, target, options);
+                }
+                ChannelMasks.write(masks, groups, kept, manager);
+            }
+        }
+        masks.apply();
+    }
+
+    /** The surviving channels of every group, by group name, read from masks over {@link #targets()}. */
+    public Map<String, int[]> kept(MaskSet masks) {
+        List<boolean[]> kept = ChannelMasks.read(masks, groups);
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            boolean[] k = kept.get(g);
+            int[] idx = new int[ChannelSelection.counts(List.of(k))[0]];
+            int n = 0;
+            for (int c = 0; c < k.length; c++) {
+                if (k[c]) {
+                    idx[n++] = c;
+                }
+            }
+            out.put(groups.get(g).name(), idx);
+        }
+        return out;
+    }
+
+    /**
+     * The masked network rebuilt with only the surviving channels, on {@code manager}: the same outputs, fewer
+     * filters. The weights copied are the network's current (e.g. fine-tuned) values.
+     */
+    public Network rebuild(MaskSet masks, NDManager manager) {
+        return NarrowedNetwork.build(network, groups, kept(masks), manager);
+    }
+
+    private int[] minimumChannels(double minChannels, boolean denseFirst) {
+        int[] out = new int[groups.size()];
+        for (int g = 0; g < out.length; g++) {
+            int channels = groups.get(g).channels();
+            int min = minChannels < 1 ? (int) Math.ceil(minChannels * channels) : (int) minChannels;
+            out[g] = Math.min(channels, Math.max(1, min));
+        }
+        if (denseFirst) {
+            out[0] = groups.get(0).channels();
+        }
+        return out;
+    }
+
+    private ConfigException unreachable(ChannelBudget budget, int[] minimum, double target, StrategyOptions options) {
+        double best = budget.dense() / budget.cost(minimum);
+        boolean speedup = budget.measure() == ChannelBudget.Measure.MULTIPLY_ADDS;
+        return new ConfigException(String.format(Locale.ROOT, "%s %s is unreachable by structured pruning of %s: "
+                + "keeping min_channels (%s) in each of its %d prunable layers gives at most %.2f; lower the target "
+                + "or min_channels", speedup ? "speedup" : "compression", fmt(target), network.modelName(),
+                fmt(options.getDouble(StructuredStrategy.MIN_CHANNELS)), groups.size(), best));
+    }
+
+    private static List<PruningTarget> targetsOf(Network network, List<ChannelGroup> groups) {
+        Map<String, PrunableLayer> layerOf = new HashMap<>();
+        for (ChannelGroup g : groups) {
+            layerOf.put(g.name(), g.producer());
+            if (g.bias() != null) {
+                layerOf.put(g.bias(), g.producer());
+            }
+            if (g.norm() != null) {
+                layerOf.put(g.norm().gamma(), g.producer());
+                layerOf.put(g.norm().beta(), g.producer());
+            }
+            for (ChannelGroup.Consumer c : g.consumers()) {
+                layerOf.put(c.layer().name(), c.layer());
+            }
+        }
+        List<PruningTarget> out = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : network.allParameters().entrySet()) {
+            PrunableLayer layer = layerOf.get(e.getKey());
+            if (layer != null) {
+                out.add(new PruningTarget(e.getKey(), e.getValue(), layer));
+            }
+        }
+        return out;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}

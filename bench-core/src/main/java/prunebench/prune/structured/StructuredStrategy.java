@@ -1,0 +1,67 @@
+package prunebench.prune.structured;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
+import prunebench.config.ConfigException;
+import prunebench.model.ChannelGroup;
+import prunebench.prune.PruningContext;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.StrategyOptions;
+
+/**
+ * A strategy that removes whole output channels (filters) instead of single weights. It scores channels; the
+ * {@link ChannelPruner} decides which channels may go ({@link prunebench.model.ChannelStructure}), how many
+ * (compression or speedup target, {@code min_channels}, scope) and expands the choice into per-weight masks that
+ * zero the filter, its bias, its BatchNorm gamma and beta, and the consumers' matching inputs.
+ *
+ * <p>Parameters every structured strategy accepts, besides the common ones:
+ * <ul>
+ *   <li>{@code target}: {@code compression} (default) or {@code speedup}: what the experiment's compression list
+ *       means for this strategy, parameters or multiply-adds (dense / remaining);</li>
+ *   <li>{@code min_channels}: channels every prunable layer keeps, against layer collapse: a count (default 1) or,
+ *       below 1, a fraction of the layer's channels (rounded up, at least 1).</li>
+ * </ul>
+ * Scope {@code global} ranks all channels together, {@code layer} removes the same fraction of channels per layer.
+ */
+public interface StructuredStrategy extends PruningStrategy {
+    String TARGET = "target";
+    String MIN_CHANNELS = "min_channels";
+    /** The parameters above and their defaults. */
+    Map<String, Object> STRUCTURED_DEFAULTS = Map.of(TARGET, "compression", MIN_CHANNELS, 1.0);
+
+    @Override
+    default Map<String, Object> parameterDefaults() {
+        return STRUCTURED_DEFAULTS;
+    }
+
+    /**
+     * Scores the channels of every group, by {@link ChannelGroup#name()}, one score per output channel: the highest
+     * are kept. Channels already removed are never chosen again, whatever their score. The context's targets are
+     * every tensor the groups touch, with the current masks applied.
+     */
+    Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups);
+
+    /** Structured strategies score channels, not weights; {@link ChannelPruner} expands the choice into masks. */
+    @Override
+    default Map<String, NDArray> score(PruningContext context) {
+        throw new UnsupportedOperationException(name() + " scores channels: prune with ChannelPruner");
+    }
+
+    @Override
+    default void validate(StrategyOptions options) {
+        String target = options.getString(TARGET);
+        if (!target.equals("compression") && !target.equals("speedup")) {
+            throw new ConfigException("target must be 'compression' or 'speedup', got '" + target + "'");
+        }
+        double min = options.getDouble(MIN_CHANNELS);
+        if (!(min > 0) || (min >= 1 && min != Math.rint(min))) {
+            throw new ConfigException("min_channels must be a whole number of channels >= 1 or a fraction in (0, 1), "
+                    + "got " + min);
+        }
+        if (options.has("distribution") && options.getString("distribution").equalsIgnoreCase("erk")) {
+            throw new ConfigException("structured pruning supports scope global or layer (distribution global or "
+                    + "uniform), not erk");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package prunebench.strategies.structured;
+
+import ai.djl.ndarray.types.DataType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import prunebench.config.ConfigException;
+import prunebench.model.ChannelGroup;
+import prunebench.prune.PruningContext;
+import prunebench.prune.structured.StructuredStrategy;
+
+/**
+ * Network slimming (Liu et al. 2017): channels ranked by |gamma| of the BatchNorm that follows them, one global
+ * ranking as in the paper. The paper's L1 penalty on gamma during training (sparsity-inducing pretraining) is not
+ * applied: the pretrained models here are shared by every strategy of a seed, so this ranks the gammas of ordinary
+ * training. Every prunable layer needs a BatchNorm (VGG, ResNet; not LeNet-5).
+ */
+public final class BnScale implements StructuredStrategy {
+    @Override
+    public String name() {
+        return "bn_scale";
+    }
+
+    @Override
+    public String description() {
+        return "channels by |BatchNorm gamma| (network slimming, Liu et al. 2017), one global ranking";
+    }
+
+    @Override
+    public Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (ChannelGroup g : groups) {
+            if (g.norm() == null) {
+                throw new ConfigException("bn_scale ranks channels by their BatchNorm's gamma, but " + g.name() + " of "
+                        + context.network().modelName() + " has no BatchNorm; use l1_filter or random_filter");
+            }
+            float[] gamma = context.network().allParameters().get(g.norm().gamma()).getArray()
+                    .toType(DataType.FLOAT32, false).toFloatArray();
+            for (int c = 0; c < gamma.length; c++) {
+                gamma[c] = Math.abs(gamma[c]);
+            }
+            out.put(g.name(), gamma);
+        }
+        return out;
+    }
+}
