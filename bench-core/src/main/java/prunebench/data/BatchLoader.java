@@ -24,6 +24,8 @@ public final class BatchLoader {
     private final boolean augment;
     private final float[] scale;
     private final float[] shift;
+    /** levels[c][v] = v * scale[c] + shift[c]: the normalised value of pixel level v in channel c. */
+    private final float[][] levels;
     private final Device device;
     /** Staging memory reused by every batch (see {@link #batch}); guarded by {@code this}. */
     private ByteBuffer imageStage;
@@ -42,6 +44,12 @@ public final class BatchLoader {
         for (int c = 0; c < scale.length; c++) {
             scale[c] = 1f / (255f * std[c]);
             shift[c] = -mean[c] / std[c];
+        }
+        levels = new float[scale.length][256];
+        for (int c = 0; c < scale.length; c++) {
+            for (int v = 0; v < 256; v++) {
+                levels[c][v] = v * scale[c] + shift[c];
+            }
         }
     }
 
@@ -112,20 +120,26 @@ public final class BatchLoader {
                 int dx = rng.nextInt(9) - 4;
                 boolean flip = rng.nextBoolean();
                 for (int ch = 0; ch < c; ch++) {
+                    float[] lut = levels[ch];
                     for (int yy = 0; yy < h; yy++) {
                         int sy = yy + dy;
+                        int row = base + (ch * h + sy) * w;
+                        int o = (ch * h + yy) * w;
                         for (int xx = 0; xx < w; xx++) {
                             int sx = (flip ? w - 1 - xx : xx) + dx;
-                            int v = (sy < 0 || sy >= h || sx < 0 || sx >= w) ? 0 : px[base + (ch * h + sy) * w + sx] & 0xFF;
-                            out[(ch * h + yy) * w + xx] = v * scale[ch] + shift[ch];
+                            out[o + xx] = (sy < 0 || sy >= h || sx < 0 || sx >= w) ? lut[0] : lut[px[row + sx] & 0xFF];
                         }
                     }
                 }
             } else {
                 int plane = h * w;
-                for (int j = 0; j < sample; j++) {
-                    int ch = j / plane;
-                    out[j] = (px[base + j] & 0xFF) * scale[ch] + shift[ch];
+                for (int ch = 0; ch < c; ch++) {
+                    float[] lut = levels[ch];
+                    int from0 = base + ch * plane;
+                    int to0 = ch * plane;
+                    for (int j = 0; j < plane; j++) {
+                        out[to0 + j] = lut[px[from0 + j] & 0xFF];
+                    }
                 }
             }
             x.put(out);
