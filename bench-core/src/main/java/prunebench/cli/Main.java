@@ -259,6 +259,7 @@ public final class Main implements Callable<Integer> {
     static void configureThreads(int threads) {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        prunebench.util.NativeMemory.retainFreedMemory();
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

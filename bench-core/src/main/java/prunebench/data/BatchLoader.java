@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.Random;
 import prunebench.util.Seeds;
 
@@ -23,7 +24,13 @@ public final class BatchLoader {
     private final boolean augment;
     private final float[] scale;
     private final float[] shift;
+    /** levels[c][v] = v * scale[c] + shift[c]: the normalised value of pixel level v in channel c. */
+    private final float[][] levels;
     private final Device device;
+    /** Staging memory reused by every batch (see {@link #batch}); guarded by {@code this}. */
+    private ByteBuffer imageStage;
+    private ByteBuffer labelStage;
+    private float[] sampleStage;
 
     public BatchLoader(ImageData data, ImageData.Split split, boolean augment, Device device) {
         this.data = data;
@@ -37,6 +44,12 @@ public final class BatchLoader {
         for (int c = 0; c < scale.length; c++) {
             scale[c] = 1f / (255f * std[c]);
             shift[c] = -mean[c] / std[c];
+        }
+        levels = new float[scale.length][256];
+        for (int c = 0; c < scale.length; c++) {
+            for (int v = 0; v < 256; v++) {
+                levels[c][v] = v * scale[c] + shift[c];
+            }
         }
     }
 
@@ -75,49 +88,72 @@ public final class BatchLoader {
      * Builds batch {@code b} of an epoch's order on {@code manager}: images (N, C, H, W) float32 and labels (N)
      * int64. The last batch may be short. {@code rng} is the epoch's augmentation generator, consumed in batch
      * order (ignored when augmentation is off).
+     *
+     * <p>The batch is assembled in a direct buffer that this loader reuses, then copied once into memory owned by
+     * libtorch (the arrays never alias the buffer, so any number of batches may be alive at once). Allocating a
+     * fresh direct buffer per batch cost a zero-fill, a second copy inside DJL (which only adopts a
+     * {@code ByteBuffer}, not a {@code FloatBuffer} view) and native memory released only by the garbage collector.
      */
-    public Batch batch(NDManager manager, int[] order, int b, int batchSize, Random rng) {
+    public synchronized Batch batch(NDManager manager, int[] order, int b, int batchSize, Random rng) {
         int from = b * batchSize;
         int n = Math.min(batchSize, order.length - from);
         int c = data.channels();
         int h = data.height();
         int w = data.width();
         int sample = c * h * w;
-        FloatBuffer x = ByteBuffer.allocateDirect(n * sample * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        long[] y = new long[n];
+        int imageBytes = n * sample * Float.BYTES;
+        if (imageStage == null || imageStage.capacity() < imageBytes) {
+            imageStage = ByteBuffer.allocateDirect(imageBytes).order(ByteOrder.nativeOrder());
+            labelStage = ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder());
+            sampleStage = new float[sample];
+        }
+        FloatBuffer x = imageStage.clear().asFloatBuffer();
+        LongBuffer y = labelStage.clear().asLongBuffer();
         byte[] px = split.pixels();
-        float[] out = new float[sample];
+        float[] out = sampleStage;
         for (int i = 0; i < n; i++) {
             int idx = order[from + i];
-            y[i] = split.labels()[idx];
+            y.put(split.labels()[idx]);
             int base = idx * sample;
             if (augment) {
                 int dy = rng.nextInt(9) - 4;
                 int dx = rng.nextInt(9) - 4;
                 boolean flip = rng.nextBoolean();
                 for (int ch = 0; ch < c; ch++) {
+                    float[] lut = levels[ch];
                     for (int yy = 0; yy < h; yy++) {
                         int sy = yy + dy;
+                        int row = base + (ch * h + sy) * w;
+                        int o = (ch * h + yy) * w;
                         for (int xx = 0; xx < w; xx++) {
                             int sx = (flip ? w - 1 - xx : xx) + dx;
-                            int v = (sy < 0 || sy >= h || sx < 0 || sx >= w) ? 0 : px[base + (ch * h + sy) * w + sx] & 0xFF;
-                            out[(ch * h + yy) * w + xx] = v * scale[ch] + shift[ch];
+                            out[o + xx] = (sy < 0 || sy >= h || sx < 0 || sx >= w) ? lut[0] : lut[px[row + sx] & 0xFF];
                         }
                     }
                 }
             } else {
                 int plane = h * w;
-                for (int j = 0; j < sample; j++) {
-                    int ch = j / plane;
-                    out[j] = (px[base + j] & 0xFF) * scale[ch] + shift[ch];
+                for (int ch = 0; ch < c; ch++) {
+                    float[] lut = levels[ch];
+                    int from0 = base + ch * plane;
+                    int to0 = ch * plane;
+                    for (int j = 0; j < plane; j++) {
+                        out[to0 + j] = lut[px[from0 + j] & 0xFF];
+                    }
                 }
             }
             x.put(out);
         }
-        x.rewind();
-        NDArray images = manager.create(x, new Shape(n, c, h, w), DataType.FLOAT32).toDevice(device, false);
-        NDArray labels = manager.create(y).toDevice(device, false);
+        NDArray images = owned(manager, imageStage.slice(0, imageBytes), new Shape(n, c, h, w), DataType.FLOAT32);
+        NDArray labels = owned(manager, labelStage.slice(0, n * Long.BYTES), new Shape(n), DataType.INT64);
         return new Batch(images, labels);
+    }
+
+    /** A copy of {@code staged} in libtorch's memory on the target device. */
+    private NDArray owned(NDManager manager, ByteBuffer staged, Shape shape, DataType type) {
+        try (NDArray alias = manager.create(staged.order(ByteOrder.nativeOrder()), shape, type)) {
+            return device.equals(alias.getDevice()) ? alias.duplicate() : alias.toDevice(device, true);
+        }
     }
 
     /** One batch on the target device. */

@@ -46,6 +46,8 @@ public final class Network {
      * @param inputShape one example's shape, (C, H, W)
      */
     public static Network create(ModelFactory factory, Shape inputShape, int numClasses, NDManager manager, long seed) {
+        // Every training, evaluation and scoring path starts here: keep freed tensor memory in the process.
+        prunebench.util.NativeMemory.retainFreedMemory();
         Network network = of(factory.name(), factory.build(inputShape, numClasses), inputShape, numClasses, manager);
         Random random = new Random(Seeds.derive(seed, "weights"));
         for (PrunableLayer layer : network.layers) {

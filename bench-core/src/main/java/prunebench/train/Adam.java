@@ -19,6 +19,8 @@ final class Adam implements Optimizer {
     private final Map<String, NDArray> first = new HashMap<>();
     private final Map<String, NDArray> second = new HashMap<>();
     private final Map<String, Integer> steps = new HashMap<>();
+    /** weight_decay, beta1, 1 - beta1, beta2, 1 - beta2, eps as 0-dim float32 arrays (see {@link ScalarArrays}). */
+    private NDArray[] constants;
 
     Adam(List<TrainableParameter> params, double beta1, double beta2, double eps, double weightDecay) {
         this.params = params;
@@ -30,25 +32,51 @@ final class Adam implements Optimizer {
 
     @Override
     public void step(double lr) {
-        for (TrainableParameter p : params) {
-            NDArray w = p.parameter().getArray();
-            try (NDManager scope = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(scope);
-                if (weightDecay != 0) {
-                    g = g.add(Sgd.scoped(w.mul(weightDecay), scope));
-                }
-                NDArray m = first.computeIfAbsent(p.name(), k -> detached(w.zerosLike()));
-                NDArray v = second.computeIfAbsent(p.name(), k -> detached(w.zerosLike()));
+        if (params.isEmpty()) {
+            return;
+        }
+        NDManager manager = params.get(0).parameter().getArray().getManager();
+        if (constants == null) {
+            constants = new NDArray[] {ScalarArrays.of(manager, weightDecay), ScalarArrays.of(manager, beta1),
+                ScalarArrays.of(manager, 1 - beta1), ScalarArrays.of(manager, beta2),
+                ScalarArrays.of(manager, 1 - beta2), ScalarArrays.of(manager, eps)};
+        }
+        // Bias corrections depend on each parameter's step count, normally the same for all: one pair per count.
+        Map<Integer, NDArray[]> corrections = new HashMap<>();
+        try {
+            for (TrainableParameter p : params) {
                 int t = steps.merge(p.name(), 1, Integer::sum);
-                m.muli(beta1).addi(g.mul(1 - beta1));
-                v.muli(beta2).addi(g.square().muli(1 - beta2));
-                double c1 = 1 - Math.pow(beta1, t);
-                double c2 = Math.sqrt(1 - Math.pow(beta2, t));
-                NDArray denom = Sgd.scoped(v.sqrt(), scope).divi(c2).addi(eps);
-                NDArray update = Sgd.scoped(m.div(denom), scope);
-                w.subi(update.muli(lr / c1));
+                NDArray[] c = corrections.computeIfAbsent(t, k -> new NDArray[] {
+                    ScalarArrays.of(manager, Math.sqrt(1 - Math.pow(beta2, k))),
+                    ScalarArrays.of(manager, lr / (1 - Math.pow(beta1, k)))});
+                update(p, c[0], c[1]);
             }
+        } finally {
+            corrections.values().forEach(ScalarArrays::close);
+        }
+    }
+
+    /** m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= (lr / c1) * m / (sqrt(v) / c2 + eps). */
+    private void update(TrainableParameter p, NDArray c2, NDArray stepSize) {
+        NDArray decay = constants[0];
+        NDArray b1 = constants[1];
+        NDArray oneMinusB1 = constants[2];
+        NDArray b2 = constants[3];
+        NDArray oneMinusB2 = constants[4];
+        NDArray epsilon = constants[5];
+        NDArray w = p.parameter().getArray();
+        try (NDArray grad = w.getGradient(); ScalarArrays.Temps temps = new ScalarArrays.Temps()) {
+            NDArray g = grad;
+            if (weightDecay != 0) {
+                g = temps.add(g.add(temps.add(w.mul(decay))));
+            }
+            NDArray m = first.computeIfAbsent(p.name(), k -> detached(w.zerosLike()));
+            NDArray v = second.computeIfAbsent(p.name(), k -> detached(w.zerosLike()));
+            m.muli(b1).addi(temps.add(g.mul(oneMinusB1)));
+            v.muli(b2).addi(temps.add(g.square()).muli(oneMinusB2));
+            NDArray denom = temps.add(v.sqrt()).divi(c2).addi(epsilon);
+            NDArray update = temps.add(m.div(denom));
+            w.subi(update.muli(stepSize));
         }
     }
 
@@ -105,5 +133,9 @@ final class Adam implements Optimizer {
         first.clear();
         second.clear();
         steps.clear();
+        if (constants != null) {
+            ScalarArrays.close(constants);
+            constants = null;
+        }
     }
 }

@@ -14,11 +14,16 @@ public final class Evaluator {
     private Evaluator() {}
 
     public static Accuracy evaluate(Network network, BatchLoader data, NDManager manager) {
+        return evaluate(network, data, manager, BATCH);
+    }
+
+    /** The same with another batch size (scripts/bench measures inference at the training batch size). */
+    public static Accuracy evaluate(Network network, BatchLoader data, NDManager manager, int batchSize) {
         Accuracy acc = new Accuracy();
         int[] order = data.order(0, 0, false);
-        for (int b = 0; b < data.batchesPerEpoch(BATCH); b++) {
+        for (int b = 0; b < data.batchesPerEpoch(batchSize); b++) {
             try (NDManager scope = manager.newSubManager()) {
-                BatchLoader.Batch batch = data.batch(scope, order, b, BATCH, null);
+                BatchLoader.Batch batch = data.batch(scope, order, b, batchSize, null);
                 NDArray logits = network.block()
                         .forward(new ParameterStore(scope, false), new NDList(batch.images()), false)
                         .singletonOrThrow();

@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+"""PyTorch reference for scripts/bench: the same models, batch, threads, optimizer and per-step work as
+prunebench's training loop, measured the same way. Run with Debian's python3-torch (/usr/bin/python3).
+
+    scripts/bench-pytorch.py --model resnet20 --threads 1 [--batch 128] [--steps 10] [--reps 5] [--warmup STEPS]
+
+Prints CSV rows without a header: benchmark,model,threads,batch,value,unit: train_pytorch and infer_pytorch in
+images/s (wall clock), train_cpu_pytorch and infer_cpu_pytorch in images per CPU-second of the process, each the
+median of --reps timed repetitions of --steps steps after --warmup untimed steps (default --steps, as
+prunebench's bench, which discards one epoch of --steps steps).
+
+Per training step, as prunebench's Trainer does: a batch is assembled from a uint8 dataset (gather, normalise, and
+for ResNet-20 the 4-pixel pad / random crop / horizontal flip of the ResNet paper), forward, F.cross_entropy,
+backward, torch.optim.SGD(momentum 0.9) step, loss.item() and the batch's top-1 hits. Models:
+LeNet-5 as prunebench's (ShrinkBench's) and ResNet-20 with option-A shortcuts (akamaster's pytorch_resnet_cifar10).
+The data is synthetic (random pixels): throughput does not depend on pixel values.
+"""
+import argparse
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class LeNet5(nn.Module):
+    def __init__(self, classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, classes)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+
+
+class OptionA(nn.Module):
+    def __init__(self, pad):
+        super().__init__()
+        self.pad = pad
+
+    def forward(self, x):
+        return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad), "constant", 0)
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, in_planes, planes, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride=1, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.shortcut = OptionA(planes // 4) if stride != 1 or in_planes != planes else nn.Identity()
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return F.relu(out + self.shortcut(x))
+
+
+class ResNetCifar(nn.Module):
+    def __init__(self, n=3, classes=10):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(16)
+        layers, in_planes = [], 16
+        for s in range(3):
+            planes = 16 << s
+            for b in range(n):
+                layers.append(BasicBlock(in_planes, planes, 2 if s > 0 and b == 0 else 1))
+                in_planes = planes
+        self.blocks = nn.Sequential(*layers)
+        self.fc = nn.Linear(64, classes)
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.conv(x)))
+        x = self.blocks(x)
+        x = F.adaptive_avg_pool2d(x, 1).flatten(1)
+        return self.fc(x)
+
+
+MODELS = {"lenet5": ((1, 28, 28), LeNet5, False), "resnet20": ((3, 32, 32), ResNetCifar, True)}
+
+
+class Batches:
+    """Batches from a uint8 dataset in a seeded shuffled order, normalised, optionally crop+flip augmented."""
+
+    def __init__(self, shape, examples, augment, generator):
+        self.pixels = torch.randint(0, 256, (examples,) + shape, dtype=torch.uint8, generator=generator)
+        self.labels = torch.randint(0, 10, (examples,), generator=generator)
+        x = self.pixels.float() / 255
+        self.mean = x.mean(dim=(0, 2, 3)).view(1, -1, 1, 1)
+        self.std = x.std(dim=(0, 2, 3)).view(1, -1, 1, 1)
+        self.augment = augment
+        self.generator = generator
+        self.order = torch.randperm(examples, generator=generator)
+        self.pos = 0
+
+    def next(self, n):
+        if self.pos + n > len(self.order):
+            self.order = torch.randperm(len(self.order), generator=self.generator)
+            self.pos = 0
+        idx = self.order[self.pos:self.pos + n]
+        self.pos += n
+        x = self.pixels[idx].float()
+        if self.augment:
+            h, w = x.shape[2], x.shape[3]
+            padded = F.pad(x, (4, 4, 4, 4))
+            shifts = torch.randint(0, 9, (n, 2), generator=self.generator).tolist()
+            flips = torch.randint(0, 2, (n,), generator=self.generator).tolist()
+            out = torch.empty_like(x)
+            for i in range(n):
+                dy, dx = shifts[i]
+                crop = padded[i, :, dy:dy + h, dx:dx + w]
+                out[i] = crop.flip(2) if flips[i] else crop
+            x = out
+        x = (x / 255 - self.mean) / self.std
+        return x, self.labels[idx]
+
+
+def measure(step, batch, warmup, steps, reps):
+    """Median images/s over wall-clock time and over process CPU time (every thread) of the timed repetitions."""
+    for _ in range(warmup):
+        step()
+    rates, cpu_rates = [], []
+    for _ in range(reps):
+        start, cpu = time.perf_counter(), time.process_time()
+        for _ in range(steps):
+            step()
+        rates.append(steps * batch / (time.perf_counter() - start))
+        cpu_rates.append(steps * batch / (time.process_time() - cpu))
+    return statistics.median(rates), statistics.median(cpu_rates)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--model", choices=sorted(MODELS), required=True)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--warmup", type=int, default=None, help="untimed steps first (default: --steps)")
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--what", choices=["train", "infer", "both"], default="both")
+    p.add_argument("--lr", type=float, default=0.01)
+    a = p.parse_args()
+    if a.warmup is None:
+        a.warmup = a.steps
+
+    torch.set_num_threads(a.threads)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(0)
+    g = torch.Generator().manual_seed(0)
+    shape, cls, augment = MODELS[a.model]
+    model = cls()
+    data = Batches(shape, a.batch * 40, augment, g)
+    rows = []
+
+    if a.what in ("train", "both"):
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9)
+        hits = [0]
+
+        def train_step():
+            x, y = data.next(a.batch)
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if not torch.isfinite(torch.tensor(loss.item())):
+                sys.exit("loss diverged")
+            hits[0] += int((logits.argmax(1) == y).sum())
+
+        wall, cpu = measure(train_step, a.batch, a.warmup, a.steps, a.reps)
+        rows += [("train_pytorch", wall, "images/s"), ("train_cpu_pytorch", cpu, "images/cpu-s")]
+
+    if a.what in ("infer", "both"):
+        model.eval()
+        data.augment = False
+
+        def infer_step():
+            with torch.no_grad():
+                x, y = data.next(a.batch)
+                int((model(x).argmax(1) == y).sum())
+
+        wall, cpu = measure(infer_step, a.batch, a.warmup, a.steps, a.reps)
+        rows += [("infer_pytorch", wall, "images/s"), ("infer_cpu_pytorch", cpu, "images/cpu-s")]
+
+    for name, value, unit in rows:
+        print(f"{name},{a.model},{a.threads},{a.batch},{value:.1f},{unit}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
