@@ -92,7 +92,8 @@ class GraspTest {
                 for (int i = 0; i < w.length; i++) {
                     expected[i] = fd[i] * w[i];
                 }
-                assertTrue(maxAbsDiff(s, expected) < 1e-5 * maxAbs(expected), "T=" + temperature);
+                assertTrue(maxAbsDiff(s, expected) < 1e-5 * maxAbs(expected), "T=" + temperature + ": max |score - "
+                        + "fd*w| = " + maxAbsDiff(s, expected) + " vs " + maxAbs(expected));
                 assertTrue(java.util.Arrays.stream(s).anyMatch(v -> v < 0)
                         && java.util.Arrays.stream(s).anyMatch(v -> v > 0));
             }
