@@ -92,8 +92,12 @@ class GraspTest {
                 for (int i = 0; i < w.length; i++) {
                     expected[i] = fd[i] * w[i];
                 }
-                assertTrue(maxAbsDiff(s, expected) < 1e-5 * maxAbs(expected), "T=" + temperature + ": max |score - "
-                        + "fd*w| = " + maxAbsDiff(s, expected) + " vs " + maxAbs(expected));
+                // The bound that follows from the Hg check above: |s_i - fd_i w_i| <= |Hg_i - fd_i| |w_i|. A relative
+                // bound on max |fd_i w_i| was tighter than float32 Hg allows where the largest products are small,
+                // and failed intermittently in CI (kernels' summation order varies with buffer alignment).
+                double bound = 1e-5 * scale * maxAbs(w);
+                assertTrue(maxAbsDiff(s, expected) < bound, "T=" + temperature + ": max |score - fd*w| = "
+                        + maxAbsDiff(s, expected) + " vs bound " + bound);
                 assertTrue(java.util.Arrays.stream(s).anyMatch(v -> v < 0)
                         && java.util.Arrays.stream(s).anyMatch(v -> v > 0));
             }
