@@ -2,9 +2,7 @@ package prunebench.strategies.dynamic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import prunebench.prune.Distribution;
 import prunebench.prune.DynamicContext;
 import prunebench.prune.DynamicSparsity;
@@ -40,16 +38,7 @@ abstract class DynamicSparseStrategy implements PruningStrategy, DynamicSparsity
     /** Uniform random scores, drawn in Java from the run's seed: a random initial mask under the distribution. */
     @Override
     public Map<String, NDArray> score(PruningContext context) {
-        Random random = context.random();
-        Map<String, NDArray> scores = new LinkedHashMap<>();
-        for (PruningTarget t : context.targets()) {
-            float[] v = new float[Math.toIntExact(t.size())];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = random.nextFloat();
-            }
-            scores.put(t.name(), context.manager().create(v, t.array().getShape()));
-        }
-        return scores;
+        return prunebench.strategies.random.RandomPruning.uniformScores(context);
     }
 
     @Override

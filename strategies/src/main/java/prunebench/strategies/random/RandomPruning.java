@@ -31,6 +31,11 @@ public final class RandomPruning implements PruningStrategy {
 
     @Override
     public Map<String, NDArray> score(PruningContext context) {
+        return uniformScores(context);
+    }
+
+    /** Uniform scores in [0, 1) from the context's seeded generator: a random mask under any distribution. */
+    public static Map<String, NDArray> uniformScores(PruningContext context) {
         Random random = context.random();
         Map<String, NDArray> scores = new LinkedHashMap<>();
         for (PruningTarget t : context.targets()) {
