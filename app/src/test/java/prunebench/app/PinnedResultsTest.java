@@ -1,0 +1,94 @@
+package prunebench.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pins the numbers of a small grid with one run of every kind (one-shot and iterative pruning of the pretrained
+ * model, pruning at init, dynamic sparse training, structured pruning): every accuracy, compression and epoch loss,
+ * to the last bit, as the code computed them before runs became plans of stages. A change of the run's machinery
+ * that moves any number fails here. {@code -Dpinned.write=true} rewrites the expected file (only do that for a
+ * change that is meant to move the numbers, and say so).
+ */
+class PinnedResultsTest {
+    static final Path EXPECTED = Path.of("src/test/resources/pinned/grid.txt");
+
+    @TempDir
+    static Path tmp;
+
+    @Test
+    void everyKindOfRunGivesTheNumbersItGaveBeforeStages() throws IOException {
+        Path data = Cli.tinyFashionMnist(tmp.resolve("fmnist"));
+        Path file = tmp.resolve("pinned.yaml");
+        Files.writeString(file, String.join("\n",
+                "name: pinned",
+                "model: lenet5",
+                "dataset: {name: fashion-mnist, root: " + data + "}",
+                "seeds: [0]",
+                "device: cpu",
+                "pretrain: {epochs: 1, batch_size: 32, optimizer: {name: sgd, lr: 0.05, momentum: 0.9},"
+                        + " lr_schedule: {name: cosine}}",
+                "finetune: {epochs: 1, batch_size: 32, optimizer: {name: sgd, lr: 0.01, momentum: 0.9}}",
+                "pruning:",
+                "  compressions: [1, 4]",
+                "  strategies: [global_magnitude, {name: layer_gradient, iterations: 2}, random, snip,"
+                        + " {name: rigl, update_interval: 5}, l1_filter]", ""));
+        Path results = tmp.resolve("results");
+        Cli.Result r = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1");
+        assertEquals(0, r.code(), r.err());
+        String actual = String.join("\n", numbers(results)) + "\n";
+        if (Boolean.getBoolean("pinned.write")) {
+            Files.writeString(EXPECTED, actual);
+        }
+        try (InputStream in = PinnedResultsTest.class.getResourceAsStream("/pinned/grid.txt")) {
+            assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), actual);
+        }
+    }
+
+    /** Per run, in run-id order: its result numbers in full precision and its epochs' losses and accuracies. */
+    static List<String> numbers(Path results) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(results.resolve("pretrained"))) {
+            for (Path d : dirs.sorted().toList()) {
+                out.add("dense " + d.getFileName());
+                epochs(d.resolve("epochs.csv"), out);
+            }
+        }
+        try (Stream<Path> dirs = Files.list(results.resolve("runs"))) {
+            for (Path d : dirs.sorted().toList()) {
+                JsonObject m = JsonParser.parseString(Files.readString(d.resolve("metrics.json"))).getAsJsonObject();
+                StringBuilder sb = new StringBuilder(d.getFileName().toString());
+                for (String k : List.of("status", "compression_actual", "top1", "top5", "top1_pre_finetune",
+                        "top5_pre_finetune", "params_nonzero", "flops_nonzero", "layers_collapsed", "mask_updates",
+                        "connections_changed_mean")) {
+                    sb.append(' ').append(k).append('=').append(m.get(k));
+                }
+                out.add(sb.toString());
+                epochs(d.resolve("epochs.csv"), out);
+            }
+        }
+        return out;
+    }
+
+    /** The epochs' stage, number, learning rate, loss and accuracies; the times aside. */
+    private static void epochs(Path file, List<String> out) throws IOException {
+        if (Files.exists(file)) {
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines.subList(1, lines.size())) {
+                out.add("  " + String.join(",", List.of(line.split(",")).subList(0, 7)));
+            }
+        }
+    }
+}
