@@ -2,34 +2,37 @@ package prunebench.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import prunebench.model.Network;
-import prunebench.prune.MaskSet;
+import prunebench.prune.MaskUpdateStats;
 import prunebench.train.EpochRecord;
 import prunebench.train.Optimizer;
 import prunebench.util.AtomicFiles;
 import prunebench.util.TensorFiles;
 
 /**
- * The state of a stage after a finished epoch: every parameter (BatchNorm statistics included), the masks, the
- * optimizer state, and the bookkeeping in {@code checkpoint.json}. The data order and augmentation of an epoch are
- * drawn from (seed, epoch), so no generator state needs saving. The tensors are written first and the JSON last:
- * a checkpoint counts only once its JSON names the epoch.
+ * A run's state at a stage boundary or after a finished epoch inside a training stage: every parameter (BatchNorm
+ * statistics included), the masks, the stored copies, the optimizer state inside a training stage, and the
+ * bookkeeping in {@code checkpoint.json}. The data order and augmentation of an epoch are drawn from (seed, epoch),
+ * so no generator state needs saving. The tensors are written first and the JSON last: a checkpoint counts only
+ * once its JSON names the position.
  */
 final class Checkpoint {
-    private static final Gson GSON = new Gson();
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
-    /** What {@code checkpoint.json} holds; the mask-update counts are those of dynamic sparse training so far. */
-    record State(String stage, int epochsDone, List<EpochRecord> epochs, double top1PreFinetune,
-            double top5PreFinetune, double pruneSeconds, double wallSeconds, int maskUpdates,
-            long connectionsChanged) {}
+    /**
+     * What {@code checkpoint.json} holds: the plan's position (stage index; optimizer steps done inside it, 0 at its
+     * start) and the records so far.
+     */
+    record State(int stage, int stepsDone, List<EpochRecord> epochs, double top1Pre, double top5Pre, double top1,
+            double top5, double pruneSeconds, double wallSeconds, int maskUpdates, long connectionsChanged,
+            boolean dynamic, List<RunResult> levels) {}
 
     private final Path dir;
 
@@ -37,15 +40,29 @@ final class Checkpoint {
         this.dir = dir;
     }
 
-    void save(State state, Network network, MaskSet masks, Optimizer optimizer) throws IOException {
+    void save(int stage, int stepsDone, RunState s, Optimizer optimizer, MaskUpdateStats updates) throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        network.allParameters().forEach((n, p) -> tensors.put("param/" + n, p.getArray()));
-        if (masks != null) {
-            masks.masks().forEach((n, m) -> tensors.put("mask/" + n, m));
+        s.network.allParameters().forEach((n, p) -> tensors.put("param/" + n, p.getArray()));
+        if (s.masks != null) {
+            s.masks.masks().forEach((n, m) -> tensors.put("mask/" + n, m));
         }
-        optimizer.state().forEach((n, t) -> tensors.put("optimizer/" + n, t));
+        put(tensors, "scored/", s.scored);
+        put(tensors, "stash_param/", s.stashedWeights);
+        put(tensors, "stash_mask/", s.stashedMasks);
+        if (optimizer != null) {
+            optimizer.state().forEach((n, t) -> tensors.put("optimizer/" + n, t));
+        }
+        Files.createDirectories(dir);
         TensorFiles.save(dir.resolve("checkpoint.npz"), tensors);
-        AtomicFiles.writeString(dir.resolve("checkpoint.json"), GSON.toJson(state));
+        AtomicFiles.writeString(dir.resolve("checkpoint.json"), GSON.toJson(new State(stage, stepsDone,
+                List.copyOf(s.epochs), s.top1Pre, s.top5Pre, s.top1, s.top5, s.pruneSeconds, s.wallSeconds(),
+                updates.updates(), updates.connectionsChanged(), s.dynamic, List.copyOf(s.levels))));
+    }
+
+    private static void put(Map<String, NDArray> out, String prefix, Map<String, NDArray> tensors) {
+        if (tensors != null) {
+            tensors.forEach((n, t) -> out.put(prefix + n, t));
+        }
     }
 
     State state() throws IOException {
@@ -53,37 +70,78 @@ final class Checkpoint {
         if (!Files.isRegularFile(json) || !Files.isRegularFile(dir.resolve("checkpoint.npz"))) {
             return null;
         }
-        return GSON.fromJson(Files.readString(json), State.class);
+        try {
+            State s = GSON.fromJson(Files.readString(json), State.class);
+            return s == null || s.epochs() == null ? null : s; // a checkpoint of an older layout: start over
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
-    /** Restores parameters, masks and optimizer state; returns false if the files do not match the network. */
-    void restore(Network network, MaskSet masks, Optimizer optimizer, NDManager manager) throws IOException {
-        try (NDManager scope = manager.newSubManager()) {
+    /** Restores the state's tensors and records (the optimizer's, if any, by {@link #restoreOptimizer}). */
+    void restore(State state, RunState s) throws IOException {
+        try (NDManager scope = s.manager.newSubManager()) {
             Map<String, NDArray> tensors = TensorFiles.load(dir.resolve("checkpoint.npz"), scope);
-            for (Map.Entry<String, Parameter> e : network.allParameters().entrySet()) {
-                NDArray saved = tensors.get("param/" + e.getKey());
-                if (saved == null) {
-                    throw new IOException("checkpoint lacks parameter " + e.getKey());
+            Map<String, NDArray> params = prefixed(tensors, "param/");
+            for (String name : s.network.allParameters().keySet()) {
+                if (!params.containsKey(name)) {
+                    throw new IOException("checkpoint lacks parameter " + name);
                 }
-                e.getValue().getArray().set(saved.toByteBuffer());
             }
-            if (masks != null) {
-                for (String name : masks.masks().keySet()) {
-                    NDArray saved = tensors.get("mask/" + name);
-                    if (saved == null) {
+            s.loadWeights(params);
+            if (s.masks != null) {
+                Map<String, NDArray> masks = prefixed(tensors, "mask/");
+                for (String name : s.masks.masks().keySet()) {
+                    if (!masks.containsKey(name)) {
                         throw new IOException("checkpoint lacks mask " + name);
                     }
-                    masks.get(name).set(saved.toByteBuffer());
                 }
+                s.loadMasks(masks);
             }
-            Map<String, NDArray> opt = new LinkedHashMap<>();
-            tensors.forEach((k, v) -> {
-                if (k.startsWith("optimizer/")) {
-                    opt.put(k.substring("optimizer/".length()), v);
-                }
-            });
-            optimizer.loadState(opt);
+            s.scored = kept(prefixed(tensors, "scored/"), s.manager);
+            s.stashedWeights = kept(prefixed(tensors, "stash_param/"), s.manager);
+            s.stashedMasks = kept(prefixed(tensors, "stash_mask/"), s.manager);
         }
+        s.epochs.addAll(state.epochs());
+        s.top1Pre = state.top1Pre();
+        s.top5Pre = state.top5Pre();
+        s.top1 = state.top1();
+        s.top5 = state.top5();
+        s.pruneSeconds = state.pruneSeconds();
+        s.wallBefore = state.wallSeconds();
+        s.updates = new MaskUpdateStats(state.maskUpdates(), state.connectionsChanged());
+        s.dynamic = state.dynamic();
+        s.levels.addAll(state.levels());
+    }
+
+    void restoreOptimizer(Optimizer optimizer, NDManager manager) throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            optimizer.loadState(prefixed(TensorFiles.load(dir.resolve("checkpoint.npz"), scope), "optimizer/"));
+        }
+    }
+
+    private static Map<String, NDArray> prefixed(Map<String, NDArray> tensors, String prefix) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    /** Copies that outlive the loading scope, or null when the checkpoint had none. */
+    private static Map<String, NDArray> kept(Map<String, NDArray> tensors, NDManager manager) {
+        if (tensors.isEmpty()) {
+            return null;
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> {
+            NDArray c = v.duplicate();
+            c.attach(manager);
+            out.put(k, c);
+        });
+        return out;
     }
 
     void delete() throws IOException {

@@ -16,9 +16,6 @@ import java.util.Map;
 import prunebench.config.DatasetSpec;
 import prunebench.config.TrainSchedule;
 import prunebench.model.Network;
-import prunebench.train.EpochRecord;
-import prunebench.train.Optimizer;
-import prunebench.train.Trainer;
 import prunebench.util.TensorFiles;
 
 /**
@@ -31,6 +28,11 @@ final class DenseCache {
     record Key(String model, DatasetSpec dataset, long seed, TrainSchedule pretrain) {
         String dirName() {
             return model + "-s" + seed + "-" + Canonical.hash(new Key(model, dataset.withoutRoot(), seed, pretrain)).substring(0, 8);
+        }
+
+        /** The dense model a run starts from. */
+        static Key of(RunSpec spec) {
+            return new Key(spec.model(), spec.dataset(), spec.seed(), spec.pretrain());
         }
     }
 
@@ -48,15 +50,26 @@ final class DenseCache {
 
     /** Loads the pretrained weights into {@code network}, pretraining first if they are not cached. */
     void loadInto(Key key, Network network, NDManager manager) throws IOException {
-        Path dir = dir(key);
+        load(key, dir(key), -1, network, manager);
+    }
+
+    /**
+     * Loads the dense model's weights after {@code step} optimizer steps of its pretraining (a rewinding point),
+     * training them from the seed's initialisation the first time: the same steps as the pretraining, so the same
+     * weights it passed through.
+     */
+    void loadAt(Key key, int step, Network network, NDManager manager) throws IOException {
+        load(key, dir(key).resolve("step-" + step), step, network, manager);
+    }
+
+    private void load(Key key, Path dir, int step, Network network, NDManager manager) throws IOException {
         Path weights = dir.resolve("weights.npz");
         if (!Files.isRegularFile(weights)) {
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
                 if (!Files.isRegularFile(weights)) {
-                    pretrain(key, network, manager, dir);
-                    return;
+                    pretrain(key, dir, step, manager);
                 }
             }
         }
@@ -72,46 +85,22 @@ final class DenseCache {
         }
     }
 
-    private void pretrain(Key key, Network network, NDManager manager, Path dir) throws IOException {
+    /** Dense training as a plan of one stage, up to {@code step} (all of it when negative), into {@code dir}. */
+    private void pretrain(Key key, Path dir, int step, NDManager parent) throws IOException {
         TrainSchedule schedule = key.pretrain();
         ws.progress().info("pretraining " + key.model() + " on " + key.dataset().name() + ", seed " + key.seed()
-                + ", " + schedule.epochs() + " epochs -> " + dir);
-        Trainer trainer = new Trainer(network, manager, ws.train(), ws.test(), key.seed());
-        Checkpoint checkpoint = new Checkpoint(dir);
-        try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
-            Checkpoint.State state = checkpoint.state();
-            List<EpochRecord> done = new java.util.ArrayList<>();
-            int start = 0;
-            if (state != null && "pretrain".equals(state.stage())) {
-                checkpoint.restore(network, null, optimizer, manager);
-                start = state.epochsDone();
-                done.addAll(state.epochs());
-                ws.progress().info("  resuming pretraining after epoch " + start);
+                + ", " + (step < 0 ? schedule.epochs() + " epochs" : step + " steps") + " -> " + dir);
+        try (NDManager manager = parent.newSubManager()) {
+            Network network = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), manager, key.seed());
+            Checkpoint checkpoint = new Checkpoint(dir);
+            try (RunState state = new RunState(network, manager, key.seed(), dir, "dense", null)) {
+                new PlanRunner(ws, this, null, null).run(
+                        List.of(new Stage.Train("pretrain", schedule, 0, 0, step, null)), state, checkpoint);
             }
-            trainer.addListener(new prunebench.train.TrainingListener() {
-                @Override
-                public void progress(int epoch, int step, int steps, double loss, double top1) {
-                    ws.progress().step("pretrain", epoch, schedule.epochs(), step, steps, loss, top1);
-                }
-
-                @Override
-                public void afterEpoch(EpochRecord r) {
-                    done.add(r);
-                    ws.progress().epoch("dense", r, schedule.epochs());
-                    try {
-                        checkpoint.save(new Checkpoint.State("pretrain", r.epoch(), List.copyOf(done), 0, 0, 0, 0,
-                                0, 0), network, null, optimizer);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-            });
-            trainer.train("pretrain", schedule, optimizer, null, start);
-            EpochLog.write(dir.resolve("epochs.csv"), done);
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            network.allParameters().forEach((n, p) -> tensors.put(n, p.getArray()));
+            TensorFiles.save(dir.resolve("weights.npz"), tensors);
+            checkpoint.delete();
         }
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
-        network.allParameters().forEach((n, p) -> tensors.put(n, p.getArray()));
-        TensorFiles.save(dir.resolve("weights.npz"), tensors);
-        checkpoint.delete();
     }
 }

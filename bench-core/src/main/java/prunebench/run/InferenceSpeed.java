@@ -12,7 +12,6 @@ import java.util.Arrays;
 import prunebench.model.Network;
 import prunebench.prune.MaskSet;
 import prunebench.prune.Timing;
-import prunebench.prune.structured.ChannelPruner;
 
 /**
  * Measured inference speedup of a pruned network over the dense one: the ratio of their median images per second
@@ -45,19 +44,17 @@ final class InferenceSpeed {
      * seed's initialisation. Not any dense network of the architecture: speed depends a little on the values (a
      * freshly initialised LeNet-5 ran ~10% slower than the trained one here).
      *
-     * @param channels the structured pruner of the run, or null
      */
-    static double ofRun(Workspace ws, DenseCache cache, RunSpec spec, Network network, ChannelPruner channels,
+    static double ofRun(Workspace ws, DenseCache cache, RunSpec spec, Network network, Masking masking,
             MaskSet masks, NDManager manager, int batchSize) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
             Network dense = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), scope, spec.seed());
             if (spec.timing() == Timing.PRETRAINED) {
-                cache.loadInto(new DenseCache.Key(spec.model(), spec.dataset(), spec.seed(), spec.pretrain()), dense,
-                        scope);
+                cache.loadInto(DenseCache.Key.of(spec), dense, scope);
             }
-            Network pruned = channels == null ? network : channels.rebuild(masks, scope);
+            Network pruned = masking.rebuilt(network, masks, scope);
             NDArray images = ws.test().batch(scope, ws.test().order(0, 0, false), 0, batchSize, null).images();
-            if (channels != null) {
+            if (pruned != network) {
                 float[] expected = outputs(network, images);
                 float[] actual = outputs(pruned, images);
                 double scale = 1;

@@ -53,6 +53,18 @@ public final class ResultStore {
         }
     }
 
+    /**
+     * The rows of an iterative run's levels ({@code levels.json}, level 0 the dense model it started from); the
+     * last is also its {@code metrics.json}.
+     */
+    public void saveLevels(String runId, List<RunResult> levels) {
+        try {
+            AtomicFiles.writeString(runDir(runId).resolve("levels.json"), GSON.toJson(levels));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public RunResult load(String runId) {
         try {
             return parse(Files.readString(metricsFile(runId)));
@@ -104,7 +116,9 @@ public final class ResultStore {
             for (Path d : dirs.sorted().toList()) {
                 Path m = d.resolve("metrics.json");
                 if (Files.isRegularFile(m)) {
-                    out.add(parse(Files.readString(m)));
+                    RunResult last = parse(Files.readString(m));
+                    out.addAll(earlierLevels(d.resolve("levels.json"), last));
+                    out.add(last);
                 }
             }
         } catch (IOException e) {
@@ -112,6 +126,20 @@ public final class ResultStore {
         }
         out.sort(Comparator.comparing(RunResult::strategy).thenComparingDouble(RunResult::compression)
                 .thenComparingLong(RunResult::seed));
+        return out;
+    }
+
+    /** The rows of the levels before {@code last} of an iterative run, level 0 (the dense model) aside. */
+    private static List<RunResult> earlierLevels(Path file, RunResult last) throws IOException {
+        List<RunResult> out = new ArrayList<>();
+        if (last.level() != null && Files.isRegularFile(file)) {
+            for (var e : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
+                RunResult r = parse(e.toString());
+                if (r.level() != null && r.level() > 0 && r.level() < last.level()) {
+                    out.add(r);
+                }
+            }
+        }
         return out;
     }
 

@@ -4,196 +4,121 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import prunebench.config.TrainSchedule;
 import prunebench.model.Complexity;
 import prunebench.model.Network;
-import prunebench.prune.CompressionBudget;
-import prunebench.prune.DynamicContext;
-import prunebench.prune.DynamicSparsity;
 import prunebench.prune.MaskSet;
-import prunebench.prune.MaskUpdateStats;
-import prunebench.prune.MaskUpdater;
-import prunebench.prune.Pruner;
-import prunebench.prune.PruningStrategy;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.PruningTargets;
-import prunebench.prune.StrategyOptions;
-import prunebench.prune.Timing;
-import prunebench.prune.structured.ChannelPruner;
-import prunebench.prune.structured.StructuredStrategy;
 import prunebench.train.Accuracy;
 import prunebench.train.EpochRecord;
 import prunebench.train.Evaluator;
-import prunebench.train.Optimizer;
-import prunebench.train.Trainer;
-import prunebench.train.TrainingListener;
 import prunebench.util.AtomicFiles;
 import prunebench.util.TensorFiles;
 
 /**
- * Executes one run: weights (pretrained, or the seed's initialisation for pruning at init), masks from the
- * strategy, training with the masks held, measurement, and the run's files. Checkpoints after every epoch; a
- * rerun continues from the last one.
+ * Executes one run: resolves its plan of stages ({@link GridPlanner#stages}), folds it over a fresh
+ * {@link RunState} with {@link PlanRunner} (which checkpoints and resumes), then measures and writes the run's
+ * files. Every kind of run (one-shot, at init, dynamic, structured, iterative, controls) is only a different plan.
  */
 final class RunExecutor {
     private final Workspace ws;
     private final DenseCache cache;
+    private final GridPlanner planner;
 
     RunExecutor(Workspace ws, DenseCache cache) {
         this.ws = ws;
         this.cache = cache;
+        this.planner = new GridPlanner(ws.strategies());
     }
 
     RunResult execute(RunSpec spec, String runId) throws IOException {
-        long start = System.nanoTime();
         Path dir = ws.store().runDir(runId);
         Checkpoint checkpoint = new Checkpoint(dir);
-        Checkpoint.State resumed = checkpoint.state();
         try (NDManager manager = NDManager.newBaseManager(ws.device())) {
             Network network = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), manager,
                     spec.seed());
-            if (spec.timing() == Timing.PRETRAINED) {
-                cache.loadInto(new DenseCache.Key(spec.model(), spec.dataset(), spec.seed(), spec.pretrain()),
-                        network, manager);
-            }
-            PruningStrategy strategy = ws.strategies().get(spec.strategy().name());
-            StrategyOptions options = new StrategyOptions(strategy.name(), strategy.parameterDefaults(),
-                    spec.strategy().params());
-            // A structured strategy removes whole channels: its masks cover every tensor a channel touches.
-            ChannelPruner channels = strategy instanceof StructuredStrategy ? new ChannelPruner(network) : null;
-            List<PruningTarget> targets = channels != null ? channels.targets()
-                    : PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
             long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
-            long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
-            CompressionBudget budget = new CompressionBudget(total, prunable, spec.compression());
-            TrainSchedule schedule = trainingSchedule(spec);
-            String stage = spec.timing() == Timing.PRETRAINED ? "finetune" : "sparse";
-            Trainer trainer = new Trainer(network, manager, ws.train(), ws.test(), spec.seed());
-
-            try (MaskSet masks = MaskSet.dense(targets, manager); Optimizer optimizer = trainer.newOptimizer(schedule)) {
-                double pruneSeconds;
-                double top1Pre;
-                double top5Pre;
-                int startEpoch = 0;
-                List<EpochRecord> epochs = new ArrayList<>();
-                double previousWall = 0;
-                MaskUpdateStats previousUpdates = MaskUpdateStats.NONE;
-                if (resumed != null) {
-                    checkpoint.restore(network, masks, optimizer, manager);
-                    startEpoch = resumed.epochsDone();
-                    epochs.addAll(resumed.epochs());
-                    pruneSeconds = resumed.pruneSeconds();
-                    top1Pre = resumed.top1PreFinetune();
-                    top5Pre = resumed.top5PreFinetune();
-                    previousWall = resumed.wallSeconds();
-                    previousUpdates = new MaskUpdateStats(resumed.maskUpdates(), resumed.connectionsChanged());
-                    ws.progress().info("  resuming after epoch " + startEpoch + " of " + schedule.epochs());
-                } else {
-                    Map<String, NDArray> scoredOn = snapshot(network, manager);
-                    long t0 = System.nanoTime();
-                    if (spec.compression() > 1 && channels != null) {
-                        channels.prune((StructuredStrategy) strategy, options, masks, spec.compression(),
-                                spec.distribution(), spec.iterations(), spec.denseFirstLayer(), ws.trainPlain(),
-                                schedule.batchSize(), spec.seed());
-                    } else if (spec.compression() > 1) {
-                        new Pruner(network, targets, ws.trainPlain(), schedule.batchSize(), spec.seed())
-                                .prune(strategy, options, masks, budget.keep(), spec.distribution(),
-                                        spec.iterations(), spec.denseFirstLayer());
-                    }
-                    pruneSeconds = (System.nanoTime() - t0) / 1e9;
-                    writeMasks(dir, masks, scoredOn);
-                    Accuracy pre = Evaluator.evaluate(network, ws.test(), manager);
-                    top1Pre = pre.top1();
-                    top5Pre = pre.top5();
-                }
-                writeLayers(dir, masks);
-                // Dynamic sparse training rewires the masks of a pruned run at training steps.
-                MaskUpdater updater = strategy instanceof DynamicSparsity dynamic && spec.compression() > 1
-                        ? dynamic.maskUpdater(new DynamicContext(network, targets, masks, optimizer, spec.seed(),
-                                options))
-                        : null;
-                if (updater != null) {
-                    trainer.addListener(updater);
-                }
-
-                final double pruneS = pruneSeconds;
-                final MaskUpdateStats updatesBefore = previousUpdates;
-                final double t1 = top1Pre;
-                final double t5 = top5Pre;
-                final double wallBefore = previousWall;
-                trainer.addListener(new TrainingListener() {
+            long prunable = PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases()).stream()
+                    .mapToLong(PruningTarget::size).sum();
+            GridPlanner.RunPlan plan = planner.stages(spec, prunable, total);
+            try (RunState state = new RunState(network, manager, spec.seed(), dir, "",
+                    plan.granularity().bind(network, spec))) {
+                PlanRunner runner = new PlanRunner(ws, cache, spec, new PlanRunner.Records() {
                     @Override
-                    public void progress(int epoch, int step, int steps, double loss, double top1) {
-                        ws.progress().step(stage, epoch, schedule.epochs(), step, steps, loss, top1);
+                    public void masks(RunState s) throws IOException {
+                        writeMasks(dir, s.masks, s.scored);
                     }
 
                     @Override
-                    public void afterEpoch(EpochRecord r) {
-                        epochs.add(r);
-                        ws.progress().epoch("", r, schedule.epochs());
-                        try {
-                            double wall = wallBefore + (System.nanoTime() - start) / 1e9;
-                            MaskUpdateStats u = totalUpdates(updatesBefore, updater);
-                            checkpoint.save(new Checkpoint.State(stage, r.epoch(), List.copyOf(epochs), t1, t5, pruneS,
-                                    wall, u.updates(), u.connectionsChanged()), network, masks, optimizer);
-                            EpochLog.write(dir.resolve("epochs.csv"), epochs);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
+                    public void level(int level, RunState s) throws IOException {
+                        recordLevel(spec, runId, level, s);
                     }
                 });
-                trainer.train(stage, schedule, optimizer, masks, startEpoch);
-                EpochLog.write(dir.resolve("epochs.csv"), epochs);
-                if (updater != null) {
-                    writeLayers(dir, masks); // the final masks: per-tensor counts are fixed, the positions moved
-                    addFinalMasks(dir, masks, manager);
+                runner.run(plan.stages(), state, checkpoint);
+                MaskSet masks = state.masks;
+                writeLayers(dir, masks);
+                if (state.dynamic) {
+                    addFinalMasks(dir, masks, manager); // the masks after dynamic sparse training
                 }
-
-                Accuracy post = schedule.epochs() == 0 ? null : Evaluator.evaluate(network, ws.test(), manager);
-                Complexity cx = Complexity.of(network);
-                int collapsed = collapsedLayers(masks);
-                double imagesPerSecond = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
-                        .orElse(Double.NaN);
-                double speedupMeasured = InferenceSpeed.ofRun(ws, cache, spec, network, channels, masks, manager,
-                        schedule.batchSize());
-                double wall = previousWall + (System.nanoTime() - start) / 1e9;
-                MaskUpdateStats updates = totalUpdates(previousUpdates, updater);
-                RunResult result = new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
-                        spec.compression(), spec.seed(), RunResult.OK, spec.timing().name().toLowerCase(Locale.ROOT),
-                        cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
-                        post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
-                        cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
-                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured);
+                double speedupMeasured = InferenceSpeed.ofRun(ws, cache, spec, network, state.masking, masks, manager,
+                        ((Stage.Train) plan.stages().get(plan.stages().size() - 1 - (state.levels.isEmpty() ? 0 : 1)))
+                                .schedule().batchSize());
+                Integer level = state.levels.isEmpty() ? null : state.levels.get(state.levels.size() - 1).level();
+                RunResult result = result(spec, runId, state, speedupMeasured, level);
+                if (level != null) {
+                    state.levels.set(state.levels.size() - 1, result);
+                    ws.store().saveLevels(runId, state.levels);
+                }
                 checkpoint.delete();
                 return result;
             }
         }
     }
 
-    /** Pruning at init trains sparse for the whole budget: pretrain's optimizer and schedule, both stages' epochs. */
-    static TrainSchedule trainingSchedule(RunSpec spec) {
-        if (spec.timing() == Timing.PRETRAINED) {
-            return spec.finetune();
-        }
-        TrainSchedule p = spec.pretrain();
-        return new TrainSchedule(p.epochs() + spec.finetune().epochs(), p.batchSize(), p.optimizer(), p.lrSchedule());
+    /** The run's record as it stands: the final one, or (with {@code level}) one level of an iterative run. */
+    private RunResult result(RunSpec spec, String runId, RunState s, double speedupMeasured, Integer level) {
+        Complexity cx = Complexity.of(s.network);
+        double imagesPerSecond = s.epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
+                .orElse(Double.NaN);
+        return new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
+                level == null ? spec.compression() : cx.compression(), spec.seed(), RunResult.OK,
+                spec.timing().name().toLowerCase(Locale.ROOT), cx.compression(), cx.speedup(), s.top1, s.top5,
+                s.top1Pre, s.top5Pre, cx.params(), cx.paramsNonzero(), cx.flops(), cx.flopsNonzero(),
+                collapsedLayers(s.masks), s.pruneSeconds, imagesPerSecond, s.wallSeconds(), spec.model(),
+                spec.dataset().name(), null, s.updates.updates(), s.updates.meanChanged(), speedupMeasured, level);
     }
 
-    private static Map<String, NDArray> snapshot(Network network, NDManager manager) {
-        Map<String, NDArray> copy = new LinkedHashMap<>();
-        network.allParameters().forEach((n, p) -> {
-            if (p.requiresGradient()) {
-                copy.put(n, p.getArray().duplicate());
-            }
-        });
-        return copy;
+    /**
+     * Level {@code level} of an iterative run: its row (kept for runs.csv), a line of {@code levels.csv} and its
+     * masks ({@code masks-level<k>.npz}). Level 0 is the dense model the levels start from.
+     */
+    private void recordLevel(RunSpec spec, String runId, int level, RunState s) throws IOException {
+        Path dir = ws.store().runDir(runId);
+        if (level == 0) {
+            Accuracy dense = Evaluator.evaluate(s.network, ws.test(), s.manager);
+            s.top1 = dense.top1();
+            s.top5 = dense.top5();
+        }
+        s.levels.removeIf(r -> r.level() == level); // a level recorded again after a resume
+        s.levels.add(result(spec, runId, s, Double.NaN, level));
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        s.masks.masks().forEach((n, m) -> out.put("mask/" + n, m));
+        TensorFiles.save(dir.resolve("masks-level" + level + ".npz"), out);
+        long prunable = s.masks.targets().stream().mapToLong(PruningTarget::size).sum();
+        StringBuilder sb = new StringBuilder("level,density,top1,top5,epochs,compression_actual\n");
+        for (RunResult r : s.levels) {
+            long epochs = r.level() == 0 ? spec.pretrain().epochs() : s.epochs.stream().filter(e ->
+                    e.stage().equals("level" + r.level()) || e.stage().startsWith("level" + r.level() + "-")).count();
+            sb.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%s%n", r.level(),
+                    ResultStore.csv((double) (r.params_nonzero() - (r.params() - prunable)) / prunable),
+                    ResultStore.csv(r.top1()), ResultStore.csv(r.top5()), epochs,
+                    ResultStore.csv(r.compression_actual())));
+        }
+        AtomicFiles.writeString(dir.resolve("levels.csv"), sb.toString());
     }
 
     /**
@@ -205,11 +130,6 @@ final class RunExecutor {
         masks.masks().forEach((n, m) -> out.put("mask/" + n, m));
         scoredOn.forEach((n, w) -> out.put("init/" + n, w));
         TensorFiles.save(dir.resolve("masks.npz"), out);
-        scoredOn.values().forEach(NDArray::close);
-    }
-
-    private static MaskUpdateStats totalUpdates(MaskUpdateStats before, MaskUpdater updater) {
-        return updater == null ? before : before.plus(updater.stats());
     }
 
     /** Adds {@code final_mask/<param>}, the masks after dynamic sparse training, to {@code masks.npz}. */

@@ -63,20 +63,40 @@ public final class Trainer {
      */
     public List<EpochRecord> train(String stage, TrainSchedule schedule, Optimizer optimizer, MaskSet masks,
             int startEpoch) {
+        int steps = train.batchesPerEpoch(schedule.batchSize());
+        return train(stage, schedule, optimizer, masks, startEpoch * steps, schedule.epochs() * steps);
+    }
+
+    /** Optimizer steps in one epoch of {@code schedule}. */
+    public int stepsPerEpoch(TrainSchedule schedule) {
+        return train.batchesPerEpoch(schedule.batchSize());
+    }
+
+    /**
+     * Trains the optimizer steps {@code fromStep..toStep-1} (0-based, counted over the whole schedule, whose
+     * learning rate and data order they follow), e.g. from a rewinding point, or up to one. An epoch's record
+     * (evaluation, listeners) follows its last step, or the last step trained when {@code toStep} ends mid-epoch.
+     *
+     * @param stage label for the epoch log
+     * @param masks masks to keep applied, or null for dense training
+     */
+    public List<EpochRecord> train(String stage, TrainSchedule schedule, Optimizer optimizer, MaskSet masks,
+            int fromStep, int toStep) {
         // libtorch's grad mode is per thread and only the engine's first thread starts with it off; the optimizer
         // and the masks update leaf tensors in place, which autograd forbids while it records.
         JniUtils.setGradMode(false);
         int steps = train.batchesPerEpoch(schedule.batchSize());
         LrSchedule lrs = new LrSchedule(schedule.lrSchedule(), schedule.optimizer().lr(), schedule.epochs(), steps);
         List<EpochRecord> records = new ArrayList<>();
-        for (int epoch = startEpoch; epoch < schedule.epochs(); epoch++) {
+        for (int epoch = fromStep / steps; epoch * steps < toStep; epoch++) {
             long start = System.nanoTime();
             int[] order = train.order(seed, epoch, true);
             Random augmentation = train.augmentation(seed, epoch);
             double lossSum = 0;
             Accuracy trainAcc = new Accuracy();
             double lr = 0;
-            for (int b = 0; b < steps; b++) {
+            int last = Math.min(steps, toStep - epoch * steps);
+            for (int b = Math.max(0, fromStep - epoch * steps); b < last; b++) {
                 lr = lrs.at(epoch, b);
                 try (NDManager scope = manager.newSubManager()) {
                     BatchLoader.Batch batch = train.batch(scope, order, b, schedule.batchSize(), augmentation);

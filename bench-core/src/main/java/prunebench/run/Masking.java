@@ -1,0 +1,143 @@
+package prunebench.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import prunebench.config.ConfigException;
+import prunebench.data.BatchLoader;
+import prunebench.model.ChannelGroup;
+import prunebench.model.Network;
+import prunebench.prune.CompressionBudget;
+import prunebench.prune.MaskSet;
+import prunebench.prune.Pruner;
+import prunebench.prune.PruningContext;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.PruningTarget;
+import prunebench.prune.PruningTargets;
+import prunebench.prune.structured.ChannelPruner;
+import prunebench.prune.structured.StructuredStrategy;
+
+/**
+ * What a run's masks cover and how a {@link Stage.Prune} fills them, bound to one network: single weights (the
+ * prunable layers' weight tensors) or whole channels (every tensor a channel touches). The planner picks one per
+ * run ({@link GridPlanner.Granularity}); the run only calls these methods.
+ */
+interface Masking {
+    List<PruningTarget> targets();
+
+    /** Prunes {@code masks} in place as {@code stage} says and applies them to the weights. */
+    void prune(Stage.Prune stage, MaskSet masks, BatchLoader data, long seed);
+
+    /** The network whose inference speed is measured: a smaller rebuilt one, or {@code network} itself. */
+    Network rebuilt(Network network, MaskSet masks, NDManager manager);
+
+    /** Single weights, scored by a {@link PruningStrategy} and selected by {@link Pruner}. */
+    static Masking weights(Network network, RunSpec spec) {
+        List<PruningTarget> targets = PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
+        long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+        long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
+        return new Masking() {
+            @Override
+            public List<PruningTarget> targets() {
+                return targets;
+            }
+
+            @Override
+            public void prune(Stage.Prune p, MaskSet masks, BatchLoader data, long seed) {
+                long keep;
+                if (p.amount() instanceof Stage.Amount.Rate r) {
+                    long kept = masks.keptTotal();
+                    keep = kept - (long) Math.ceil(r.rate() * kept);
+                } else {
+                    keep = new CompressionBudget(total, prunable,
+                            ((Stage.Amount.Compression) p.amount()).compression()).keep();
+                }
+                new Pruner(network, targets, data, p.batchSize(), seed).prune(
+                        p.invert() ? inverted(p.strategy()) : p.strategy(), p.options(), masks, keep,
+                        p.distribution(), p.iterations(), p.denseFirst());
+            }
+
+            @Override
+            public Network rebuilt(Network n, MaskSet masks, NDManager manager) {
+                return n;
+            }
+        };
+    }
+
+    /** Whole channels, scored by a {@link StructuredStrategy} and selected by {@link ChannelPruner}. */
+    static Masking channels(Network network) {
+        ChannelPruner channels = new ChannelPruner(network);
+        return new Masking() {
+            @Override
+            public List<PruningTarget> targets() {
+                return channels.targets();
+            }
+
+            @Override
+            public void prune(Stage.Prune p, MaskSet masks, BatchLoader data, long seed) {
+                if (!(p.amount() instanceof Stage.Amount.Compression c)) {
+                    throw new ConfigException("structured pruning prunes to a compression, not by a rate");
+                }
+                StructuredStrategy s = (StructuredStrategy) p.strategy();
+                channels.prune(p.invert() ? inverted(s) : s, p.options(), masks, c.compression(), p.distribution(),
+                        p.iterations(), p.denseFirst(), data, p.batchSize(), seed);
+            }
+
+            @Override
+            public Network rebuilt(Network n, MaskSet masks, NDManager manager) {
+                return channels.rebuild(masks, manager);
+            }
+        };
+    }
+
+    /** {@code control: invert}: the same scores negated, so that the lowest are kept. */
+    private static PruningStrategy inverted(PruningStrategy s) {
+        return new PruningStrategy() {
+            @Override
+            public String name() {
+                return s.name();
+            }
+
+            @Override
+            public String description() {
+                return s.description() + ", inverted";
+            }
+
+            @Override
+            public Map<String, NDArray> score(PruningContext context) {
+                Map<String, NDArray> out = new LinkedHashMap<>();
+                s.score(context).forEach((n, a) -> out.put(n, a.neg()));
+                return out;
+            }
+        };
+    }
+
+    private static StructuredStrategy inverted(StructuredStrategy s) {
+        return new StructuredStrategy() {
+            @Override
+            public String name() {
+                return s.name();
+            }
+
+            @Override
+            public String description() {
+                return s.description() + ", inverted";
+            }
+
+            @Override
+            public Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups) {
+                Map<String, float[]> out = new LinkedHashMap<>();
+                s.channelScores(context, groups).forEach((n, a) -> {
+                    float[] neg = new float[a.length];
+                    for (int i = 0; i < a.length; i++) {
+                        neg[i] = -a[i];
+                    }
+                    out.put(n, neg);
+                });
+                return out;
+            }
+        };
+    }
+}

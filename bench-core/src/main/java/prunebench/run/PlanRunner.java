@@ -1,0 +1,208 @@
+package prunebench.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Random;
+import prunebench.config.TrainSchedule;
+import prunebench.model.Network;
+import prunebench.prune.DynamicContext;
+import prunebench.prune.MaskUpdater;
+import prunebench.prune.PruningTarget;
+import prunebench.train.Accuracy;
+import prunebench.train.EpochRecord;
+import prunebench.train.Evaluator;
+import prunebench.train.Optimizer;
+import prunebench.train.Trainer;
+import prunebench.train.TrainingListener;
+
+/**
+ * Folds a plan's stages over a {@link RunState}. After every stage, and after every epoch inside a training stage,
+ * the state is checkpointed with its position, so a rerun continues where the last one stopped and, every stage
+ * being deterministic, ends with the same numbers. This holds the one training routine of the project: dense
+ * pretraining, rewinding points and every run's training stages go through {@link #train}.
+ */
+final class PlanRunner {
+    /** Where a run's records go. */
+    interface Records {
+        /** The masks changed (after the start, a prune or a shuffle): {@code masks.npz}. */
+        void masks(RunState state) throws IOException;
+
+        /** A level of an iterative run is reached (a row of runs.csv and of levels.csv). */
+        void level(int level, RunState state) throws IOException;
+    }
+
+    private final Workspace ws;
+    private final DenseCache cache;
+    private final RunSpec spec;
+    private final Records records;
+
+    /** {@code spec} and {@code records} may be null for plans that only train (dense pretraining). */
+    PlanRunner(Workspace ws, DenseCache cache, RunSpec spec, Records records) {
+        this.ws = ws;
+        this.cache = cache;
+        this.spec = spec;
+        this.records = records;
+    }
+
+    /** Runs {@code stages} on {@code state}, from the checkpoint in {@code checkpoint} when there is one. */
+    void run(List<Stage> stages, RunState state, Checkpoint checkpoint) throws IOException {
+        Checkpoint.State resumed = checkpoint.state();
+        int first = 0;
+        int stepsDone = 0;
+        if (resumed != null) {
+            checkpoint.restore(resumed, state);
+            first = resumed.stage();
+            stepsDone = resumed.stepsDone();
+            if (!(first < stages.size() && stages.get(first) instanceof Stage.Train && stepsDone > 0)) {
+                ws.progress().info("  resuming at stage " + (first + 1) + " of " + stages.size());
+            }
+        }
+        for (int i = first; i < stages.size(); i++) {
+            Stage stage = stages.get(i);
+            if (stage instanceof Stage.Train t) {
+                train(t, state, checkpoint, i, i == first ? stepsDone : 0);
+            } else if (stage instanceof Stage.Start s) {
+                if (s.from() == prunebench.prune.Timing.PRETRAINED) {
+                    cache.loadInto(DenseCache.Key.of(spec), state.network, state.manager);
+                }
+                RunState.close(state.scored);
+                state.scored = state.copyWeights(true);
+                records.masks(state);
+            } else if (stage instanceof Stage.Prune p) {
+                RunState.close(state.scored);
+                state.scored = state.copyWeights(true);
+                long t0 = System.nanoTime();
+                state.masking.prune(p, state.masks, ws.trainPlain(), state.seed);
+                state.pruneSeconds += (System.nanoTime() - t0) / 1e9;
+                records.masks(state);
+            } else if (stage instanceof Stage.Shuffle s) {
+                if (state.scored != null) {
+                    state.loadWeights(state.scored);
+                }
+                shuffle(state, s.seed());
+                records.masks(state);
+            } else if (stage instanceof Stage.Reinit r) {
+                reinitialise(state, r.seed());
+            } else if (stage instanceof Stage.Rewind r) {
+                if (r.iterations() == 0 && r.epochs() == 0) {
+                    reinitialise(state, state.seed);
+                } else {
+                    TrainSchedule pretrain = spec.pretrain();
+                    int step = r.iterations() + r.epochs() * ws.train().batchesPerEpoch(pretrain.batchSize());
+                    cache.loadAt(DenseCache.Key.of(spec), step, state.network, state.manager);
+                    state.masks.apply();
+                }
+            } else if (stage instanceof Stage.Stash) {
+                RunState.close(state.stashedWeights);
+                RunState.close(state.stashedMasks);
+                state.stashedWeights = state.copyWeights(false);
+                state.stashedMasks = state.copyMasks();
+            } else if (stage instanceof Stage.Restore) {
+                state.loadWeights(state.stashedWeights);
+                state.loadMasks(state.stashedMasks);
+            } else if (stage instanceof Stage.Level l) {
+                records.level(l.level(), state);
+            }
+            checkpoint.save(i + 1, 0, state, null, state.updates);
+        }
+    }
+
+    /**
+     * The one training routine: {@code t}'s schedule from its first step (or {@code resumeAt}) with the masks held,
+     * a checkpoint and the epoch log after every epoch, the accuracy before and after.
+     */
+    void train(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt)
+            throws IOException {
+        TrainSchedule schedule = t.schedule();
+        Trainer trainer = new Trainer(state.network, state.manager, ws.train(), ws.test(), state.seed);
+        int steps = trainer.stepsPerEpoch(schedule);
+        int from = t.fromIterations() + t.fromEpochs() * steps;
+        int to = t.toStep() >= 0 ? t.toStep() : schedule.epochs() * steps;
+        try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
+            if (resumeAt > 0) {
+                checkpoint.restoreOptimizer(optimizer, state.manager);
+                from = resumeAt;
+                ws.progress().info("  resuming after epoch " + Math.max(1, (resumeAt + steps - 1) / steps) + " of "
+                        + schedule.epochs());
+            } else if (state.masks != null) {
+                Accuracy pre = Evaluator.evaluate(state.network, ws.test(), state.manager);
+                state.top1Pre = pre.top1();
+                state.top5Pre = pre.top5();
+            }
+            MaskUpdater updater = t.updates() == null ? null : t.updates().strategy().maskUpdater(
+                    new DynamicContext(state.network, state.masking.targets(), state.masks, optimizer, state.seed,
+                            t.updates().options()));
+            if (updater != null) {
+                trainer.addListener(updater);
+                state.dynamic = true;
+            }
+            int last = to;
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void progress(int epoch, int step, int stepsPerEpoch, double loss, double top1) {
+                    ws.progress().step(t.label(), epoch, schedule.epochs(), step, stepsPerEpoch, loss, top1);
+                }
+
+                @Override
+                public void afterEpoch(EpochRecord r) {
+                    state.epochs.add(r);
+                    ws.progress().epoch(state.progressLabel, r, schedule.epochs());
+                    try {
+                        checkpoint.save(stageIndex, Math.min(r.epoch() * steps, last), state, optimizer,
+                                updater == null ? state.updates : state.updates.plus(updater.stats()));
+                        EpochLog.write(state.dir.resolve("epochs.csv"), state.epochs);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+            trainer.train(t.label(), schedule, optimizer, state.masks, from, to);
+            if (updater != null) {
+                state.updates = state.updates.plus(updater.stats());
+            }
+        }
+        EpochLog.write(state.dir.resolve("epochs.csv"), state.epochs);
+        if (state.masks != null) {
+            if (schedule.epochs() == 0) {
+                state.top1 = state.top1Pre;
+                state.top5 = state.top5Pre;
+            } else {
+                Accuracy post = Evaluator.evaluate(state.network, ws.test(), state.manager);
+                state.top1 = post.top1();
+                state.top5 = post.top5();
+            }
+        }
+    }
+
+    /** The seed's initial weights (every parameter), the masks applied. */
+    private void reinitialise(RunState state, long seed) {
+        try (NDManager scope = state.manager.newSubManager()) {
+            Network fresh = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), scope, seed);
+            fresh.allParameters().forEach((n, p) -> state.network.allParameters().get(n).getArray()
+                    .set(p.getArray().toByteBuffer()));
+        }
+        state.masks.apply();
+    }
+
+    /** Moves each tensor's kept entries to random positions (Fisher-Yates, seeded per tensor), then applies them. */
+    private static void shuffle(RunState state, long seed) {
+        List<PruningTarget> targets = state.masks.targets();
+        for (int i = 0; i < targets.size(); i++) {
+            NDArray mask = state.masks.get(targets.get(i).name());
+            float[] m = mask.toFloatArray();
+            Random random = new Random(seed * 1_000_003L + i);
+            for (int j = m.length - 1; j > 0; j--) {
+                int k = random.nextInt(j + 1);
+                float x = m[j];
+                m[j] = m[k];
+                m[k] = x;
+            }
+            mask.set(FloatBuffer.wrap(m));
+        }
+        state.masks.apply();
+    }
+}
