@@ -47,6 +47,7 @@ public final class Imp implements PruningStrategy {
             throw new ConfigException("rate must be in (0, 1), got " + rate);
         }
         retrain(o);
+        rewindTo(o);
         if (o.getInt("retrain_epochs") < -1) {
             throw new ConfigException("retrain_epochs must be >= 0, got " + o.getInt("retrain_epochs"));
         }

@@ -44,42 +44,34 @@ public final class Pruner {
      */
     public void prune(PruningStrategy strategy, StrategyOptions options, MaskSet masks, long keep,
             Distribution distribution, int iterations, boolean denseFirst) {
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false); // masks are applied in place: see Trainer
         long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
         long[] rounds = schedule(prunable, keep, iterations);
         NDManager manager = network.block().getParameters().valueAt(0).getArray().getManager();
-        for (int r = 0; r < iterations; r++) {
-            masks.apply();
-            try (NDManager scope = manager.newSubManager()) {
-                PruningContext context = new PruningContext(network, targets, masks, scope, data, batchSize, seed, r,
-                        options);
-                Map<String, NDArray> scores = strategy.score(context);
-                List<float[]> values = new ArrayList<>();
-                List<boolean[]> eligible = new ArrayList<>();
-                for (PruningTarget t : targets) {
-                    NDArray s = scores.get(t.name());
-                    if (s == null || !s.getShape().equals(t.array().getShape())) {
-                        throw new IllegalStateException("strategy '" + strategy.name() + "' returned "
-                                + (s == null ? "no score" : "a score of shape " + s.getShape()) + " for " + t.name()
-                                + " of shape " + t.array().getShape());
-                    }
-                    values.add(s.toType(DataType.FLOAT32, false).toFloatArray());
-                    float[] m = masks.get(t.name()).toType(DataType.FLOAT32, false).toFloatArray();
-                    boolean[] e = new boolean[m.length];
-                    for (int i = 0; i < m.length; i++) {
-                        e[i] = m[i] > 0;
-                    }
-                    eligible.add(e);
+        PruningRounds.run(network, targets, masks, data, batchSize, seed, options, iterations, (context, r) -> {
+            Map<String, NDArray> scores = strategy.score(context);
+            List<float[]> values = new ArrayList<>();
+            List<boolean[]> eligible = new ArrayList<>();
+            for (PruningTarget t : targets) {
+                NDArray s = scores.get(t.name());
+                if (s == null || !s.getShape().equals(t.array().getShape())) {
+                    throw new IllegalStateException("strategy '" + strategy.name() + "' returned "
+                            + (s == null ? "no score" : "a score of shape " + s.getShape()) + " for " + t.name()
+                            + " of shape " + t.array().getShape());
                 }
-                List<float[]> selected = select(values, eligible, rounds[r], distribution, denseFirst);
-                for (int i = 0; i < targets.size(); i++) {
-                    PruningTarget t = targets.get(i);
-                    NDArray mask = manager.create(selected.get(i), t.array().getShape());
-                    masks.set(t.name(), mask);
+                values.add(s.toType(DataType.FLOAT32, false).toFloatArray());
+                float[] m = masks.get(t.name()).toType(DataType.FLOAT32, false).toFloatArray();
+                boolean[] e = new boolean[m.length];
+                for (int i = 0; i < m.length; i++) {
+                    e[i] = m[i] > 0;
                 }
+                eligible.add(e);
             }
-        }
-        masks.apply();
+            List<float[]> selected = select(values, eligible, rounds[r], distribution, denseFirst);
+            for (int i = 0; i < targets.size(); i++) {
+                PruningTarget t = targets.get(i);
+                masks.set(t.name(), manager.create(selected.get(i), t.array().getShape()));
+            }
+        });
     }
 
     List<float[]> select(List<float[]> scores, List<boolean[]> eligible, long keep, Distribution distribution,

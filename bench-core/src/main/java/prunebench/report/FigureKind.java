@@ -10,6 +10,8 @@ public enum FigureKind {
     ACCURACY_VS_SPEEDUP("accuracy-vs-speedup"),
     /** Top-1 (the report's metric) against the measured inference speedup; drawn when runs.csv has the column. */
     ACCURACY_VS_MEASURED_SPEEDUP("accuracy-vs-measured-speedup"),
+    /** Top-1 against the multiply-adds spent in training (pretraining included); when runs.csv has the column. */
+    ACCURACY_VS_TRAIN_FLOPS("accuracy-vs-train-flops"),
     DELTA_TOP1_VS_COMPRESSION("delta-top1-vs-compression"),
     TOP5_VS_COMPRESSION("top5-vs-compression"),
     TOP5_VS_SPEEDUP("top5-vs-speedup"),

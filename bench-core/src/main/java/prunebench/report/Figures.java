@@ -32,6 +32,9 @@ public final class Figures {
             case ACCURACY_VS_MEASURED_SPEEDUP -> applies(kind)
                     ? MetricFigure.build(data, summary, metric, MetricFigure.XKind.MEASURED_SPEEDUP, false)
                     : Optional.empty();
+            case ACCURACY_VS_TRAIN_FLOPS -> applies(kind)
+                    ? MetricFigure.build(data, summary, metric, MetricFigure.XKind.TRAIN_FLOPS, false)
+                    : Optional.empty();
             case DELTA_TOP1_VS_COMPRESSION -> MetricFigure.build(data, summary, RunsCsv.TOP1, MetricFigure.XKind.COMPRESSION, true);
             case TOP5_VS_COMPRESSION -> MetricFigure.build(data, summary, RunsCsv.TOP5, MetricFigure.XKind.COMPRESSION, false);
             case TOP5_VS_SPEEDUP -> MetricFigure.build(data, summary, RunsCsv.TOP5, MetricFigure.XKind.SPEEDUP, false);
@@ -42,7 +45,11 @@ public final class Figures {
 
     /** Whether the results can have this figure at all: measured speedups exist only in newer runs.csv files. */
     public boolean applies(FigureKind kind) {
-        return kind != FigureKind.ACCURACY_VS_MEASURED_SPEEDUP || data.runs().containsColumn(RunsCsv.SPEEDUP_MEASURED);
+        return switch (kind) {
+            case ACCURACY_VS_MEASURED_SPEEDUP -> data.runs().containsColumn(RunsCsv.SPEEDUP_MEASURED);
+            case ACCURACY_VS_TRAIN_FLOPS -> data.runs().containsColumn(RunsCsv.TRAIN_FLOPS);
+            default -> true;
+        };
     }
 
     /** Writes {@code <plotsDir>/<figure key>.<png|svg>} in the spec's formats; returns the files, none if no data. */

@@ -24,7 +24,7 @@ import tech.tablesaw.api.Table;
  * In delta mode the y value is the metric minus the dense control of the same experiment.
  */
 final class MetricFigure {
-    enum XKind { COMPRESSION, SPEEDUP, MEASURED_SPEEDUP }
+    enum XKind { COMPRESSION, SPEEDUP, MEASURED_SPEEDUP, TRAIN_FLOPS }
 
     private static final Map<String, String> LABELS = Map.of(
             RunsCsv.TOP1, "Top-1 accuracy",
@@ -55,6 +55,7 @@ final class MetricFigure {
                         case COMPRESSION -> summary.doubleColumn(RunsCsv.COMPRESSION).getDouble(r);
                         case SPEEDUP -> value(summary, RunsCsv.SPEEDUP_THEORETICAL + Summary.MEAN, r);
                         case MEASURED_SPEEDUP -> value(summary, RunsCsv.SPEEDUP_MEASURED + Summary.MEAN, r);
+                        case TRAIN_FLOPS -> value(summary, RunsCsv.TRAIN_FLOPS + Summary.MEAN, r);
                     };
                     double mean = value(summary, metric + Summary.MEAN, r);
                     double std = value(summary, metric + Summary.STD, r);
@@ -99,6 +100,7 @@ final class MetricFigure {
             case COMPRESSION -> "Compression ratio (log scale)";
             case SPEEDUP -> "Theoretical speedup, dense FLOPs / pruned FLOPs (log scale)";
             case MEASURED_SPEEDUP -> "Measured speedup, pruned / dense inference images per second (log scale)";
+            case TRAIN_FLOPS -> "Training multiply-adds, pretraining included (log scale)";
         };
         String yLabel = delta ? metricLabel + " minus dense (percentage points)" : metricLabel + " (%)";
         XYPlot plot = new XYPlot(dataset, ChartLook.log2Axis(xLabel, minX, maxX),
@@ -121,6 +123,7 @@ final class MetricFigure {
                     case COMPRESSION -> "compression";
                     case SPEEDUP -> "theoretical speedup";
                     case MEASURED_SPEEDUP -> "measured speedup";
+                    case TRAIN_FLOPS -> "training cost";
                 };
         JFreeChart chart = new JFreeChart(title, plot);
         ChartLook.apply(chart, data.title());

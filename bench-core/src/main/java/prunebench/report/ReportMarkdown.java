@@ -123,6 +123,7 @@ final class ReportMarkdown {
             case ACCURACY_VS_COMPRESSION -> "Accuracy vs compression";
             case ACCURACY_VS_SPEEDUP -> "Accuracy vs theoretical speedup";
             case ACCURACY_VS_MEASURED_SPEEDUP -> "Accuracy vs measured speedup";
+            case ACCURACY_VS_TRAIN_FLOPS -> "Accuracy vs training cost";
             case DELTA_TOP1_VS_COMPRESSION -> "Change in top-1 accuracy vs compression";
             case TOP5_VS_COMPRESSION -> "Top-5 accuracy vs compression";
             case TOP5_VS_SPEEDUP -> "Top-5 accuracy vs theoretical speedup";

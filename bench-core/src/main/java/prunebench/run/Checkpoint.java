@@ -20,8 +20,9 @@ import prunebench.util.TensorFiles;
  * A run's state at a stage boundary or after a finished epoch inside a training stage: every parameter (BatchNorm
  * statistics included), the masks, the stored copies, the optimizer state inside a training stage, and the
  * bookkeeping in {@code checkpoint.json}. The data order and augmentation of an epoch are drawn from (seed, epoch),
- * so no generator state needs saving. The tensors are written first and the JSON last: a checkpoint counts only
- * once its JSON names the position.
+ * so no generator state needs saving. The tensors go to a file named by the position, written first; the JSON,
+ * written last, names it, and only then are older tensor files deleted: a kill at any moment leaves a JSON and the
+ * tensors of the same position.
  */
 final class Checkpoint {
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
@@ -32,7 +33,7 @@ final class Checkpoint {
      */
     record State(int stage, int stepsDone, List<EpochRecord> epochs, double top1Pre, double top5Pre, double top1,
             double top5, double pruneSeconds, double wallSeconds, int maskUpdates, long connectionsChanged,
-            boolean dynamic, List<RunResult> levels) {}
+            boolean dynamic, List<RunResult> levels, double trainFlops, String tensors) {}
 
     private final Path dir;
 
@@ -53,10 +54,12 @@ final class Checkpoint {
             optimizer.state().forEach((n, t) -> tensors.put("optimizer/" + n, t));
         }
         Files.createDirectories(dir);
-        TensorFiles.save(dir.resolve("checkpoint.npz"), tensors);
+        String file = "checkpoint-" + stage + "-" + stepsDone + ".npz";
+        TensorFiles.save(dir.resolve(file), tensors);
         AtomicFiles.writeString(dir.resolve("checkpoint.json"), GSON.toJson(new State(stage, stepsDone,
                 List.copyOf(s.epochs), s.top1Pre, s.top5Pre, s.top1, s.top5, s.pruneSeconds, s.wallSeconds(),
-                updates.updates(), updates.connectionsChanged(), s.dynamic, List.copyOf(s.levels))));
+                updates.updates(), updates.connectionsChanged(), s.dynamic, List.copyOf(s.levels), s.trainFlops, file)));
+        deleteTensors(file);
     }
 
     private static void put(Map<String, NDArray> out, String prefix, Map<String, NDArray> tensors) {
@@ -67,12 +70,14 @@ final class Checkpoint {
 
     State state() throws IOException {
         Path json = dir.resolve("checkpoint.json");
-        if (!Files.isRegularFile(json) || !Files.isRegularFile(dir.resolve("checkpoint.npz"))) {
+        if (!Files.isRegularFile(json)) {
             return null;
         }
         try {
             State s = GSON.fromJson(Files.readString(json), State.class);
-            return s == null || s.epochs() == null ? null : s; // a checkpoint of an older layout: start over
+            // A checkpoint of an older layout: start over.
+            return s == null || s.epochs() == null || s.tensors() == null
+                    || !Files.isRegularFile(dir.resolve(s.tensors())) ? null : s;
         } catch (RuntimeException e) {
             return null;
         }
@@ -81,7 +86,7 @@ final class Checkpoint {
     /** Restores the state's tensors and records (the optimizer's, if any, by {@link #restoreOptimizer}). */
     void restore(State state, RunState s) throws IOException {
         try (NDManager scope = s.manager.newSubManager()) {
-            Map<String, NDArray> tensors = TensorFiles.load(dir.resolve("checkpoint.npz"), scope);
+            Map<String, NDArray> tensors = TensorFiles.load(dir.resolve(state.tensors()), scope);
             Map<String, NDArray> params = prefixed(tensors, "param/");
             for (String name : s.network.allParameters().keySet()) {
                 if (!params.containsKey(name)) {
@@ -112,11 +117,12 @@ final class Checkpoint {
         s.updates = new MaskUpdateStats(state.maskUpdates(), state.connectionsChanged());
         s.dynamic = state.dynamic();
         s.levels.addAll(state.levels());
+        s.trainFlops = state.trainFlops();
     }
 
-    void restoreOptimizer(Optimizer optimizer, NDManager manager) throws IOException {
+    void restoreOptimizer(State state, Optimizer optimizer, NDManager manager) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            optimizer.loadState(prefixed(TensorFiles.load(dir.resolve("checkpoint.npz"), scope), "optimizer/"));
+            optimizer.loadState(prefixed(TensorFiles.load(dir.resolve(state.tensors()), scope), "optimizer/"));
         }
     }
 
@@ -146,6 +152,18 @@ final class Checkpoint {
 
     void delete() throws IOException {
         Files.deleteIfExists(dir.resolve("checkpoint.json"));
-        Files.deleteIfExists(dir.resolve("checkpoint.npz"));
+        deleteTensors(null);
+    }
+
+    /** Deletes the tensor files of checkpoints but {@code keep}. */
+    private void deleteTensors(String keep) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.startsWith("checkpoint") && n.endsWith(".npz") && !n.equals(keep)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 }

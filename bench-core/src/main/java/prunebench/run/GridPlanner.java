@@ -11,7 +11,9 @@ import prunebench.model.Network;
 import prunebench.prune.CompressionBudget;
 import prunebench.prune.Control;
 import prunebench.prune.Distribution;
+import prunebench.prune.DynamicContext;
 import prunebench.prune.DynamicSparsity;
+import prunebench.prune.Gmp;
 import prunebench.prune.Imp;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyOptions;
@@ -40,13 +42,15 @@ public final class GridPlanner {
                 PruningStrategy strategy = strategies.get(s.name());
                 StrategyOptions options = options(s);
                 PruningStrategy scorer = strategy;
-                if (strategy instanceof Imp) {
+                if (strategy instanceof Imp || strategy instanceof Gmp) {
                     scorer = strategies.get(options.getString("score"));
-                    if (scorer instanceof Imp || scorer instanceof StructuredStrategy
+                    if (scorer instanceof Imp || scorer instanceof Gmp || scorer instanceof StructuredStrategy
                             || scorer instanceof DynamicSparsity) {
                         throw new ConfigException("strategy '" + s.label() + "': score must name an unstructured, "
                                 + "static strategy, got '" + scorer.name() + "'");
                     }
+                }
+                if (strategy instanceof Imp) {
                     Control control = Control.of(options);
                     if (control == Control.INVERT) {
                         throw new ConfigException("strategy '" + s.label() + "': imp takes control shuffle or reinit");
@@ -122,8 +126,20 @@ public final class GridPlanner {
         }
         Granularity granularity = strategy instanceof StructuredStrategy ? Granularity.CHANNELS : Granularity.WEIGHTS;
         Stage.MaskUpdates updates = strategy instanceof DynamicSparsity d && !run.isDenseControl()
-                ? new Stage.MaskUpdates(d, options) : null;
+                ? (c, data) -> d.maskUpdater(new DynamicContext(c.network(), c.targets(), c.masks(), c.optimizer(), c.seed(),
+                        options))
+                : null;
         TrainSchedule schedule = trainingSchedule(run);
+        if (strategy instanceof Gmp && !run.isDenseControl()) {
+            PruningStrategy scorer = strategies.get(options.getString("score"));
+            GradualPruner.Settings settings = new GradualPruner.Settings(scorer, new StrategyOptions(scorer.name(),
+                    scorer.parameterDefaults(), java.util.Map.of()), run.distribution(), run.denseFirstLayer(),
+                    new CompressionBudget(total, prunable, run.compression()).keep(), options.getDouble("start"),
+                    options.getDouble("end"), options.getInt("every"), schedule.batchSize());
+            updates = (c, data) -> new GradualPruner(c, settings, data);
+            return new RunPlan(Granularity.WEIGHTS, List.of(new Stage.Start(run.timing()), new Stage.Train(
+                    run.timing() == Timing.PRETRAINED ? "finetune" : "sparse", schedule, updates)));
+        }
         List<Stage> stages = new ArrayList<>();
         stages.add(new Stage.Start(run.timing()));
         if (!run.isDenseControl()) {

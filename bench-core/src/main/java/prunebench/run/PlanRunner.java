@@ -8,6 +8,7 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Random;
 import prunebench.config.TrainSchedule;
+import prunebench.model.Complexity;
 import prunebench.model.Network;
 import prunebench.prune.DynamicContext;
 import prunebench.prune.MaskUpdater;
@@ -39,6 +40,7 @@ final class PlanRunner {
     private final DenseCache cache;
     private final RunSpec spec;
     private final Records records;
+    private Checkpoint.State resumed;
 
     /** {@code spec} and {@code records} may be null for plans that only train (dense pretraining). */
     PlanRunner(Workspace ws, DenseCache cache, RunSpec spec, Records records) {
@@ -51,6 +53,7 @@ final class PlanRunner {
     /** Runs {@code stages} on {@code state}, from the checkpoint in {@code checkpoint} when there is one. */
     void run(List<Stage> stages, RunState state, Checkpoint checkpoint) throws IOException {
         Checkpoint.State resumed = checkpoint.state();
+        this.resumed = resumed;
         int first = 0;
         int stepsDone = 0;
         if (resumed != null) {
@@ -68,6 +71,8 @@ final class PlanRunner {
             } else if (stage instanceof Stage.Start s) {
                 if (s.from() == prunebench.prune.Timing.PRETRAINED) {
                     cache.loadInto(DenseCache.Key.of(spec), state.network, state.manager);
+                    state.trainFlops += trainingFlops(state.network, 0, spec.pretrain().epochs()
+                            * ws.train().batchesPerEpoch(spec.pretrain().batchSize()), spec.pretrain().batchSize());
                 }
                 RunState.close(state.scored);
                 state.scored = state.copyWeights(true);
@@ -124,7 +129,7 @@ final class PlanRunner {
         int to = t.toStep() >= 0 ? t.toStep() : schedule.epochs() * steps;
         try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
             if (resumeAt > 0) {
-                checkpoint.restoreOptimizer(optimizer, state.manager);
+                checkpoint.restoreOptimizer(resumed, optimizer, state.manager);
                 from = resumeAt;
                 ws.progress().info("  resuming after epoch " + Math.max(1, (resumeAt + steps - 1) / steps) + " of "
                         + schedule.epochs());
@@ -133,9 +138,8 @@ final class PlanRunner {
                 state.top1Pre = pre.top1();
                 state.top5Pre = pre.top5();
             }
-            MaskUpdater updater = t.updates() == null ? null : t.updates().strategy().maskUpdater(
-                    new DynamicContext(state.network, state.masking.targets(), state.masks, optimizer, state.seed,
-                            t.updates().options()));
+            MaskUpdater updater = t.updates() == null ? null : t.updates().create(new DynamicContext(state.network,
+                    state.masking.targets(), state.masks, optimizer, state.seed, null), ws.trainPlain());
             if (updater != null) {
                 trainer.addListener(updater);
                 state.dynamic = true;
@@ -160,6 +164,7 @@ final class PlanRunner {
                     }
                 }
             });
+            state.trainFlops += trainingFlops(state.network, from, to, schedule.batchSize());
             trainer.train(t.label(), schedule, optimizer, state.masks, from, to);
             if (updater != null) {
                 state.updates = state.updates.plus(updater.stats());
@@ -176,6 +181,20 @@ final class PlanRunner {
                 state.top5 = post.top5();
             }
         }
+    }
+
+    /**
+     * Multiply-adds of training steps {@code from..to-1}: per example 3x the network's nonzero multiply-adds as they
+     * are now (forward 1x, backward 2x; RigL's paper counts the same way).
+     */
+    private double trainingFlops(Network network, int from, int to, int batchSize) {
+        int n = ws.train().size();
+        int steps = ws.train().batchesPerEpoch(batchSize);
+        double examples = 0;
+        for (int s = from; s < to; s++) {
+            examples += Math.min(batchSize, n - (s % steps) * batchSize);
+        }
+        return 3.0 * Complexity.of(network).flopsNonzero() * examples;
     }
 
     /** The seed's initial weights (every parameter), the masks applied. */

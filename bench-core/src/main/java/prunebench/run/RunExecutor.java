@@ -64,9 +64,10 @@ final class RunExecutor {
                 if (state.dynamic) {
                     addFinalMasks(dir, masks, manager); // the masks after dynamic sparse training
                 }
+                int batchSize = plan.stages().stream().filter(Stage.Train.class::isInstance)
+                        .map(t -> ((Stage.Train) t).schedule().batchSize()).reduce((a, b) -> b).orElseThrow();
                 double speedupMeasured = InferenceSpeed.ofRun(ws, cache, spec, network, state.masking, masks, manager,
-                        ((Stage.Train) plan.stages().get(plan.stages().size() - 1 - (state.levels.isEmpty() ? 0 : 1)))
-                                .schedule().batchSize());
+                        batchSize);
                 Integer level = state.levels.isEmpty() ? null : state.levels.get(state.levels.size() - 1).level();
                 RunResult result = result(spec, runId, state, speedupMeasured, level);
                 if (level != null) {
@@ -89,7 +90,8 @@ final class RunExecutor {
                 spec.timing().name().toLowerCase(Locale.ROOT), cx.compression(), cx.speedup(), s.top1, s.top5,
                 s.top1Pre, s.top5Pre, cx.params(), cx.paramsNonzero(), cx.flops(), cx.flopsNonzero(),
                 collapsedLayers(s.masks), s.pruneSeconds, imagesPerSecond, s.wallSeconds(), spec.model(),
-                spec.dataset().name(), null, s.updates.updates(), s.updates.meanChanged(), speedupMeasured, level);
+                spec.dataset().name(), null, s.updates.updates(), s.updates.meanChanged(), speedupMeasured, level,
+                s.trainFlops);
     }
 
     /**

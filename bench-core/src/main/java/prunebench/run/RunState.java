@@ -43,6 +43,8 @@ final class RunState implements AutoCloseable {
     boolean dynamic;
     final List<RunResult> levels = new ArrayList<>();
     double wallBefore;
+    /** Multiply-adds spent in training so far (see RunResult#train_flops). */
+    double trainFlops;
 
     RunState(Network network, NDManager manager, long seed, Path dir, String progressLabel, Masking masking) {
         this.network = network;

@@ -1,8 +1,10 @@
 package prunebench.run;
 
 import prunebench.config.TrainSchedule;
+import prunebench.data.BatchLoader;
 import prunebench.prune.Distribution;
-import prunebench.prune.DynamicSparsity;
+import prunebench.prune.DynamicContext;
+import prunebench.prune.MaskUpdater;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.Timing;
@@ -68,8 +70,13 @@ sealed interface Stage {
         }
     }
 
-    /** The strategy that rewires the masks while a {@link Train} stage runs, and its options. */
-    record MaskUpdates(DynamicSparsity strategy, StrategyOptions options) {}
+    /**
+     * Makes what rewires the masks while a {@link Train} stage runs (dynamic sparse training, gradual pruning), bound
+     * to the stage's network, masks and optimizer ({@code options} of the context are null: the factory has its own).
+     */
+    interface MaskUpdates {
+        MaskUpdater create(DynamicContext context, BatchLoader data);
+    }
 
     /** Records level {@code level} of an iterative run: a row of levels.csv and of runs.csv, and its masks. */
     record Level(int level) implements Stage {}

@@ -37,22 +37,23 @@ final class ResultsFixture {
     static Path write(Path dir, double accuracyShift) throws IOException {
         Files.createDirectories(dir);
         List<String> lines = new ArrayList<>();
-        lines.add(Fixtures.HEADER + ",speedup_measured");
+        lines.add(Fixtures.HEADER + ",train_flops,speedup_measured");
         for (int s = 0; s < STRATEGIES.size(); s++) {
             String strategy = STRATEGIES.get(s);
             for (double c : COMPRESSIONS) {
                 for (int seed = 0; seed < SEEDS; seed++) {
                     String id = runId(strategy, c, seed);
                     if (strategy.equals("random") && c == 32 && seed == 2) {
-                        lines.add(Fixtures.failed(id, strategy, c, seed, "loss became NaN at epoch 2") + ",");
+                        lines.add(Fixtures.failed(id, strategy, c, seed, "loss became NaN at epoch 2") + ",,");
                         continue;
                     }
                     double top1 = top1(s, c, seed) + accuracyShift;
                     double top5 = 1 - (1 - top1) * 0.15;
                     double speedup = Math.pow(c, 0.75 + 0.05 * s);
                     double pre = c == 1 ? top1 : top1 - 0.01 * Math.log(c) * (s + 1);
+                    double trainFlops = 1e12 * (1 + (c == 1 ? 1 : 1 / c) * (1 + 0.2 * s));
                     lines.add(Fixtures.ok(id, strategy, c, seed, top1, top5, pre, speedup)
-                            + "," + fmt(1 + (speedup - 1) * 0.4));
+                            + "," + fmt(trainFlops) + "," + fmt(1 + (speedup - 1) * 0.4));
                     writeRun(dir.resolve("runs").resolve(id), s, c, seed, top1);
                 }
             }

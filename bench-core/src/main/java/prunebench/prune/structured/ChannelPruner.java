@@ -17,7 +17,7 @@ import prunebench.model.Network;
 import prunebench.model.PrunableLayer;
 import prunebench.prune.Distribution;
 import prunebench.prune.MaskSet;
-import prunebench.prune.PruningContext;
+import prunebench.prune.PruningRounds;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.StrategyOptions;
 
@@ -79,34 +79,28 @@ public final class ChannelPruner {
         ChannelSelection selection = new ChannelSelection(budget, minimum);
         double dense = budget.dense();
         NDManager manager = network.block().getParameters().valueAt(0).getArray().getManager();
-        for (int r = 0; r < iterations; r++) {
-            masks.apply();
+        PruningRounds.run(network, targets, masks, data, batchSize, seed, options, iterations, (context, r) -> {
             double maxCost = dense / Math.pow(target, (r + 1.0) / iterations);
-            try (NDManager scope = manager.newSubManager()) {
-                PruningContext context = new PruningContext(network, targets, masks, scope, data, batchSize, seed, r,
-                        options);
-                Map<String, float[]> scores = strategy.channelScores(context, groups);
-                List<float[]> ordered = new ArrayList<>();
-                for (ChannelGroup g : groups) {
-                    float[] s = scores.get(g.name());
-                    if (s == null || s.length != g.channels()) {
-                        throw new IllegalStateException("strategy '" + strategy.name() + "' returned "
-                                + (s == null ? "no scores" : s.length + " scores") + " for " + g.name() + " with "
-                                + g.channels() + " channels");
-                    }
-                    ordered.add(s);
+            Map<String, float[]> scores = strategy.channelScores(context, groups);
+            List<float[]> ordered = new ArrayList<>();
+            for (ChannelGroup g : groups) {
+                float[] s = scores.get(g.name());
+                if (s == null || s.length != g.channels()) {
+                    throw new IllegalStateException("strategy '" + strategy.name() + "' returned "
+                            + (s == null ? "no scores" : s.length + " scores") + " for " + g.name() + " with "
+                            + g.channels() + " channels");
                 }
-                List<boolean[]> current = ChannelMasks.read(masks, groups);
-                List<boolean[]> kept = distribution == Distribution.GLOBAL
-                        ? selection.global(ordered, current, maxCost)
-                        : selection.layerwise(ordered, current, maxCost);
-                if (kept == null) {
-                    throw unreachable(budget, minimum, target, options);
-                }
-                ChannelMasks.write(masks, groups, kept, manager);
+                ordered.add(s);
             }
-        }
-        masks.apply();
+            List<boolean[]> current = ChannelMasks.read(masks, groups);
+            List<boolean[]> kept = distribution == Distribution.GLOBAL
+                    ? selection.global(ordered, current, maxCost)
+                    : selection.layerwise(ordered, current, maxCost);
+            if (kept == null) {
+                throw unreachable(budget, minimum, target, options);
+            }
+            ChannelMasks.write(masks, groups, kept, manager);
+        });
     }
 
     /** The surviving channels of every group, by group name, read from masks over {@link #targets()}. */

@@ -1,0 +1,215 @@
+package prunebench.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import prunebench.cli.Main;
+import prunebench.util.TensorFiles;
+
+/** Iterative magnitude pruning, the lottery ticket and its controls through the command line. */
+class IterativePruningTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    @BeforeAll
+    static void writeDataset() throws IOException {
+        data = Cli.tinyFashionMnist(tmp.resolve("fmnist"));
+    }
+
+    static Path experiment(String name, String strategies) throws IOException {
+        Path file = tmp.resolve(name + ".yaml");
+        Files.writeString(file, String.join("\n",
+                "name: " + name,
+                "model: lenet5",
+                "dataset: {name: fashion-mnist, root: " + data + "}",
+                "seeds: [0]",
+                "device: cpu",
+                "pretrain: {epochs: 1, batch_size: 32, optimizer: {name: sgd, lr: 0.05, momentum: 0.9},"
+                        + " lr_schedule: {name: cosine}}",
+                "finetune: {epochs: 1, batch_size: 32, optimizer: {name: sgd, lr: 0.01, momentum: 0.9}}",
+                "pruning:",
+                "  compressions: [1, 2, 6]",
+                "  strategies: " + strategies, ""));
+        return file;
+    }
+
+    static List<Map<String, String>> rows(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        String[] header = lines.get(0).split(",", -1);
+        List<Map<String, String>> out = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            Map<String, String> row = new HashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                row.put(header[i], f[i]);
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    @Test
+    void everyLevelIsARowWithItsMasksAndTheControlsKeepTheTicketsCounts() throws IOException {
+        Path file = experiment("imp", "[{name: imp, rate: 0.5, retrain_epochs: 1, rewind_to: 3},"
+                + " {name: imp, label: reinit, rate: 0.5, retrain_epochs: 1, rewind_to: 3, control: reinit},"
+                + " {name: imp, label: shuffle, rate: 0.5, retrain_epochs: 1, rewind_to: 3, control: shuffle},"
+                + " {name: imp, label: finetune, rate: 0.5, retrain: finetune, retrain_epochs: 1},"
+                + " {name: imp, label: lr, rate: 0.5, retrain: rewind_lr, retrain_epochs: 1}]");
+        Path results = tmp.resolve("results-imp");
+        Cli.Result r = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1");
+        assertEquals(0, r.code(), r.err());
+        List<Map<String, String>> rows = rows(results.resolve("runs.csv"));
+        // Per strategy: the dense control and, to 6x of LeNet-5's 61,706 parameters with the classifier unpruned,
+        // three levels of halving (1/2, 1/4, 1/8 of the prunable weights).
+        assertEquals(5 * 4, rows.size(), rows.toString());
+        for (String label : List.of("imp", "reinit", "shuffle", "finetune", "lr")) {
+            List<Map<String, String>> mine = rows.stream().filter(x -> x.get("strategy").equals(label)).toList();
+            assertEquals(List.of("", "1", "2", "3"), mine.stream().map(x -> x.get("level")).sorted().toList());
+            assertTrue(mine.stream().allMatch(x -> x.get("status").equals("ok")), mine.toString());
+        }
+        Map<String, Map<String, String>> byLabel = new HashMap<>();
+        rows.stream().filter(x -> x.get("level").equals("3")).forEach(x -> byLabel.put(x.get("strategy"), x));
+        // The controls train the ticket's masks (reinit) or its per-layer counts (shuffle): same nonzero count.
+        assertEquals(byLabel.get("imp").get("params_nonzero"), byLabel.get("reinit").get("params_nonzero"));
+        assertEquals(byLabel.get("imp").get("params_nonzero"), byLabel.get("shuffle").get("params_nonzero"));
+        assertEquals(byLabel.get("imp").get("params_nonzero"), byLabel.get("finetune").get("params_nonzero"));
+
+        Path ticket = runDir(results, "imp-c6-");
+        List<String> levels = Files.readAllLines(ticket.resolve("levels.csv"));
+        assertEquals("level,density,top1,top5,epochs,compression_actual", levels.get(0));
+        assertEquals(5, levels.size(), levels.toString());
+        double[] density = levels.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
+        assertEquals(1, density[0]);
+        for (int k = 1; k < density.length; k++) {
+            assertEquals(Math.pow(0.5, k), density[k], 1e-4, "level " + k + " keeps half of what remained");
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> one = TensorFiles.load(ticket.resolve("masks-level1.npz"), m);
+            Map<String, NDArray> three = TensorFiles.load(ticket.resolve("masks-level3.npz"), m);
+            for (String k : one.keySet()) {
+                float[] a = one.get(k).toFloatArray();
+                float[] c = three.get(k).toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    assertTrue(c[i] <= a[i], "level 3 keeps only weights level 1 kept: " + k);
+                }
+            }
+            // Shuffling keeps each tensor's count and moves the positions.
+            Map<String, NDArray> shuffled = TensorFiles.load(runDir(results, "shuffle-c6-")
+                    .resolve("masks-level3.npz"), m);
+            boolean moved = false;
+            for (String k : three.keySet()) {
+                float[] a = three.get(k).toFloatArray();
+                float[] b = shuffled.get(k).toFloatArray();
+                assertEquals(sum(a), sum(b), k);
+                moved |= !Arrays.equals(a, b);
+            }
+            assertTrue(moved);
+        }
+        // The weights of iteration 3 of dense training, the rewinding point, are kept beside the dense model.
+        try (Stream<Path> s = Files.walk(results.resolve("pretrained"))) {
+            assertTrue(s.anyMatch(p -> p.toString().endsWith("step-3/weights.npz")));
+        }
+    }
+
+    @Test
+    void killedAnywhereInAThreeLevelRunResumesToTheSameNumbers() throws Exception {
+        Path file = experiment("kill", "[{name: imp, rate: 0.5, retrain_epochs: 2, rewind_to: 5},"
+                + " {name: imp, label: shuffle, rate: 0.5, retrain_epochs: 1, control: shuffle}]");
+        Path straight = tmp.resolve("straight");
+        assertEquals(0, Cli.run(file.toString(), "--results", straight.toString(), "--workers", "1").code());
+
+        Path killed = tmp.resolve("killed");
+        int kills = 0;
+        for (int attempt = 0; attempt < 6 && !finished(killed); attempt++) {
+            Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1", Main.class.getName(),
+                    file.toString(), "--results", killed.toString(), "--workers", "1")
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("kill-" + attempt + ".log").toFile()).start();
+            // Wait for 2, 5, 8... new checkpoints (a stage boundary or an epoch), then SIGKILL: no shutdown hooks;
+            // the last run finishes what is left.
+            String last = checkpoints(killed);
+            int seen = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (p.isAlive() && seen < 2 + 3 * attempt && System.nanoTime() < deadline) {
+                String now = checkpoints(killed);
+                if (!now.equals(last)) {
+                    seen++;
+                    last = now;
+                }
+                Thread.sleep(3);
+            }
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor();
+                kills++;
+            } else {
+                assertEquals(0, p.waitFor(), Files.readString(tmp.resolve("kill-" + attempt + ".log")));
+            }
+        }
+        assertTrue(kills >= 3, "killed " + kills + " times");
+        Cli.Result done = Cli.run(file.toString(), "--results", killed.toString(), "--workers", "1");
+        assertEquals(0, done.code(), done.err());
+        assertEquals(ReliabilityTest.metrics(straight), ReliabilityTest.metrics(killed));
+        for (String run : List.of("imp-c6-", "shuffle-c6-")) {
+            assertEquals(Files.readAllLines(runDir(straight, run).resolve("levels.csv")),
+                    Files.readAllLines(runDir(killed, run).resolve("levels.csv")));
+        }
+    }
+
+    private static boolean finished(Path results) throws IOException {
+        return Files.isDirectory(results.resolve("runs")) && runs(results).stream()
+                .filter(d -> d.getFileName().toString().contains("-c6-"))
+                .filter(d -> Files.exists(d.resolve("metrics.json"))).count() == 2;
+    }
+
+    /** The checkpoint files' contents of every run and dense model, concatenated. */
+    private static String checkpoints(Path results) {
+        StringBuilder sb = new StringBuilder();
+        if (!Files.isDirectory(results)) {
+            return "";
+        }
+        try (Stream<Path> s = Files.walk(results)) {
+            for (Path p : s.filter(x -> x.getFileName().toString().equals("checkpoint.json")).sorted().toList()) {
+                sb.append(p).append(Files.readString(p));
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return sb.toString(); // a file renamed while read: look again
+        }
+        return sb.toString();
+    }
+
+    private static List<Path> runs(Path results) throws IOException {
+        try (Stream<Path> s = Files.list(results.resolve("runs"))) {
+            return s.toList();
+        }
+    }
+
+    private static Path runDir(Path results, String prefix) throws IOException {
+        return runs(results).stream().filter(d -> d.getFileName().toString().startsWith(prefix)).findFirst()
+                .orElseThrow();
+    }
+
+    private static long sum(float[] a) {
+        long s = 0;
+        for (float v : a) {
+            s += (long) v;
+        }
+        return s;
+    }
+}

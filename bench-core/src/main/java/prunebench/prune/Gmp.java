@@ -1,0 +1,70 @@
+package prunebench.prune;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+import prunebench.config.ConfigException;
+
+/**
+ * Gradual magnitude pruning (Zhu &amp; Gupta 2017, "To prune, or not to prune"): while the network trains, every
+ * {@code every} steps between the fractions {@code start} and {@code end} of the training stage, the lowest-scored
+ * weights (by {@code score}, global magnitude by default, under the run's distribution) are removed so that the
+ * sparsity follows s_t = s_f + (s_i - s_f) (1 - (t - t_0) / (n dt))^3 from s_i = 0 to the run's target s_f, reached
+ * at the end point and held after it. With {@code at: pretrained} (the default) it prunes during the fine-tuning of
+ * the dense model; with {@code at: init} during the whole sparse-training budget. The planner builds the run (a
+ * training stage with the gradual pruner as its mask updater); this class only carries the parameters.
+ */
+public final class Gmp implements PruningStrategy {
+    public static final String NAME = "gmp";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "gradual magnitude pruning during training on Zhu & Gupta's cubic schedule";
+    }
+
+    @Override
+    public Map<String, Object> parameterDefaults() {
+        return Map.of("start", 0.1, "end", 0.75, "every", 100, "score", "global_magnitude");
+    }
+
+    @Override
+    public void validate(StrategyOptions o) {
+        double start = o.getDouble("start");
+        double end = o.getDouble("end");
+        if (!(start >= 0 && start < end && end <= 1)) {
+            throw new ConfigException("start and end must satisfy 0 <= start < end <= 1, got " + start + " and " + end);
+        }
+        if (o.getInt("every") < 1) {
+            throw new ConfigException("every must be >= 1, got " + o.getInt("every"));
+        }
+        if (o.getString("score").equals(NAME) || o.getString("score").equals(Imp.NAME)) {
+            throw new ConfigException("score must name a scoring strategy, got '" + o.getString("score") + "'");
+        }
+    }
+
+    /**
+     * Kept prunable weights after optimizer step {@code done} (1-based) of {@code total}: all before the start,
+     * {@code keep} from the end on, the cubic schedule at the pruning steps in between, and -1 (no pruning) at
+     * the other steps.
+     */
+    public static long keptAfter(int done, int total, long prunable, long keep, double start, double end, int every) {
+        int t0 = (int) Math.floor(start * total);
+        int t1 = (int) Math.floor(end * total);
+        if (done < t0 || done > t1 || (done - t0) % every != 0 && done != t1) {
+            return -1;
+        }
+        double finalSparsity = 1 - (double) keep / prunable;
+        double progress = t1 == t0 ? 1 : Math.min(1, (double) (done - t0) / (t1 - t0));
+        double sparsity = finalSparsity * (1 - Math.pow(1 - progress, 3));
+        return done == t1 ? keep : Math.max(keep, Math.round(prunable * (1 - sparsity)));
+    }
+
+    @Override
+    public Map<String, NDArray> score(PruningContext context) {
+        throw new IllegalStateException("gmp scores with the strategy named by its 'score' parameter");
+    }
+}

@@ -1,0 +1,118 @@
+package prunebench.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import prunebench.config.ConfigException;
+import prunebench.config.StrategySpec;
+import prunebench.prune.Gmp;
+import prunebench.prune.Imp;
+import prunebench.prune.PruningContext;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.StrategyRegistry;
+import prunebench.prune.Timing;
+import prunebench.testing.Experiments;
+
+/** Runs as plans: the stages of one-shot, at-init, iterative and control runs. */
+class GridPlannerStagesTest {
+    static final PruningStrategy MAGNITUDE = new PruningStrategy() {
+        @Override
+        public String name() {
+            return "global_magnitude";
+        }
+
+        @Override
+        public String description() {
+            return "test";
+        }
+
+        @Override
+        public Map<String, NDArray> score(PruningContext context) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    final GridPlanner planner = new GridPlanner(new StrategyRegistry(List.of(MAGNITUDE, new Imp(), new Gmp())));
+
+    List<RunSpec> runs(StrategySpec s, List<Double> compressions) {
+        return planner.plan(Experiments.tiny("lenet5", compressions, List.of(s), List.of(0L)));
+    }
+
+    static List<String> kinds(GridPlanner.RunPlan plan) {
+        return plan.stages().stream().map(x -> x.getClass().getSimpleName()).toList();
+    }
+
+    @Test
+    void oneShotIsStartPruneFinetune() {
+        RunSpec run = runs(new StrategySpec("global_magnitude", "m", Map.of()), List.of(4.0)).get(0);
+        assertEquals(List.of("Start", "Prune", "Train"), kinds(planner.stages(run, 100, 110)));
+        RunSpec init = runs(new StrategySpec("global_magnitude", "m", Map.of("at", "init", "control", "shuffle")),
+                List.of(4.0)).get(0);
+        GridPlanner.RunPlan plan = planner.stages(init, 100, 110);
+        assertEquals(List.of("Start", "Prune", "Shuffle", "Train"), kinds(plan));
+        assertEquals(Timing.INIT, ((Stage.Start) plan.stages().get(0)).from());
+        assertEquals(3, ((Stage.Train) plan.stages().get(3)).schedule().epochs(), "pretrain + finetune epochs");
+    }
+
+    @Test
+    void impIsOneRunPerSeedWithALevelPerTwentyPercent() {
+        List<RunSpec> runs = runs(new StrategySpec("imp", "lt", Map.of()), List.of(1.0, 2.0, 4.0));
+        assertEquals(List.of(1.0, 4.0), runs.stream().map(RunSpec::compression).toList());
+        // 4x of 110 parameters with 100 prunable: keep 17.5 -> 18 of 100, i.e. 8 levels of 20% (0.8^8 = 0.168).
+        assertEquals(8, GridPlanner.levels(100, 110, 0.2, 4));
+        assertEquals(19, GridPlanner.levels(265_200, 266_610, 0.2, 50), "LeNet-300-100 to 50x");
+        GridPlanner.RunPlan plan = planner.stages(runs.get(1), 100, 110);
+        List<String> kinds = kinds(plan);
+        assertEquals(List.of("Start", "Level", "Prune", "Rewind", "Train", "Level"), kinds.subList(0, 6));
+        assertEquals(8, kinds.stream().filter("Prune"::equals).count());
+        assertEquals(9, kinds.stream().filter("Level"::equals).count());
+    }
+
+    @Test
+    void aControlBranchesOffTheTicketAtEveryLevel() {
+        RunSpec run = runs(new StrategySpec("imp", "r", Map.of("control", "reinit", "rewind_to", 500)),
+                List.of(4.0)).get(0);
+        List<String> kinds = kinds(planner.stages(run, 100, 110));
+        assertEquals(List.of("Start", "Level", "Prune", "Stash", "Rewind", "Reinit", "Train", "Level", "Restore",
+                "Rewind", "Train", "Prune"), kinds.subList(0, 12));
+        assertEquals("Level", kinds.get(kinds.size() - 1), "the last level has no trajectory after it");
+        assertEquals(7, kinds.stream().filter("Restore"::equals).count());
+    }
+
+    @Test
+    void badIterativeParametersAreBadInput() {
+        for (Map<String, Object> p : List.<Map<String, Object>>of(Map.of("rate", 1.5), Map.of("retrain", "x"),
+                Map.of("control", "invert"), Map.of("score", "imp"), Map.of("rewind_to", "soon"))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> {
+                RunSpec run = runs(new StrategySpec("imp", "x", p), List.of(4.0)).get(0);
+                planner.stages(run, 100, 110);
+            }, p.toString());
+            assertTrue(e.getMessage().contains("strategy 'x'") || e.getMessage().contains("rewind_to"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void gradualPruningIsOneTrainingStageThatPrunesOnTheCubicSchedule() {
+        RunSpec run = runs(new StrategySpec("gmp", "g", Map.of()), List.of(4.0)).get(0);
+        GridPlanner.RunPlan plan = planner.stages(run, 100, 110);
+        assertEquals(List.of("Start", "Train"), kinds(plan));
+        assertTrue(((Stage.Train) plan.stages().get(1)).updates() != null);
+        // 1000 steps, start 0.1, end 0.75, every 100: prunes at 100, 200, ..., 700 and at 750.
+        long prunable = 10_000;
+        long keep = 1_000;
+        assertEquals(-1, Gmp.keptAfter(99, 1000, prunable, keep, 0.1, 0.75, 100));
+        assertEquals(prunable, Gmp.keptAfter(100, 1000, prunable, keep, 0.1, 0.75, 100), "s_i = 0 at t_0");
+        assertEquals(-1, Gmp.keptAfter(150, 1000, prunable, keep, 0.1, 0.75, 100));
+        // s_t = 0.9 (1 - (1 - 100/650)^3) at step 200.
+        assertEquals(Math.round(prunable * (1 - 0.9 * (1 - Math.pow(1 - 100.0 / 650, 3)))),
+                Gmp.keptAfter(200, 1000, prunable, keep, 0.1, 0.75, 100));
+        assertEquals(keep, Gmp.keptAfter(750, 1000, prunable, keep, 0.1, 0.75, 100), "the target at t_end");
+        assertEquals(-1, Gmp.keptAfter(800, 1000, prunable, keep, 0.1, 0.75, 100));
+    }
+}
