@@ -129,8 +129,24 @@ class IterativePruningTest {
     }
 
     @Test
+    void gradualPruningReachesTheTargetDuringFineTuning() throws IOException {
+        Path file = experiment("gmp", "[{name: gmp, every: 4}, {name: gmp, label: gmp_init, at: init, every: 4}]");
+        Path results = tmp.resolve("results-gmp");
+        Cli.Result r = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1", "--set",
+                "finetune.epochs=2");
+        assertEquals(0, r.code(), r.err());
+        for (Map<String, String> row : rows(results.resolve("runs.csv"))) {
+            double c = Double.parseDouble(row.get("compression"));
+            assertEquals(c, Double.parseDouble(row.get("compression_actual")), 0.01 * c, row.toString());
+            // 2 epochs of 24 steps: prunes at steps 4, 8, ..., 36 from 0.1 to 0.75 of them.
+            assertTrue(c == 1 || Integer.parseInt(row.get("mask_updates")) >= 6, row.toString());
+            assertTrue(Double.parseDouble(row.get("train_flops")) > 0, row.toString());
+        }
+    }
+
+    @Test
     void killedAnywhereInAThreeLevelRunResumesToTheSameNumbers() throws Exception {
-        Path file = experiment("kill", "[{name: imp, rate: 0.5, retrain_epochs: 2, rewind_to: 5},"
+        Path file = experiment("kill", "[{name: imp, rate: 0.5, retrain_epochs: 1, rewind_to: 5},"
                 + " {name: imp, label: shuffle, rate: 0.5, retrain_epochs: 1, control: shuffle}]");
         Path straight = tmp.resolve("straight");
         assertEquals(0, Cli.run(file.toString(), "--results", straight.toString(), "--workers", "1").code());

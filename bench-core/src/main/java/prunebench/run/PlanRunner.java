@@ -164,7 +164,9 @@ final class PlanRunner {
                     }
                 }
             });
-            state.trainFlops += trainingFlops(state.network, from, to, schedule.batchSize());
+            if (resumeAt == 0) { // a checkpoint inside the stage counts the whole stage already
+                state.trainFlops += trainingFlops(state.network, from, to, schedule.batchSize());
+            }
             trainer.train(t.label(), schedule, optimizer, state.masks, from, to);
             if (updater != null) {
                 state.updates = state.updates.plus(updater.stats());
