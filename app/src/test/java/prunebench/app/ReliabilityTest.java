@@ -111,12 +111,21 @@ class ReliabilityTest {
             for (Path d : dirs.toList()) {
                 Path json = d.resolve("checkpoint.json");
                 if (d.getFileName().toString().contains("-c4-") && Files.isRegularFile(json)
-                        && !Files.exists(d.resolve("metrics.json"))) {
+                        && !Files.exists(d.resolve("metrics.json")) && insideTraining(json)) {
                     return json;
                 }
             }
         }
         return null;
+    }
+
+    /** Whether the checkpoint is one of an epoch inside a training stage, not of a stage boundary. */
+    private static boolean insideTraining(Path json) {
+        try {
+            return !Files.readString(json).contains("\"stepsDone\":0,");
+        } catch (IOException e) {
+            return false; // replaced while read
+        }
     }
 
     @Test
