@@ -129,6 +129,35 @@ class IterativePruningTest {
     }
 
     @Test
+    void invertedMagnitudeKeepsTheSmallestWeights() throws IOException {
+        Path file = experiment("invert", "[{name: global_magnitude, control: invert}]");
+        Path results = tmp.resolve("results-invert");
+        Cli.Result r = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1", "--set",
+                "pruning.compressions=[4]", "--set", "finetune.epochs=0");
+        assertEquals(0, r.code(), r.err());
+        float maxKept = 0;
+        float minPruned = Float.MAX_VALUE;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> npz = TensorFiles.load(runDir(results, "global_magnitude-c4-")
+                    .resolve("masks.npz"), m);
+            for (String k : npz.keySet()) {
+                if (k.startsWith("mask/")) {
+                    float[] mask = npz.get(k).toFloatArray();
+                    float[] w = npz.get("init/" + k.substring(5)).toFloatArray();
+                    for (int i = 0; i < mask.length; i++) {
+                        if (mask[i] > 0) {
+                            maxKept = Math.max(maxKept, Math.abs(w[i]));
+                        } else {
+                            minPruned = Math.min(minPruned, Math.abs(w[i]));
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(maxKept <= minPruned, "kept up to " + maxKept + ", pruned from " + minPruned);
+    }
+
+    @Test
     void gradualPruningReachesTheTargetDuringFineTuning() throws IOException {
         Path file = experiment("gmp", "[{name: gmp, every: 4}, {name: gmp, label: gmp_init, at: init, every: 4}]");
         Path results = tmp.resolve("results-gmp");
