@@ -28,12 +28,21 @@ final class StrategyReader {
     List<StrategySpec> read(Field field) {
         List<StrategySpec> specs = new ArrayList<>();
         Map<String, String> labels = new HashMap<>();
+        Map<String, StrategySpec> idLabels = new HashMap<>();
         for (Field item : field.nonEmptyList()) {
             StrategySpec spec = item.node() instanceof MappingNode ? fromMap(item) : fromName(item);
             String first = labels.putIfAbsent(spec.label(), item.path());
             if (first != null) {
                 throw item.error("duplicate label '" + spec.label() + "' (also " + first
                         + "); give one of them a different label");
+            }
+            // Run ids carry the label with unsafe characters replaced: two labels that read the same there would
+            // share run ids, and one strategy's runs would silently stand in for the other's.
+            StrategySpec same = idLabels.putIfAbsent(spec.idLabel(), spec);
+            if (same != null) {
+                throw item.error("label '" + spec.label() + "' collides with label '" + same.label() + "' ("
+                        + labels.get(same.label()) + "): both become '" + spec.idLabel() + "' in run ids; give one "
+                        + "of them a label that differs in letters, digits, '.', '_' or '-'");
             }
             specs.add(spec);
         }

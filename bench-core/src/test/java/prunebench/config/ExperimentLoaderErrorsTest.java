@@ -134,6 +134,11 @@ class ExperimentLoaderErrorsTest {
                 error(replaceLine(14, "  compressions: [1, 2, 2.0]")));
         assertEquals("x.yaml:17: pruning.strategies[1]: duplicate label 'random' (also pruning.strategies[0]); "
                 + "give one of them a different label", error(replaceLine(17, "    - {name: snip, label: random}")));
+        // "x,y" and "x_y" both read x_y in run ids: the second strategy's runs would be the first's.
+        assertEquals("x.yaml:17: pruning.strategies[1]: label 'x_y' collides with label 'x,y' (pruning.strategies[0]): "
+                + "both become 'x_y' in run ids; give one of them a label that differs in letters, digits, '.', '_' "
+                + "or '-'", error(replaceLine(16, "    - {name: random, label: 'x,y'}").replace(
+                        "label: snip-1shot", "label: x_y")));
         assertEquals("x.yaml:8: duplicate key 'epochs' in pretrain (first at x.yaml:7)",
                 error(replaceLine(7, "  epochs: 3\n  epochs: 4")));
         assertEquals("x.yaml:17: duplicate key 'name' in pruning.strategies[1] (first at x.yaml:17)",
