@@ -146,6 +146,22 @@ class ExperimentLoaderErrorsTest {
     }
 
     @Test
+    void reportSectionErrorsGetTheLineOfTheirKey() {
+        ExperimentLoader checked = Fakes.loader(prunebench.report.ReportSpec::parse);
+        String base = BLOCK + "report:\n  title: t\n  density_profile:\n    compression: 0.5\n";
+        java.util.function.Function<String, String> error = yaml -> assertThrows(ConfigException.class,
+                () -> checked.parse(yaml, "x.yaml", List.of())).getMessage();
+        assertTrue(error.apply(base).startsWith("x.yaml:21: report.density_profile.compression: expected a "
+                + "compression ratio >= 1"), error.apply(base));
+        String unknown = error.apply(base.replace("  title: t\n", "  title: t\n  metrics: [top1]\n"));
+        assertTrue(unknown.startsWith("x.yaml:20: report: unknown key 'metrics' (did you mean 'metric'?)"), unknown);
+        String item = error.apply(BLOCK + "report:\n  compare:\n    - [random, snip-1shot]\n    - [random]\n");
+        assertTrue(item.startsWith("x.yaml:21: report.compare[1]: expected a pair"), item);
+        String section = error.apply(BLOCK + "report:\n  format: []\n");
+        assertTrue(section.startsWith("x.yaml:19: report.format: "), section);
+    }
+
+    @Test
     void outOfRange() {
         assertEquals("x.yaml:7: pretrain.epochs: must be a non-negative integer, got -1",
                 error(replaceLine(7, "  epochs: -1")));
@@ -162,9 +178,15 @@ class ExperimentLoaderErrorsTest {
         assertEquals("x.yaml:5: seeds[1]: must be a non-negative integer, got -3", error(replaceLine(5, "seeds: [0, -3]")));
         assertEquals("x.yaml:5: seeds[0]: must be a non-negative integer, got 99999999999999999999",
                 error(replaceLine(5, "seeds: [99999999999999999999]")));
-        assertEquals("x.yaml:3: threads: must be a positive integer, got 0", error(replaceLine(2, "model: lenet5\nthreads: 0")));
-        assertEquals("x.yaml:3: workers: must be a positive integer or null, got 0",
+        assertEquals("x.yaml:3: threads: must be an integer from 1 to 256, got 0",
+                error(replaceLine(2, "model: lenet5\nthreads: 0")));
+        assertEquals("x.yaml:3: workers: must be an integer from 1 to 256, or null, got 0",
                 error(replaceLine(2, "model: lenet5\nworkers: 0")));
+        // Bounded on every machine alike: 100000 threads took minutes to create before anything was checked.
+        assertEquals("x.yaml:3: threads: must be an integer from 1 to 256, got 100000",
+                error(replaceLine(2, "model: lenet5\nthreads: 100000")));
+        assertEquals("x.yaml:3: workers: must be an integer from 1 to 256, or null, got 257",
+                error(replaceLine(2, "model: lenet5\nworkers: 257")));
         assertEquals("x.yaml:5: dataset.max_train: must be a positive number of examples (or null for all), got 0",
                 error(replaceLine(4, "  name: fashion-mnist\n  max_train: 0")));
         assertEquals("x.yaml:10: pretrain.optimizer.beta2: must be in [0, 1), got 1",
