@@ -115,6 +115,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         slurm.check();
+        if (workers != null && (workers < 1 || workers > ExperimentSpec.MAX_WORKERS)) {
+            throw new ConfigException("--workers must be from 1 to " + ExperimentSpec.MAX_WORKERS + ", got " + workers);
+        }
         ModelRegistry models = new ModelRegistry();
         DatasetRegistry datasets = new DatasetRegistry();
         StrategyRegistry strategies = new StrategyRegistry();
@@ -265,10 +268,8 @@ public final class Main implements Callable<Integer> {
     int workerCount(ExperimentSpec spec, int runs) {
         int n = workers != null ? workers
                 : spec.workers() != null ? spec.workers()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads());
-        if (n < 1 || n > ExperimentSpec.MAX_WORKERS) {
-            throw new ConfigException("--workers must be from 1 to " + ExperimentSpec.MAX_WORKERS + ", got " + n);
-        }
+                : Math.min(ExperimentSpec.MAX_WORKERS,
+                        Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads()));
         return Math.min(n, Math.max(1, runs));
     }
 

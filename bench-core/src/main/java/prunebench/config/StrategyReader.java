@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,12 +38,15 @@ final class StrategyReader {
                         + "); give one of them a different label");
             }
             // Run ids carry the label with unsafe characters replaced: two labels that read the same there would
-            // share run ids, and one strategy's runs would silently stand in for the other's.
-            StrategySpec same = idLabels.putIfAbsent(spec.idLabel(), spec);
+            // share run ids, and one strategy's runs would silently stand in for the other's. Letter case does not
+            // count, since run ids are folder names and some file systems ignore case.
+            StrategySpec same = idLabels.putIfAbsent(spec.idLabel().toLowerCase(Locale.ROOT), spec);
             if (same != null) {
                 throw item.error("label '" + spec.label() + "' collides with label '" + same.label() + "' ("
-                        + labels.get(same.label()) + "): both become '" + spec.idLabel() + "' in run ids; give one "
-                        + "of them a label that differs in letters, digits, '.', '_' or '-'");
+                        + labels.get(same.label()) + "): "
+                        + (same.idLabel().equals(spec.idLabel()) ? "both become '" + spec.idLabel() + "' in run ids"
+                                : "their run ids differ only in letter case")
+                        + "; give one of them a label that differs in letters, digits, '.', '_' or '-'");
             }
             specs.add(spec);
         }

@@ -139,6 +139,10 @@ class ExperimentLoaderErrorsTest {
                 + "both become 'x_y' in run ids; give one of them a label that differs in letters, digits, '.', '_' "
                 + "or '-'", error(replaceLine(16, "    - {name: random, label: 'x,y'}").replace(
                         "label: snip-1shot", "label: x_y")));
+        assertEquals("x.yaml:17: pruning.strategies[1]: label 'Snip' collides with label 'snip' "
+                + "(pruning.strategies[0]): their run ids differ only in letter case; give one of them a label that "
+                + "differs in letters, digits, '.', '_' or '-'", error(replaceLine(16, "    - {name: random, "
+                        + "label: snip}").replace("label: snip-1shot", "label: Snip")));
         assertEquals("x.yaml:8: duplicate key 'epochs' in pretrain (first at x.yaml:7)",
                 error(replaceLine(7, "  epochs: 3\n  epochs: 4")));
         assertEquals("x.yaml:17: duplicate key 'name' in pruning.strategies[1] (first at x.yaml:17)",
