@@ -175,9 +175,10 @@ public final class Main implements Callable<Integer> {
         }
         outcome = runner.collect(plan, outcome);
         Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
-        out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed, %d missing); "
-                + "results in %s%n", spec.name(), outcome.total(), outcome.executed(),
-                outcome.skipped() + outcome.busy(), outcome.failed().size(), outcome.missing().size(), dir);
+        out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed%s); results in %s%n",
+                spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
+                outcome.failed().size(), outcome.missing().isEmpty() ? "" : ", " + outcome.missing().size()
+                        + " missing", dir);
         if (!outcome.missing().isEmpty()) {
             err.println("missing runs (planned, but no record at the end of the grid):");
             outcome.missing().forEach(id -> err.println("  " + id));

@@ -22,8 +22,9 @@ final class ResultsFolder {
     /** What prunebench writes at the top of a results folder; any other name there is someone else's. */
     private static final Set<String> OWN = Set.of(MARKER, "runs", "pretrained", "controls", "runs.csv",
             "summary.csv", "summary.md", "report.md", "plots", "resolved-experiment.yaml", "slurm");
-    /** Paired comparisons, and temporary files of atomic writes. */
-    private static final Pattern OWN_PATTERN = Pattern.compile("comparison-.*\\.csv|\\..*\\.tmp");
+    /** Comparisons, every invocation's resolved experiment, and temporary files of atomic writes. */
+    private static final Pattern OWN_PATTERN = Pattern.compile(
+            "(published-)?comparison(-.*)?\\.csv|resolved-experiment-.*\\.yaml|\\..*\\.tmp");
     private static final int LISTED = 10;
 
     private ResultsFolder() {}
