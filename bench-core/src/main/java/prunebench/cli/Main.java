@@ -21,6 +21,7 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
+import prunebench.run.RunOutline;
 import prunebench.run.RunResult;
 
 /** {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input. */
@@ -147,7 +148,11 @@ public final class Main implements Callable<Integer> {
         }
         if (dryRun) {
             out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(), plan.device(), dir);
-            plan.runs().forEach(r -> out.println("  " + r.runId()));
+            // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0
+            // epochs says "no fine-tuning").
+            int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
+            plan.runs().forEach(r -> out.printf("  %-" + width + "s  %s%n", r.runId(),
+                    RunOutline.of(r, strategies).describe()));
             return OK;
         }
         int count = workerCount(spec, plan.runs().size());

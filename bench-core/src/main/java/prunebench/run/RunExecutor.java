@@ -170,7 +170,8 @@ final class RunExecutor {
                         cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
                         post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
                         cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
-                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured);
+                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured,
+                        schedule.epochs());
                 checkpoint.delete();
                 return result;
             }
