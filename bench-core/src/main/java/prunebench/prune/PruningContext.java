@@ -72,7 +72,15 @@ public final class PruningContext {
 
     /** A generator seeded from the run's seed, the strategy and the round. */
     public Random random() {
-        return new Random(Seeds.derive(seed, "prune/" + options.strategy() + "/" + round));
+        return random(options.strategy());
+    }
+
+    /**
+     * A generator seeded from the run's seed, a named stream and the round: strategies that must draw the same numbers
+     * for the same seed (RigL, SET and static random masks start from one random mask) share a stream name.
+     */
+    public Random random(String stream) {
+        return new Random(Seeds.derive(seed, "prune/" + stream + "/" + round));
     }
 
     /** The training loader (no augmentation), for strategies that score on data. */

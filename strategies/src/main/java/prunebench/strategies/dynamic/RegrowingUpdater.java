@@ -18,23 +18,35 @@ import prunebench.prune.PruningTarget;
 final class RegrowingUpdater implements MaskUpdater {
     private final DynamicContext context;
     private final GrowthScores growth;
+    private final boolean skipStep;
     private DropSchedule schedule; // depends on the stage's length, known at the first step
     private int updates;
     private long changed;
 
-    RegrowingUpdater(DynamicContext context, GrowthScores growth) {
+    /** @param skipStep whether a mask update replaces that step's optimizer step (RigL's reference) */
+    RegrowingUpdater(DynamicContext context, GrowthScores growth, boolean skipStep) {
         DropSchedule.validate(context.options());
         this.context = context;
         this.growth = growth;
+        this.skipStep = skipStep;
+    }
+
+    private DropSchedule schedule(int totalSteps) {
+        if (schedule == null) {
+            schedule = DropSchedule.of(context.options(), totalSteps);
+        }
+        return schedule;
+    }
+
+    @Override
+    public boolean replacesOptimizerStep(int globalStep, int totalSteps) {
+        return skipStep && schedule(totalSteps).updatesAt(globalStep + 1);
     }
 
     @Override
     public void afterStep(int epoch, int step, int globalStep, int totalSteps) {
-        if (schedule == null) {
-            schedule = DropSchedule.of(context.options(), totalSteps);
-        }
         int done = globalStep + 1;
-        if (schedule.updatesAt(done)) {
+        if (schedule(totalSteps).updatesAt(done)) {
             update(done, schedule.fraction(done));
         }
     }
