@@ -107,6 +107,31 @@ public final class PruningContext {
         return out;
     }
 
+    /**
+     * A class-balanced sample in batches of {@code size}: the first {@code perClass} examples of every class in the
+     * seed's shuffled order (the order of {@link #batches}), kept in that order, as GraSP's {@code GraSP_fetch_data}
+     * takes them from a shuffled loader. A class with fewer examples gives all it has.
+     */
+    public List<BatchLoader.Batch> classBalanced(int perClass, int size) {
+        int[] order = trainData.order(seed, -1, true);
+        int[] taken = new int[numClasses()];
+        int[] sample = new int[Math.min(order.length, perClass * numClasses())];
+        int n = 0;
+        for (int i = 0; i < order.length && n < sample.length; i++) {
+            int label = trainData.label(order[i]);
+            if (taken[label] < perClass) {
+                taken[label]++;
+                sample[n++] = order[i];
+            }
+        }
+        int[] chosen = java.util.Arrays.copyOf(sample, n);
+        List<BatchLoader.Batch> out = new ArrayList<>();
+        for (int b = 0; b * size < n; b++) {
+            out.add(trainData.batch(manager, chosen, b, size, null));
+        }
+        return out;
+    }
+
     /** Runs the network on {@code images}; {@code training} selects batch statistics for BatchNorm. */
     public NDArray forward(NDArray images, boolean training) {
         ParameterStore store = new ParameterStore(manager, false);
