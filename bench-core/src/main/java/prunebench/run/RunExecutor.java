@@ -110,7 +110,6 @@ final class RunExecutor {
                     pruneSeconds = (System.nanoTime() - t0) / 1e9;
                     writeMasks(dir, masks, scoredOn);
                     spec.initScale().apply(masks); // sparse training starts at the sparse scale when asked
-
                     Accuracy pre = Evaluator.evaluate(network, ws.test(), manager);
                     top1Pre = pre.top1();
                     top5Pre = pre.top5();
