@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import prunebench.data.BatchLoader;
@@ -124,7 +125,7 @@ public final class PruningContext {
                 sample[n++] = order[i];
             }
         }
-        int[] chosen = java.util.Arrays.copyOf(sample, n);
+        int[] chosen = Arrays.copyOf(sample, n);
         List<BatchLoader.Batch> out = new ArrayList<>();
         for (int b = 0; b * size < n; b++) {
             out.add(trainData.batch(manager, chosen, b, size, null));

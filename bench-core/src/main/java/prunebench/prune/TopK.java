@@ -1,12 +1,12 @@
 package prunebench.prune;
 
 import java.util.Arrays;
+import java.util.Random;
 
 /**
  * Exact top-k selection on scores: keeps exactly k entries, ties broken by position (earlier first) or by a given
- * order, NaN and
- * excluded entries never chosen before finite ones. Scores are sorted as packed longs (order-preserving float bits,
- * inverted index) so that even a million weights sort in milliseconds without boxing.
+ * order, NaN and excluded entries never chosen before finite ones. Scores are sorted as packed longs
+ * (order-preserving float bits, inverted rank) so that even a million weights sort in milliseconds without boxing.
  */
 public final class TopK {
     private TopK() {}
@@ -64,7 +64,7 @@ public final class TopK {
     }
 
     /** A random permutation of 0..n-1 drawn from {@code random}, for {@link #select(float[], boolean[], long, int[])}. */
-    public static int[] randomOrder(int n, java.util.Random random) {
+    public static int[] randomOrder(int n, Random random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

@@ -18,9 +18,9 @@ import prunebench.prune.MaskSet;
 
 /**
  * The training loop of one stage. Per step: forward and backward inside the gradient collector, then the optimizer
- * step (unless a listener takes the step over), then the masks are re-applied (outside the collector: momentum would otherwise revive pruned weights),
- * then listeners, then gradients are zeroed. Every batch lives in its own sub-manager so native memory is freed
- * step by step.
+ * step (unless a listener takes the step over), then the masks are re-applied (outside the collector: momentum would
+ * otherwise revive pruned weights), then listeners, then gradients are zeroed. Every batch lives in its own
+ * sub-manager so native memory is freed step by step.
  */
 public final class Trainer {
     private static final int PROGRESS_EVERY = 20;
