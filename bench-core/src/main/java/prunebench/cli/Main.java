@@ -21,6 +21,7 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
+import prunebench.run.RunOutline;
 import prunebench.run.RunResult;
 
 /** {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input. */
@@ -140,7 +141,7 @@ public final class Main implements Callable<Integer> {
         ResultsFolder.check(dir);
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
         if (dryRun && slurm.stage() == null) {
-            return dryRun(spec, dir, runner, datasets);
+            return dryRun(spec, dir, runner, datasets, strategies);
         }
         configureThreads(spec.threads());
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
@@ -201,8 +202,8 @@ public final class Main implements Callable<Integer> {
      * Validates everything that needs no engine (the file, the dataset, the grid, the results folder and what
      * --fresh would delete) and lists the runs; writes nothing, starts no native engine and no threads.
      */
-    private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets)
-            throws IOException {
+    private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets,
+            StrategyRegistry strategies) throws IOException {
         ExperimentRunner.Plan plan = runner.preview(spec, dir);
         if (fresh) {
             List<Path> doomed = ResultsFolder.freshDeletes(dir);
@@ -214,7 +215,11 @@ public final class Main implements Callable<Integer> {
         }
         out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),
                 spec.device().name().toLowerCase(java.util.Locale.ROOT), dir);
-        plan.runs().forEach(r -> out.println("  " + r.runId()));
+        // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
+        // says "no fine-tuning").
+        int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
+        plan.runs().forEach(r -> out.printf("  %-" + width + "s  %s%n", r.runId(),
+                RunOutline.of(r, strategies).describe()));
         return OK;
     }
 

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import prunebench.config.ExperimentSpec.DeviceChoice;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelRegistry;
+import prunebench.prune.InitScale;
 import prunebench.prune.StrategyRegistry;
 import prunebench.util.Names;
 
@@ -120,7 +121,8 @@ final class ExperimentReader {
     }
 
     private PruningSpec pruning(Field field) {
-        Section s = field.section(List.of("compressions", "prune_classifier", "prune_biases", "strategies"));
+        Section s = field.section(List.of("compressions", "prune_classifier", "prune_biases", "strategies",
+                "init_scale"));
         List<Double> compressions = new ArrayList<>();
         Map<Double, String> seen = new HashMap<>();
         for (Field f : s.required("compressions").nonEmptyList()) {
@@ -134,6 +136,16 @@ final class ExperimentReader {
         return new PruningSpec(List.copyOf(compressions),
                 s.get("prune_classifier").map(Field::bool).orElse(false),
                 s.get("prune_biases").map(Field::bool).orElse(false),
-                strategies.read(s.required("strategies")));
+                strategies.read(s.required("strategies")),
+                s.get("init_scale").map(ExperimentReader::initScale).orElse(InitScale.DENSE));
+    }
+
+    private static InitScale initScale(Field f) {
+        String scale = f.string();
+        List<String> valid = List.of("dense", "sparse");
+        if (!valid.contains(scale)) {
+            throw f.error(Names.unknown("init_scale", scale, valid));
+        }
+        return InitScale.valueOf(scale.toUpperCase(Locale.ROOT));
     }
 }

@@ -162,8 +162,9 @@ public final class ExperimentRunner {
                     skipped++;
                     continue;
                 }
-                progress.startRun(i + 1, runs.size(), String.format("%s  compression %s  seed %d  [%s]",
-                        spec.strategy().label(), fmt(spec.compression()), spec.seed(), id));
+                progress.startRun(i + 1, runs.size(), String.format("%s  compression %s  seed %d  %s  [%s]",
+                        spec.strategy().label(), fmt(spec.compression()), spec.seed(),
+                        RunOutline.of(spec, strategies).describe(), id));
                 Instant started = Instant.now();
                 long t0 = System.nanoTime();
                 RunResult result;
