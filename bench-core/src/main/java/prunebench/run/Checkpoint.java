@@ -33,7 +33,7 @@ final class Checkpoint {
      */
     record State(int stage, int stepsDone, List<EpochRecord> epochs, double top1Pre, double top5Pre, double top1,
             double top5, double pruneSeconds, double wallSeconds, int maskUpdates, long connectionsChanged,
-            boolean dynamic, List<RunResult> levels, double trainFlops, String tensors) {}
+            boolean dynamic, List<RunResult> levels, double trainFlops, int epochsTrained, String tensors) {}
 
     private final Path dir;
 
@@ -58,7 +58,7 @@ final class Checkpoint {
         TensorFiles.save(dir.resolve(file), tensors);
         AtomicFiles.writeString(dir.resolve("checkpoint.json"), GSON.toJson(new State(stage, stepsDone,
                 List.copyOf(s.epochs), s.top1Pre, s.top5Pre, s.top1, s.top5, s.pruneSeconds, s.wallSeconds(),
-                updates.updates(), updates.connectionsChanged(), s.dynamic, List.copyOf(s.levels), s.trainFlops, file)));
+                updates.updates(), updates.connectionsChanged(), s.dynamic, List.copyOf(s.levels), s.trainFlops, s.epochsTrained, file)));
         deleteTensors(file);
     }
 
@@ -118,6 +118,7 @@ final class Checkpoint {
         s.dynamic = state.dynamic();
         s.levels.addAll(state.levels());
         s.trainFlops = state.trainFlops();
+        s.epochsTrained = state.epochsTrained();
     }
 
     void restoreOptimizer(State state, Optimizer optimizer, NDManager manager) throws IOException {

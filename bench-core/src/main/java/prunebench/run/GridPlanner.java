@@ -15,6 +15,7 @@ import prunebench.prune.DynamicContext;
 import prunebench.prune.DynamicSparsity;
 import prunebench.prune.Gmp;
 import prunebench.prune.Imp;
+import prunebench.prune.InitScale;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.StrategyRegistry;
@@ -75,7 +76,7 @@ public final class GridPlanner {
                     }
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
                             e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst, e.pretrain(),
-                            e.finetune()));
+                            e.finetune(), timing == Timing.INIT ? e.pruning().initScale() : InitScale.DENSE));
                 }
             }
         }

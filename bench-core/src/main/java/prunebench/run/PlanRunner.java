@@ -83,15 +83,19 @@ final class PlanRunner {
                 long t0 = System.nanoTime();
                 state.masking.prune(p, state.masks, ws.trainPlain(), state.seed);
                 state.pruneSeconds += (System.nanoTime() - t0) / 1e9;
+                state.epochsTrained = 0;
                 records.masks(state);
+                spec.initScale().apply(state.masks); // sparse training starts at the sparse scale when asked
             } else if (stage instanceof Stage.Shuffle s) {
                 if (state.scored != null) {
                     state.loadWeights(state.scored);
                 }
                 shuffle(state, s.seed());
                 records.masks(state);
+                spec.initScale().apply(state.masks);
             } else if (stage instanceof Stage.Reinit r) {
                 reinitialise(state, r.seed());
+                spec.initScale().apply(state.masks);
             } else if (stage instanceof Stage.Rewind r) {
                 if (r.iterations() == 0 && r.epochs() == 0) {
                     reinitialise(state, state.seed);
@@ -171,6 +175,7 @@ final class PlanRunner {
             if (updater != null) {
                 state.updates = state.updates.plus(updater.stats());
             }
+            state.epochsTrained += schedule.epochs();
         }
         EpochLog.write(state.dir.resolve("epochs.csv"), state.epochs);
         if (state.masks != null) {

@@ -90,8 +90,8 @@ final class RunExecutor {
                 spec.timing().name().toLowerCase(Locale.ROOT), cx.compression(), cx.speedup(), s.top1, s.top5,
                 s.top1Pre, s.top5Pre, cx.params(), cx.paramsNonzero(), cx.flops(), cx.flopsNonzero(),
                 collapsedLayers(s.masks), s.pruneSeconds, imagesPerSecond, s.wallSeconds(), spec.model(),
-                spec.dataset().name(), null, s.updates.updates(), s.updates.meanChanged(), speedupMeasured, level,
-                s.trainFlops);
+                spec.dataset().name(), null, s.updates.updates(), s.updates.meanChanged(), speedupMeasured,
+                s.epochsTrained, level, s.trainFlops);
     }
 
     /**

@@ -45,6 +45,8 @@ final class RunState implements AutoCloseable {
     double wallBefore;
     /** Multiply-adds spent in training so far (see RunResult#train_flops). */
     double trainFlops;
+    /** Epochs of the training stages since the last prune (RunResult#epochs_trained). */
+    int epochsTrained;
 
     RunState(Network network, NDManager manager, long seed, Path dir, String progressLabel, Masking masking) {
         this.network = network;

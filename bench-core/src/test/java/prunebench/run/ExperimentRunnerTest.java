@@ -57,7 +57,8 @@ class ExperimentRunnerTest {
         assertTrue(structured.train_flops() > 0 && structured.train_flops() < dense.train_flops(),
                 structured.train_flops() + " vs " + dense.train_flops());
         String csv = Files.readString(tmp.resolve("runs.csv"));
-        assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow().contains(",speedup_measured,"),
+        assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow()
+                .endsWith(",speedup_measured,epochs_trained,level,train_flops"),
                 csv);
         assertTrue(log.toString().contains("(measured "), log.toString());
     }
