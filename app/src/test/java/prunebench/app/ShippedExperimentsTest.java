@@ -68,6 +68,20 @@ class ShippedExperimentsTest {
                     "set", "dynamic, trains 4 epochs sparse",
                     "static_random", "init, trains 4 epochs sparse",
                     "global_magnitude", "pretrained, fine-tunes 1 epoch"),
+            // "Each level retrains for the dense training's 2 epochs"
+            "lottery-lenet300.yaml", Map.of(
+                    "lottery", "pretrained, fine-tunes 2 epochs",
+                    "reinit", "pretrained, fine-tunes 2 epochs",
+                    "shuffle", "pretrained, fine-tunes 2 epochs",
+                    "finetune", "pretrained, fine-tunes 2 epochs",
+                    "lr_rewind", "pretrained, fine-tunes 2 epochs"),
+            "lottery-resnet20-cifar.yaml", Map.of(
+                    "rewind_500", "pretrained, fine-tunes 160 epochs",
+                    "lottery_init", "pretrained, fine-tunes 160 epochs",
+                    "reinit", "pretrained, fine-tunes 160 epochs",
+                    "shuffle", "pretrained, fine-tunes 160 epochs",
+                    "lr_rewind", "pretrained, fine-tunes 160 epochs",
+                    "finetune", "pretrained, fine-tunes 160 epochs"),
             "structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",

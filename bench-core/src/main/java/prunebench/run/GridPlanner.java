@@ -157,6 +157,15 @@ public final class GridPlanner {
         return new RunPlan(granularity, stages);
     }
 
+    /** Epochs trained after each prune: an iterative run's retraining per level, otherwise the training stage's. */
+    static int epochsAfterPruning(RunSpec spec) {
+        if (spec.strategy().name().equals(Imp.NAME)) {
+            Object e = spec.strategy().params().get("retrain_epochs");
+            return e instanceof Number n && n.intValue() >= 0 ? n.intValue() : spec.pretrain().epochs();
+        }
+        return trainingSchedule(spec).epochs();
+    }
+
     /** Pruning at init trains sparse for the whole budget: pretrain's optimizer and schedule, both stages' epochs. */
     static TrainSchedule trainingSchedule(RunSpec spec) {
         if (spec.timing() == Timing.PRETRAINED) {

@@ -24,7 +24,7 @@ public record RunOutline(String timing, int epochs, double compression) {
     public static RunOutline of(RunSpec spec, StrategyRegistry strategies) {
         boolean dynamic = strategies.get(spec.strategy().name()) instanceof DynamicSparsity;
         String timing = spec.timing() == Timing.PRETRAINED ? PRETRAINED : dynamic ? DYNAMIC : INIT;
-        return new RunOutline(timing, GridPlanner.trainingSchedule(spec).epochs(), spec.compression());
+        return new RunOutline(timing, GridPlanner.epochsAfterPruning(spec), spec.compression());
     }
 
     /** A trained network pruned and scored with no training after it. */
