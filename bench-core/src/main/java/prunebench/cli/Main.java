@@ -22,8 +22,12 @@ import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
 import prunebench.run.RunResult;
+import prunebench.util.WriteFailedException;
 
-/** {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input. */
+/**
+ * {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input,
+ * 3 a results file could not be written.
+ */
 @Command(name = "run-experiment", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = Main.VersionProvider.class,
         description = {"Trains, prunes and fine-tunes the grid strategies x compressions x seeds of an experiment "
@@ -31,11 +35,13 @@ import prunebench.run.RunResult;
                 "Rerunning the same command skips finished runs and resumes interrupted ones."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every run finished", "1:one or more runs failed (listed at the end)",
-                "2:bad input: experiment file, --set, dataset, results folder"})
+                "2:bad input: experiment file, --set, dataset, results folder",
+                "3:a results file could not be written (disk full, no permission); nothing already recorded is lost"})
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
     static final int RUNS_FAILED = 1;
     static final int BAD_INPUT = 2;
+    static final int WRITE_FAILED = 3;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT.yaml", description = "the experiment file")
     Path experiment;
@@ -102,6 +108,12 @@ public final class Main implements Callable<Integer> {
                 err.println("error: " + e.getMessage());
                 return BAD_INPUT;
             }
+            WriteFailedException write = writeFailure(e);
+            if (write != null) {
+                err.println("error: " + write.getMessage() + "; the runs already recorded are kept, "
+                        + (write.diskFull() ? "free some space" : "fix this") + " and rerun the same command");
+                return WRITE_FAILED;
+            }
             throw e;
         });
         cli.setParameterExceptionHandler((e, a) -> {
@@ -110,6 +122,16 @@ public final class Main implements Callable<Integer> {
             return BAD_INPUT;
         });
         return cli.execute(args);
+    }
+
+    /** The failed write behind {@code e}, if a file that could not be written is what stopped the command. */
+    static WriteFailedException writeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WriteFailedException w) {
+                return w;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -152,6 +174,7 @@ public final class Main implements Callable<Integer> {
         }
         int count = workerCount(spec, plan.runs().size());
         if (workerIndex != null) {
+            WorkerProcesses.stopWithParent(err, "[w" + workerIndex + "]");
             int offset = plan.runs().size() * workerIndex / count;
             runner.run(plan, retryFailed, offset, "[w" + workerIndex + "]");
             return OK;
@@ -222,6 +245,9 @@ public final class Main implements Callable<Integer> {
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (writeFailure(e) != null) {
+                throw e; // a full disk: one line and exit 3, like during training
+            }
             err.println("error: could not write the report (the runs are kept; retry with --report): " + e);
             return null;
         }

@@ -3,6 +3,7 @@ package prunebench.report;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import prunebench.util.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,7 +149,7 @@ public final class PairedComparison {
     public static void writeCsv(Table comparison, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            comparison.write().csv(file.toFile());
+            AtomicFiles.write(file, out -> comparison.write().csv(out));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

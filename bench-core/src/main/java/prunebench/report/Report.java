@@ -3,6 +3,7 @@ package prunebench.report;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import prunebench.util.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,9 +77,10 @@ public final class Report {
     private static Path write(ReportData data, Path outDir) {
         try {
             Files.createDirectories(outDir);
+            AtomicFiles.removeLeftovers(outDir);
             Summary.writeCsv(Summary.compute(data.runs()), outDir.resolve(SUMMARY_CSV));
             String summaryMarkdown = Summary.toMarkdown(ReportMarkdown.inShownOrder(Summary.compute(data.shownRuns()), data));
-            Files.writeString(outDir.resolve(SUMMARY_MD), "# " + data.title() + ": summary\n\n" + summaryMarkdown);
+            AtomicFiles.writeString(outDir.resolve(SUMMARY_MD), "# " + data.title() + ": summary\n\n" + summaryMarkdown);
 
             Map<ReportSpec.Pair, Table> comparisons = new LinkedHashMap<>();
             List<ReportSpec.Pair> pairs = data.spec().compare();
@@ -101,7 +103,7 @@ public final class Report {
             }
 
             Path report = outDir.resolve(REPORT_MD);
-            Files.writeString(report, ReportMarkdown.render(data, summaryMarkdown, comparisons, written, outDir));
+            AtomicFiles.writeString(report, ReportMarkdown.render(data, summaryMarkdown, comparisons, written, outDir));
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

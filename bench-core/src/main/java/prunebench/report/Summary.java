@@ -3,6 +3,7 @@ package prunebench.report;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import prunebench.util.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,7 +96,7 @@ public final class Summary {
     public static void writeCsv(Table summary, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            summary.write().csv(file.toFile());
+            AtomicFiles.write(file, out -> summary.write().csv(out));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
