@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,8 +39,23 @@ public record DataFingerprint(String sha256, String root, int trainExamples, int
     }
 
     public static DataFingerprint of(ImageData data, Path root) {
+        List<FileEntry> listed = new ArrayList<>();
+        long count = 0;
+        long bytes = 0;
+        try (Stream<Path> files = Files.walk(root, 4)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                long size = size(f);
+                if (listed.size() < LISTED) {
+                    listed.add(new FileEntry(root.relativize(f).toString(), size));
+                }
+                count++;
+                bytes += size;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // the listing is for the record; the hash of the decoded data is what identifies it
+        }
         return new DataFingerprint(hash(data), root.toAbsolutePath().normalize().toString(), data.train().size(),
-                data.test().size(), listed(root), count(root, false), count(root, true));
+                data.test().size(), List.copyOf(listed), count, bytes);
     }
 
     static String hash(ImageData data) {
@@ -59,26 +75,6 @@ public record DataFingerprint(String sha256, String root, int trainExamples, int
             sha.update(labels.array());
         }
         return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static List<FileEntry> listed(Path root) {
-        try (Stream<Path> files = files(root)) {
-            return files.limit(LISTED).map(f -> new FileEntry(root.relativize(f).toString(), size(f))).toList();
-        }
-    }
-
-    private static long count(Path root, boolean bytes) {
-        try (Stream<Path> files = files(root)) {
-            return bytes ? files.mapToLong(DataFingerprint::size).sum() : files.count();
-        }
-    }
-
-    private static Stream<Path> files(Path root) {
-        try {
-            return Files.walk(root, 4).filter(Files::isRegularFile).sorted();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static long size(Path f) {
