@@ -2,7 +2,6 @@ package prunebench.util;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +48,13 @@ public final class AtomicFiles {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new WriteFailedException(target, e);
-        } catch (UncheckedIOException e) {
-            throw new WriteFailedException(target, e.getCause());
+        } catch (RuntimeException e) {
+            // Writers that wrap the system's IOException in their own unchecked one (Tablesaw's CSV writer)
+            IOException io = ioCause(e);
+            if (io == null) {
+                throw e;
+            }
+            throw new WriteFailedException(target, io);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
@@ -58,6 +62,15 @@ public final class AtomicFiles {
                 // nothing more to do; removeLeftovers will find it
             }
         }
+    }
+
+    private static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
     }
 
     public static void writeString(Path target, String text) throws WriteFailedException {

@@ -25,12 +25,16 @@ public final class WriteFailedException extends IOException {
         return r.contains("No space left on device") || r.contains("Disk quota exceeded");
     }
 
-    private static String reason(IOException e) {
-        if (e == null) {
+    private static String reason(IOException outer) {
+        if (outer == null) {
             return "unknown error";
         }
-        if (e instanceof WriteFailedException w) {
-            return reason((IOException) w.getCause());
+        // Libraries wrap the system's error (ImageIO: "I/O error writing PNG file!"): the innermost one says why.
+        IOException e = outer;
+        for (Throwable t = outer.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                e = io;
+            }
         }
         String m = e.getMessage();
         // NIO puts the path first ("/x/y: No space left on device"); keep only the reason.
