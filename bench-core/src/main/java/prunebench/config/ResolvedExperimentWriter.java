@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
-import prunebench.util.AtomicFiles;
 
 /**
  * The fully resolved experiment, every default written out, as YAML in the user's own keys: what a run actually
@@ -21,26 +20,10 @@ public final class ResolvedExperimentWriter {
 
     private ResolvedExperimentWriter() {}
 
-    /**
-     * Writes {@code dir/resolved-experiment.yaml} (creating {@code dir}) and returns its path. When the folder holds
-     * the resolved file of a different experiment (a rerun with other settings), that one is kept as
-     * {@code resolved-experiment-<hash8>.yaml}: the runs it produced keep the record of their settings.
-     */
+    /** Writes {@code dir/resolved-experiment.yaml} (creating {@code dir}) and returns its path. */
     public static Path write(ExperimentSpec spec, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(FILE_NAME);
-        String yaml = toYaml(spec);
-        if (Files.isRegularFile(file)) {
-            String old = Files.readString(file);
-            if (!old.equals(yaml)) {
-                Path kept = dir.resolve("resolved-experiment-" + Canonical.hash(old).substring(0, 8) + ".yaml");
-                if (!Files.exists(kept)) {
-                    AtomicFiles.writeString(kept, old);
-                }
-            }
-        }
-        AtomicFiles.writeString(file, yaml);
-        return file;
+        return Files.writeString(dir.resolve(FILE_NAME), toYaml(spec));
     }
 
     public static String toYaml(ExperimentSpec spec) {

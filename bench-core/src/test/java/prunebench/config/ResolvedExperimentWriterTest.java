@@ -71,20 +71,4 @@ class ResolvedExperimentWriterTest {
         assertEquals(1e10, again.pretrain().optimizer().lr());
         assertEquals("yes", again.pruning().strategies().get(0).params().get("mode"));
     }
-
-    @Test
-    void aRerunWithOtherSettingsKeepsTheEarlierResolvedFile(@TempDir Path dir) throws Exception {
-        ExperimentSpec first = loader.parse(Experiments.QUICKSTART, "q.yaml", List.of());
-        ExperimentSpec second = loader.parse(Experiments.QUICKSTART, "q.yaml", List.of("finetune.epochs=5"));
-        ResolvedExperimentWriter.write(first, dir);
-        ResolvedExperimentWriter.write(first, dir);
-        try (var files = Files.list(dir)) {
-            assertEquals(1, files.count(), "the same settings: one file");
-        }
-        ResolvedExperimentWriter.write(second, dir);
-        String earlier = ResolvedExperimentWriter.toYaml(first);
-        Path kept = dir.resolve("resolved-experiment-" + Canonical.hash(earlier).substring(0, 8) + ".yaml");
-        assertEquals(earlier, Files.readString(kept));
-        assertEquals(ResolvedExperimentWriter.toYaml(second), Files.readString(dir.resolve("resolved-experiment.yaml")));
-    }
 }
