@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import prunebench.util.Host;
+import prunebench.util.WriteFailedException;
 
 /**
  * The lock file of a run or of a dense model ({@code .lock}): an operating-system lock, which the kernel (or the
@@ -35,7 +36,7 @@ final class RunLock implements AutoCloseable {
                 ch.close();
                 return null;
             }
-            return held(ch, lock);
+            return held(file, ch, lock);
         } catch (OverlappingFileLockException e) {
             ch.close();
             return null;
@@ -49,17 +50,22 @@ final class RunLock implements AutoCloseable {
     static RunLock acquire(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
-            return held(ch, ch.lock());
+            return held(file, ch, ch.lock());
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
     }
 
-    private static RunLock held(FileChannel ch, FileLock lock) throws IOException {
-        ch.truncate(0);
-        ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " on " + Host.NAME + " since "
-                + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+    private static RunLock held(Path file, FileChannel ch, FileLock lock) throws IOException {
+        try {
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " on " + Host.NAME + " since "
+                    + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (IOException e) {
+            lock.release();
+            throw new WriteFailedException(file, e);
+        }
         return new RunLock(ch, lock);
     }
 
