@@ -4,7 +4,6 @@ import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import prunebench.util.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
+import prunebench.util.AtomicFiles;
 
 /** Writes a chart as {@code <name>.png} and/or {@code <name>.svg}, both at the same size. */
 final class ChartFiles {

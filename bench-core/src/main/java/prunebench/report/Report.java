@@ -3,7 +3,6 @@ package prunebench.report;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import prunebench.util.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import prunebench.config.ConfigException;
+import prunebench.util.AtomicFiles;
 import tech.tablesaw.api.Table;
 
 /**

@@ -10,7 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import prunebench.config.ConfigException;
 import prunebench.config.ExperimentSpec;
 import prunebench.data.DataFingerprint;
@@ -278,10 +283,10 @@ public final class ExperimentRunner {
      */
     private static void noteOtherData(Plan plan, Progress progress) throws IOException {
         Path runs = plan.resultsDir().resolve("runs");
-        java.util.Set<String> planned = new java.util.HashSet<>();
+        Set<String> planned = new HashSet<>();
         plan.runs().forEach(r -> planned.add(r.runId()));
-        java.util.Map<String, Integer> others = new java.util.TreeMap<>();
-        try (java.util.stream.Stream<Path> dirs = Files.list(runs)) {
+        Map<String, Integer> others = new TreeMap<>();
+        try (Stream<Path> dirs = Files.list(runs)) {
             for (Path d : dirs.toList()) {
                 if (!planned.contains(d.getFileName().toString())) {
                     Manifest.dataSha256(d.resolve(Manifest.FILE))
