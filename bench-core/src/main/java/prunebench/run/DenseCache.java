@@ -4,11 +4,8 @@ import prunebench.config.Canonical;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +60,7 @@ final class DenseCache {
             // missing or damaged: decide under the lock, another process may be writing it right now
         }
         Files.createDirectories(dir);
-        try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+        try (RunLock lock = RunLock.acquire(dir.resolve(".lock"))) {
             try {
                 cached.loadInto(network, manager, key.identity());
                 return;
