@@ -286,14 +286,24 @@ public final class ExperimentRunner {
         Set<String> planned = new HashSet<>();
         plan.runs().forEach(r -> planned.add(r.runId()));
         Map<String, Integer> others = new TreeMap<>();
+        int unfingerprinted = 0;
         try (Stream<Path> dirs = Files.list(runs)) {
             for (Path d : dirs.toList()) {
-                if (!planned.contains(d.getFileName().toString())) {
-                    Manifest.dataSha256(d.resolve(Manifest.FILE))
-                            .filter(sha -> !sha.equals(plan.fingerprint().sha256()))
-                            .ifPresent(sha -> others.merge(sha.substring(0, 12), 1, Integer::sum));
+                if (planned.contains(d.getFileName().toString()) || !Files.exists(d.resolve(ResultStore.METRICS))) {
+                    continue;
+                }
+                java.util.Optional<String> sha = Manifest.dataSha256(d.resolve(Manifest.FILE));
+                if (sha.isEmpty()) {
+                    unfingerprinted++;
+                } else if (!sha.get().equals(plan.fingerprint().sha256())) {
+                    others.merge(sha.get().substring(0, 12), 1, Integer::sum);
                 }
             }
+        }
+        if (unfingerprinted > 0) {
+            progress.info("note: " + unfingerprinted + " finished run(s) in this folder were recorded before run "
+                    + "identities included the data's fingerprint; they are kept but not reused (see README, 'What is "
+                    + "guaranteed')");
         }
         if (!others.isEmpty()) {
             progress.info("note: the data in " + plan.fingerprint().root() + " (fingerprint "

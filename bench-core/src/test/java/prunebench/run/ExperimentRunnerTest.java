@@ -183,10 +183,15 @@ class ExperimentRunnerTest {
         assertNotEquals(a.fingerprint().sha256(), b.fingerprint().sha256());
         assertEquals(a.runs().get(0).runId(), runner(new ByteArrayOutputStream(), 7).prepare(spec, tmp).runs().get(0)
                 .runId(), "the same data, the same run");
+        Path legacy = Files.createDirectories(tmp.resolve("runs").resolve("magnitude-c4-s0-0123abcd"));
+        Files.copy(new ResultStore(tmp).metricsFile(a.runs().get(0).runId()), legacy.resolve("metrics.json"));
+        Files.writeString(legacy.resolve("manifest.json"), "{\"prunebench_version\": \"0.1\"}");
         ExperimentRunner.Outcome outcome = second.run(b, false);
         assertEquals(1, outcome.executed());
         assertTrue(log.toString().contains("differs from the data of 1 earlier run(s)"), log.toString());
-        assertEquals(2, new ResultStore(tmp).all().size(), "the first data's record is kept");
+        assertTrue(log.toString().contains("1 finished run(s) in this folder were recorded before run identities "
+                + "included the data's fingerprint"), log.toString());
+        assertEquals(3, new ResultStore(tmp).all().size(), "the first data's record is kept");
         try (Stream<Path> models = Files.list(tmp.resolve("pretrained"))) {
             assertEquals(2, models.count(), "one dense model per data");
         }
