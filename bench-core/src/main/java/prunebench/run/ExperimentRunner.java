@@ -37,8 +37,16 @@ import prunebench.util.AtomicFiles;
  * that process, so several runners on one folder share the work. {@code runs.csv} is rebuilt at the end.
  */
 public final class ExperimentRunner {
-    /** How the grid went. */
-    public record Outcome(int total, int executed, int skipped, int busy, List<RunResult> failed) {}
+    /**
+     * How the grid went. {@code missing}: planned runs without a record once every worker finished (only
+     * {@link #collect} fills it in).
+     */
+    public record Outcome(int total, int executed, int skipped, int busy, List<RunResult> failed,
+            List<String> missing) {
+        public Outcome(int total, int executed, int skipped, int busy, List<RunResult> failed) {
+            this(total, executed, skipped, busy, failed, List.of());
+        }
+    }
 
     private final ModelRegistry models;
     private final DatasetRegistry datasets;
@@ -84,7 +92,23 @@ public final class ExperimentRunner {
     }
 
     /**
-     * A validated experiment, ready to run; its dataset carries the data's fingerprint, so its runs' identities do.
+     * The plan of a dry run: the model, the grid and the dataset are checked, but the native engine is not started
+     * (no device is chosen, which is null, and the compressions are not checked against the model's size). The data
+     * is fingerprinted as for a real run, so the run ids listed are the ones a run will use.
+     */
+    public Plan preview(ExperimentSpec spec, Path resultsDir) {
+        ModelFactory model = models.get(spec.model());
+        new GridPlanner(strategies).plan(spec); // strategy errors before the data is read
+        ImageData data = datasets.load(spec.dataset());
+        DataFingerprint fingerprint = DataFingerprint.of(data, datasets.locate(spec.dataset()));
+        ExperimentSpec identified = spec.withDataset(spec.dataset().withContent(fingerprint.sha256()));
+        return new Plan(identified, resultsDir, model, data, null, new GridPlanner(strategies).plan(identified),
+                fingerprint);
+    }
+
+    /**
+     * A validated experiment, ready to run ({@code device} is null in a {@link #preview}); its dataset carries the
+     * data's fingerprint, so its runs' identities do.
      */
     public record Plan(ExperimentSpec spec, Path resultsDir, ModelFactory model, ImageData data, Device device,
             List<RunSpec> runs, DataFingerprint fingerprint) {}
@@ -224,8 +248,9 @@ public final class ExperimentRunner {
 
         private void execute(int i, RunSpec spec, String id, Path dir) throws IOException {
             List<RunSpec> runs = plan.runs();
-            progress.startRun(i + 1, runs.size(), String.format("%s  compression %s  seed %d  [%s]",
-                    spec.strategy().label(), fmt(spec.compression()), spec.seed(), id));
+            progress.startRun(i + 1, runs.size(), String.format("%s  compression %s  seed %d  %s  [%s]",
+                    spec.strategy().label(), fmt(spec.compression()), spec.seed(),
+                    RunOutline.of(spec, strategies).describe(), id));
             Instant started = Instant.now();
             long t0 = System.nanoTime();
             RunResult result;
@@ -323,7 +348,8 @@ public final class ExperimentRunner {
 
     /**
      * The grid's state after every worker finished: rebuilds runs.csv from all records and lists every failed run,
-     * whoever ran it.
+     * whoever ran it, and every planned run that has no record (deleted meanwhile, or still held by another
+     * runner), so that the grid's end accounts for every planned run.
      */
     public Outcome collect(Plan plan, Outcome mine) throws IOException {
         ResultStore store = new ResultStore(plan.resultsDir());
@@ -332,7 +358,11 @@ public final class ExperimentRunner {
         java.util.Set<String> planned = new java.util.HashSet<>();
         plan.runs().forEach(r -> planned.add(r.runId()));
         List<RunResult> failed = all.stream().filter(r -> !r.ok() && planned.contains(r.run_id())).toList();
-        return new Outcome(mine.total(), mine.executed(), mine.skipped(), mine.busy(), failed);
+        java.util.Set<String> recorded = new java.util.HashSet<>();
+        all.forEach(r -> recorded.add(r.run_id()));
+        List<String> missing = plan.runs().stream().map(RunSpec::runId).filter(id -> !recorded.contains(id))
+                .toList();
+        return new Outcome(mine.total(), mine.executed(), mine.skipped(), mine.busy(), failed, missing);
     }
 
     /** What a dense control depends on: the strategy does not matter when nothing is pruned. */
