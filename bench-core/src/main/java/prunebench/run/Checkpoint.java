@@ -2,8 +2,6 @@ package prunebench.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import prunebench.prune.MaskUpdateStats;
 import prunebench.train.EpochRecord;
 import prunebench.train.Optimizer;
 import prunebench.util.AtomicFiles;
+import prunebench.util.Json;
 import prunebench.util.TensorFiles;
 
 /**
@@ -25,8 +24,6 @@ import prunebench.util.TensorFiles;
  * tensors of the same position.
  */
 final class Checkpoint {
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
-
     /**
      * What {@code checkpoint.json} holds: the plan's position (stage index; optimizer steps done inside it, 0 at its
      * start) and the records so far.
@@ -56,7 +53,7 @@ final class Checkpoint {
         Files.createDirectories(dir);
         String file = "checkpoint-" + stage + "-" + stepsDone + ".npz";
         TensorFiles.save(dir.resolve(file), tensors);
-        AtomicFiles.writeString(dir.resolve("checkpoint.json"), GSON.toJson(new State(stage, stepsDone,
+        AtomicFiles.writeString(dir.resolve("checkpoint.json"), Json.compact().toJson(new State(stage, stepsDone,
                 List.copyOf(s.epochs), s.top1Pre, s.top5Pre, s.top1, s.top5, s.pruneSeconds, s.wallSeconds(),
                 updates.updates(), updates.connectionsChanged(), s.dynamic, List.copyOf(s.levels), s.trainFlops, s.epochsTrained, file)));
         deleteTensors(file);
@@ -74,7 +71,7 @@ final class Checkpoint {
             return null;
         }
         try {
-            State s = GSON.fromJson(Files.readString(json), State.class);
+            State s = Json.compact().fromJson(Files.readString(json), State.class);
             // A checkpoint of an older layout: start over.
             return s == null || s.epochs() == null || s.tensors() == null
                     || !Files.isRegularFile(dir.resolve(s.tensors())) ? null : s;

@@ -3,20 +3,15 @@ package prunebench.run;
 import prunebench.config.Canonical;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import prunebench.config.DatasetSpec;
 import prunebench.config.TrainSchedule;
 import prunebench.model.Network;
-import prunebench.util.TensorFiles;
 
 /**
  * Dense pretrained models, one per (model, dataset, seed, pretrain schedule): trained once, stored under
@@ -27,7 +22,12 @@ final class DenseCache {
     /** What determines a pretrained model. */
     record Key(String model, DatasetSpec dataset, long seed, TrainSchedule pretrain) {
         String dirName() {
-            return model + "-s" + seed + "-" + Canonical.hash(new Key(model, dataset.withoutRoot(), seed, pretrain)).substring(0, 8);
+            return model + "-s" + seed + "-" + identity().substring(0, 8);
+        }
+
+        /** The hash of what determines the model (the data's fingerprint included, its folder not). */
+        String identity() {
+            return Canonical.hash(new Key(model, dataset.withoutRoot(), seed, pretrain));
         }
 
         /** The dense model a run starts from. */
@@ -62,27 +62,42 @@ final class DenseCache {
         load(key, dir(key).resolve("step-" + step), step, network, manager);
     }
 
+    /**
+     * A cached model that fails its checks (see {@link CachedWeights}) is set aside, said so with its path, and
+     * trained again.
+     */
     private void load(Key key, Path dir, int step, Network network, NDManager manager) throws IOException {
-        Path weights = dir.resolve("weights.npz");
-        if (!Files.isRegularFile(weights)) {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
-                if (!Files.isRegularFile(weights)) {
-                    pretrain(key, dir, step, manager);
+        CachedWeights cached = new CachedWeights(dir);
+        String identity = identity(key, step);
+        try {
+            cached.loadInto(network, manager, identity);
+            return;
+        } catch (CachedWeights.Unusable outsideLock) {
+            // missing or damaged: decide under the lock, another process may be writing it right now
+        }
+        Files.createDirectories(dir);
+        try (RunLock lock = RunLock.acquire(dir.resolve(".lock"))) {
+            try {
+                cached.loadInto(network, manager, identity);
+                return;
+            } catch (CachedWeights.Unusable e) {
+                if (!e.missing) {
+                    Path aside = cached.setAside();
+                    ws.progress().info("warning: pretrained model " + cached.weights() + " is unusable: "
+                            + e.getMessage() + "; moved to " + aside + ", pretraining it again");
                 }
             }
+            pretrain(key, dir, step, manager);
         }
-        try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> saved = TensorFiles.load(weights, scope);
-            for (Map.Entry<String, Parameter> e : network.allParameters().entrySet()) {
-                NDArray a = saved.get(e.getKey());
-                if (a == null) {
-                    throw new IOException(weights + " lacks parameter " + e.getKey() + "; delete the folder");
-                }
-                e.getValue().getArray().set(a.toByteBuffer());
-            }
+        try {
+            cached.loadInto(network, manager, identity);
+        } catch (CachedWeights.Unusable e) {
+            throw new IOException(e.getMessage(), e);
         }
+    }
+
+    private static String identity(Key key, int step) {
+        return step < 0 ? key.identity() : key.identity() + "-step-" + step;
     }
 
     /** Dense training as a plan of one stage, up to {@code step} (all of it when negative), into {@code dir}. */
@@ -99,7 +114,7 @@ final class DenseCache {
             }
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             network.allParameters().forEach((n, p) -> tensors.put(n, p.getArray()));
-            TensorFiles.save(dir.resolve("weights.npz"), tensors);
+            new CachedWeights(dir).save(tensors, identity(key, step));
             checkpoint.delete();
         }
     }
