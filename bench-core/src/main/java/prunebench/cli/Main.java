@@ -207,7 +207,8 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(interrupted);
         }
         outcome = runner.collect(plan, outcome);
-        Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
+        Path reportFile = ReportLibraries.missing().isEmpty() ? writeReport(() -> Report.rebuild(dir, reportSpec))
+                : skipReport(dir);
         out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed%s); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
                 outcome.failed().size(), outcome.missing().isEmpty() ? "" : ", " + outcome.missing().size()
@@ -262,6 +263,11 @@ public final class Main implements Callable<Integer> {
     }
 
     private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+        if (!ReportLibraries.missing().isEmpty()) {
+            throw new ConfigException("--report needs the report libraries (" + String.join(", ",
+                    ReportLibraries.missing()) + "), which this installation leaves out (the GPU bundle); copy the "
+                    + "results folder to a full build and run ./run-experiment --report DIR there");
+        }
         ReportSpec spec = experiment == null ? null
                 : reportSpec(loader(models, datasets, strategies).load(experiment, overrides));
         for (Path d : reportDirs) {
@@ -286,6 +292,14 @@ public final class Main implements Callable<Integer> {
     /** The report: section, validated before anything is trained. */
     private static ReportSpec reportSpec(ExperimentSpec spec) {
         return spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
+    }
+
+    /** Without the report libraries (the GPU bundle) the grid ends at runs.csv; the rest is rebuilt elsewhere. */
+    private Path skipReport(Path dir) {
+        Path runsCsv = dir.resolve("runs.csv");
+        out.println("report: skipped, this installation leaves out the report libraries; runs: " + runsCsv
+                + "; build tables and figures on a full build with: ./run-experiment --report " + dir);
+        return runsCsv;
     }
 
     /** Writes the report; a failure is reported without touching the runs already recorded. */

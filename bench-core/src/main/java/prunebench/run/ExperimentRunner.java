@@ -70,8 +70,10 @@ public final class ExperimentRunner {
             case GPU -> {
                 if (gpus == 0) {
                     throw new ConfigException("device: gpu was requested but the PyTorch engine sees no CUDA GPU "
-                            + "(engine " + Engine.getInstance().getVersion() + "). Use device: auto or cpu, or put "
-                            + "DJL's CUDA build of libtorch on the classpath (see README, 'GPU').");
+                            + "(engine " + Engine.getInstance().getVersion() + "). Use device: auto or cpu, or point "
+                            + "DJL at a CUDA libtorch 2.7.1 (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR="
+                            + "cu128, libcudart.so on jna.library.path; the GPU bundle's gpu-run sets them: README, "
+                            + "'GPU').");
                 }
                 yield Device.gpu();
             }
