@@ -113,7 +113,7 @@ public final class ExperimentRunner {
         Progress progress = new Progress(log, label);
         Workspace ws = workspace(plan, strategies, store, progress);
         DenseCache cache = new DenseCache(plan.resultsDir().resolve("pretrained"), ws);
-        RunExecutor executor = new RunExecutor(ws, cache);
+        RunExecutor executor = new RunExecutor(ws, cache, plan.spec().saveWeights());
         List<RunResult> failed = new ArrayList<>();
         int executed = 0;
         int skipped = 0;
