@@ -65,10 +65,13 @@ class PluginsTest {
         assertTrue(!without.out().contains("lamp") && !without.out().contains("plugin "), without.out());
     }
 
-    @Test
-    void aGridRunsWithAPluginModelDatasetAndStrategy() throws IOException {
-        Path data = csvDataset(tmp.resolve("csv-data"));
+    /** tiny-mlp on mnist-csv pruned by lamp: all three from the plug-in. */
+    private static Path pluginExperiment() throws IOException {
         Path experiment = tmp.resolve("plugin-grid.yaml");
+        if (Files.exists(experiment)) {
+            return experiment;
+        }
+        Path data = csvDataset(tmp.resolve("csv-data"));
         Files.writeString(experiment, String.join("\n",
                 "name: plugin-grid",
                 "model: tiny-mlp",
@@ -78,6 +81,12 @@ class PluginsTest {
                 "pretrain: {epochs: 2, batch_size: 32, optimizer: {name: sgd, lr: 0.05, momentum: 0.9}}",
                 "finetune: {epochs: 1, batch_size: 32, optimizer: {name: sgd, lr: 0.01, momentum: 0.9}}",
                 "pruning: {compressions: [8], strategies: [lamp]}", ""));
+        return experiment;
+    }
+
+    @Test
+    void aGridRunsWithAPluginModelDatasetAndStrategy() throws IOException {
+        Path experiment = pluginExperiment();
         Path results = tmp.resolve("plugin-results");
         Cli.Result r = Cli.run(experiment.toString(), "--plugins", classes.toString(), "--results",
                 results.toString(), "--workers", "1");
@@ -96,6 +105,15 @@ class PluginsTest {
         Cli.Result missing = Cli.run(experiment.toString(), "--results", results.toString(), "--dry-run");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("tiny-mlp"), missing.err());
+    }
+
+    @Test
+    void slurmJobsRunWithThePluginOnTheirClassPath() throws IOException {
+        Cli.Result r = Cli.run(pluginExperiment().toString(), "--plugins", jar.toString(), "--results",
+                tmp.resolve("slurm-results").toString(), "--slurm", "--dry-run", "--allow-local-results");
+        assertEquals(0, r.code(), r.out() + r.err());
+        // The jar is copied into slurm/lib by content like the rest of the code, and the jobs' class path has it.
+        assertTrue(r.out().matches("(?s).*\\n\\s+my-plugin-[0-9a-f]{12}\\.jar\\n.*"), r.out());
     }
 
     @Test

@@ -30,13 +30,12 @@ public final class TorchNames {
 
     /** The names of {@code network}'s parameters, as {@code factory} (the model it was built from) lays them out. */
     public static TorchNames of(ModelFactory factory, Network network) {
-        Map<String, String> names = new LinkedHashMap<>();
-        walk(factory, network.block(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), "", names,
+        Map<String, String> walked = new LinkedHashMap<>();
+        walk(factory, network.block(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), "", walked,
                 new int[1]);
-        if (!names.keySet().equals(network.allParameters().keySet())) {
-            throw new IllegalStateException(factory.name() + ": PyTorch names cover " + names.keySet()
-                    + " but the network has " + network.allParameters().keySet());
-        }
+        // A block that names its parameters its own way keeps DJL's name for them.
+        Map<String, String> names = new LinkedHashMap<>();
+        network.allParameters().keySet().forEach(n -> names.put(n, walked.getOrDefault(n, n)));
         Map<String, String> seen = new HashMap<>();
         names.forEach((djl, torch) -> {
             String other = seen.put(torch, djl);

@@ -22,6 +22,7 @@ import prunebench.data.ImageData;
 import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
 import prunebench.model.Network;
+import prunebench.model.TorchNames;
 import prunebench.prune.CompressionBudget;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.PruningTargets;
@@ -85,6 +86,11 @@ public final class ExperimentRunner {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                     data.width()), data.numClasses(), manager, 0);
+            try {
+                TorchNames.of(model, net); // the names of the output files, checked before any training
+            } catch (IllegalStateException e) {
+                throw new ConfigException("model " + spec.model() + ": " + e.getMessage());
+            }
             List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
                     spec.pruning().pruneBiases());
             long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
