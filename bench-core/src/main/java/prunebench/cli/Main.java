@@ -24,9 +24,14 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
+import prunebench.run.RunOutline;
 import prunebench.run.RunResult;
+import prunebench.util.WriteFailedException;
 
-/** {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input. */
+/**
+ * {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input,
+ * 3 a results file could not be written.
+ */
 @Command(name = "run-experiment", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = Main.VersionProvider.class,
         description = {"Trains, prunes and fine-tunes the grid strategies x compressions x seeds of an experiment "
@@ -34,11 +39,13 @@ import prunebench.run.RunResult;
                 "Rerunning the same command skips finished runs and resumes interrupted ones."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every run finished", "1:one or more runs failed (listed at the end)",
-                "2:bad input: experiment file, --set, dataset, results folder"})
+                "2:bad input: experiment file, --set, dataset, results folder",
+                "3:a results file could not be written (disk full, no permission); nothing already recorded is lost"})
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
     static final int RUNS_FAILED = 1;
     static final int BAD_INPUT = 2;
+    static final int WRITE_FAILED = 3;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT.yaml", description = "the experiment file")
     Path experiment;
@@ -110,6 +117,12 @@ public final class Main implements Callable<Integer> {
                 err.println("error: " + e.getMessage());
                 return BAD_INPUT;
             }
+            WriteFailedException write = writeFailure(e);
+            if (write != null) {
+                err.println("error: " + write.getMessage() + "; the runs already recorded are kept, "
+                        + (write.diskFull() ? "free some space" : "fix this") + " and rerun the same command");
+                return WRITE_FAILED;
+            }
             throw e;
         });
         cli.setParameterExceptionHandler((e, a) -> {
@@ -120,9 +133,31 @@ public final class Main implements Callable<Integer> {
         return cli.execute(args);
     }
 
+    /**
+     * The failed write behind {@code e}, if a file that could not be written is what stopped the command: one that
+     * went through AtomicFiles, or any other file operation (a folder, a lock file) the disk was too full for.
+     */
+    static WriteFailedException writeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WriteFailedException w) {
+                return w;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null
+                    && String.valueOf(f.getReason()).contains("No space left on device")) {
+                return new WriteFailedException(Path.of(f.getFile()), f);
+            }
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws IOException {
         slurm.check();
+        if (workers != null && (workers < 1 || workers > ExperimentSpec.MAX_WORKERS)) {
+            throw new ConfigException("--workers must be from 1 to " + ExperimentSpec.MAX_WORKERS + ", got " + workers);
+        }
         Plugins found = Plugins.of(plugins, System.getenv("PRUNEBENCH_PLUGINS"));
         List<ModelFactory> modelList = found.load(ModelFactory.class, "model", m -> List.of(m.name()));
         List<DatasetProvider> datasetList = found.load(DatasetProvider.class, "dataset", DatasetProvider::names);
@@ -144,28 +179,28 @@ public final class Main implements Callable<Integer> {
             throw new ConfigException("no experiment file given; usage: run-experiment EXPERIMENT.yaml "
                     + "(see --help)");
         }
-        ExperimentSpec spec = new ExperimentLoader(models, datasets, strategies).load(experiment, overrides);
+        ExperimentSpec spec = loader(models, datasets, strategies).load(experiment, overrides);
         ReportSpec reportSpec = reportSpec(spec);
         Path dir = results != null ? results : Path.of("results", spec.name());
-        prepareResultsDir(dir);
-        configureThreads(spec.threads());
+        ResultsFolder.check(dir);
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
+        if (dryRun && slurm.stage() == null) {
+            return dryRun(spec, dir, runner, datasets, strategies, found);
+        }
+        configureThreads(spec.threads());
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
+        prepareResultsDir(dir); // --fresh deletes only once everything else has been checked
         if (slurm.stage() != null) {
             return new SlurmCommand(slurm, out, err).stage(plan, runner, strategies, retryFailed, reportSpec);
         }
         if (slurm.submit) {
             return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
-                    .submit(experiment, overrides, retryFailed, dryRun, spec, plan,
+                    .submit(experiment, overrides, retryFailed, false, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());
-        }
-        if (dryRun) {
-            out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(), plan.device(), dir);
-            plan.runs().forEach(r -> out.println("  " + r.runId()));
-            return OK;
         }
         int count = workerCount(spec, plan.runs().size());
         if (workerIndex != null) {
+            WorkerProcesses.stopWithParent(err, "[w" + workerIndex + "]");
             int offset = plan.runs().size() * workerIndex / count;
             runner.run(plan, retryFailed, offset, "[w" + workerIndex + "]");
             return OK;
@@ -186,24 +221,70 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(interrupted);
         }
         outcome = runner.collect(plan, outcome);
-        Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
-        out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed); results in %s%n",
+        Path reportFile = ReportLibraries.missing().isEmpty() ? writeReport(() -> Report.rebuild(dir, reportSpec))
+                : skipReport(dir);
+        out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed%s); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
-                outcome.failed().size(), dir);
+                outcome.failed().size(), outcome.missing().isEmpty() ? "" : ", " + outcome.missing().size()
+                        + " missing", dir);
+        if (!outcome.missing().isEmpty()) {
+            err.println("missing runs (planned, but no record at the end of the grid):");
+            outcome.missing().forEach(id -> err.println("  " + id));
+            err.println("rerun the same command to run them (a run another runner still holds is listed too)");
+        }
         if (!outcome.failed().isEmpty()) {
             err.println("failed runs:");
             for (RunResult r : outcome.failed()) {
                 err.println("  " + r.run_id() + ": " + r.error());
             }
             err.println("rerun with --retry-failed to try them again");
+        }
+        if (!outcome.failed().isEmpty() || !outcome.missing().isEmpty()) {
             return RUNS_FAILED;
         }
         return reportFile == null ? RUNS_FAILED : OK;
     }
 
+    /**
+     * Validates everything that needs no engine (the file, the dataset, the grid, the results folder and what
+     * --fresh would delete) and lists the runs; writes nothing, starts no native engine and no threads.
+     */
+    private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets,
+            StrategyRegistry strategies, Plugins found) throws IOException {
+        ExperimentRunner.Plan plan = runner.preview(spec, dir);
+        if (fresh) {
+            List<Path> doomed = ResultsFolder.freshDeletes(dir);
+            err.printf("--fresh would delete %d entries of %s; a dry run deletes nothing%n", doomed.size(), dir);
+        }
+        if (slurm.submit) {
+            return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
+                    .submit(experiment, overrides, retryFailed, true, spec, plan,
+                    datasets.locate(spec.dataset()).toAbsolutePath().normalize());
+        }
+        out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),
+                spec.device().name().toLowerCase(java.util.Locale.ROOT), dir);
+        // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
+        // says "no fine-tuning").
+        int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
+        plan.runs().forEach(r -> out.printf("  %-" + width + "s  %s%n", r.runId(),
+                RunOutline.of(r, strategies).describe()));
+        return OK;
+    }
+
+    /** The loader, with the report: section checked at load time (errors name file, line and key). */
+    private static ExperimentLoader loader(ModelRegistry models, DatasetRegistry datasets,
+            StrategyRegistry strategies) {
+        return new ExperimentLoader(models, datasets, strategies, ReportSpec::parse);
+    }
+
     private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+        if (!ReportLibraries.missing().isEmpty()) {
+            throw new ConfigException("--report needs the report libraries (" + String.join(", ",
+                    ReportLibraries.missing()) + "), which this installation leaves out (the GPU bundle); copy the "
+                    + "results folder to a full build and run ./run-experiment --report DIR there");
+        }
         ReportSpec spec = experiment == null ? null
-                : reportSpec(new ExperimentLoader(models, datasets, strategies).load(experiment, overrides));
+                : reportSpec(loader(models, datasets, strategies).load(experiment, overrides));
         for (Path d : reportDirs) {
             if (!Files.isRegularFile(d.resolve("runs.csv"))) {
                 throw new ConfigException(d + ": no runs.csv here; run the experiment first (results folders are "
@@ -216,6 +297,7 @@ public final class Main implements Callable<Integer> {
             file = writeReport(() -> spec == null ? Report.rebuild(d) : Report.rebuild(d, spec));
         } else {
             Path outDir = results != null ? results : Path.of("results", "combined");
+            ResultsFolder.check(outDir);
             file = writeReport(() -> Report.rebuildCombined(reportDirs, outDir,
                     spec == null ? ReportSpec.defaults() : spec));
         }
@@ -227,6 +309,14 @@ public final class Main implements Callable<Integer> {
         return spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
     }
 
+    /** Without the report libraries (the GPU bundle) the grid ends at runs.csv; the rest is rebuilt elsewhere. */
+    private Path skipReport(Path dir) {
+        Path runsCsv = dir.resolve("runs.csv");
+        out.println("report: skipped, this installation leaves out the report libraries; runs: " + runsCsv
+                + "; build tables and figures on a full build with: ./run-experiment --report " + dir);
+        return runsCsv;
+    }
+
     /** Writes the report; a failure is reported without touching the runs already recorded. */
     private Path writeReport(java.util.function.Supplier<Path> writer) {
         try {
@@ -236,6 +326,9 @@ public final class Main implements Callable<Integer> {
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (writeFailure(e) != null) {
+                throw e; // a full disk: one line and exit 3, like during training
+            }
             err.println("error: could not write the report (the runs are kept; retry with --report): " + e);
             return null;
         }
@@ -245,25 +338,20 @@ public final class Main implements Callable<Integer> {
     int workerCount(ExperimentSpec spec, int runs) {
         int n = workers != null ? workers
                 : spec.workers() != null ? spec.workers()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads());
-        if (n < 1) {
-            throw new ConfigException("--workers must be >= 1, got " + n);
-        }
+                : Math.min(ExperimentSpec.MAX_WORKERS,
+                        Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads()));
         return Math.min(n, Math.max(1, runs));
     }
 
     private void prepareResultsDir(Path dir) throws IOException {
-        if (fresh && Files.isDirectory(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+        if (fresh) {
+            ResultsFolder.deleteForFresh(dir);
         }
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
             Files.delete(probe);
+            ResultsFolder.mark(dir);
         } catch (IOException e) {
             throw new ConfigException("results folder " + dir + " is not writable: " + e.getMessage());
         }

@@ -25,6 +25,14 @@ public record ExperimentSpec(
 
     public enum DeviceChoice { AUTO, CPU, GPU }
 
+    /**
+     * Upper bounds of {@code threads} and {@code workers} (and {@code --workers}), the same on every machine so that
+     * a file valid on a login node is valid on the compute nodes: beyond them a process or the machine stalls
+     * creating threads or JVMs rather than computing.
+     */
+    public static final int MAX_THREADS = 256;
+    public static final int MAX_WORKERS = 256;
+
     public ExperimentSpec {
         report = report == null ? Map.of() : report;
     }
@@ -42,5 +50,11 @@ public record ExperimentSpec(
             String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,
             Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning) {
         this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, Map.of());
+    }
+
+    /** The same experiment on {@code other} (e.g. with the data's fingerprint filled in). */
+    public ExperimentSpec withDataset(DatasetSpec other) {
+        return new ExperimentSpec(name, model, other, seeds, device, threads, workers, pretrain, finetune, pruning,
+                report, saveWeights);
     }
 }

@@ -1,7 +1,19 @@
 package prunebench.config;
 
 import java.util.List;
+import prunebench.prune.InitScale;
 
-/** The pruning axes of the grid: compression targets and strategies, and which tensors may be pruned. */
+/**
+ * The pruning axes of the grid: compression targets and strategies, which tensors may be pruned, and the scale of a
+ * sparse network's initial weights ({@code init_scale}).
+ */
 public record PruningSpec(
-        List<Double> compressions, boolean pruneClassifier, boolean pruneBiases, List<StrategySpec> strategies) {}
+        List<Double> compressions, boolean pruneClassifier, boolean pruneBiases, List<StrategySpec> strategies,
+        InitScale initScale) {
+
+    /** With the dense initialisation scale (the default). */
+    public PruningSpec(List<Double> compressions, boolean pruneClassifier, boolean pruneBiases,
+            List<StrategySpec> strategies) {
+        this(compressions, pruneClassifier, pruneBiases, strategies, InitScale.DENSE);
+    }
+}

@@ -105,6 +105,7 @@ public final class ResolvedExperimentWriter {
         m.put("compressions", p.compressions());
         m.put("prune_classifier", p.pruneClassifier());
         m.put("prune_biases", p.pruneBiases());
+        m.put("init_scale", p.initScale().name().toLowerCase(java.util.Locale.ROOT));
         List<Object> strategies = new ArrayList<>();
         for (StrategySpec s : p.strategies()) {
             Map<String, Object> strategy = new LinkedHashMap<>();
