@@ -38,6 +38,7 @@ public final class ResolvedExperimentWriter {
         root.put("pretrain", schedule(spec.pretrain()));
         root.put("finetune", schedule(spec.finetune()));
         root.put("pruning", pruning(spec.pruning()));
+        root.put("save_weights", spec.saveWeights());
         if (!spec.report().isEmpty()) {
             root.put("report", spec.report());
         }

@@ -5,11 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import prunebench.model.Complexity;
 import prunebench.model.Network;
+import prunebench.model.TorchNames;
 import prunebench.prune.MaskSet;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.PruningTargets;
@@ -17,7 +16,6 @@ import prunebench.train.Accuracy;
 import prunebench.train.EpochRecord;
 import prunebench.train.Evaluator;
 import prunebench.util.AtomicFiles;
-import prunebench.util.TensorFiles;
 
 /**
  * Executes one run: resolves its plan of stages ({@link GridPlanner#stages}), folds it over a fresh
@@ -28,10 +26,12 @@ final class RunExecutor {
     private final Workspace ws;
     private final DenseCache cache;
     private final GridPlanner planner;
+    private final boolean saveWeights;
 
-    RunExecutor(Workspace ws, DenseCache cache) {
+    RunExecutor(Workspace ws, DenseCache cache, boolean saveWeights) {
         this.ws = ws;
         this.cache = cache;
+        this.saveWeights = saveWeights;
         this.planner = new GridPlanner(ws.strategies());
     }
 
@@ -45,24 +45,28 @@ final class RunExecutor {
             long prunable = PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases()).stream()
                     .mapToLong(PruningTarget::size).sum();
             GridPlanner.RunPlan plan = planner.stages(spec, prunable, total);
+            TorchOutputs outputs = new TorchOutputs(TorchNames.of(ws.model(), network));
             try (RunState state = new RunState(network, manager, spec.seed(), dir, "",
                     plan.granularity().bind(network, spec))) {
                 PlanRunner runner = new PlanRunner(ws, cache, spec, new PlanRunner.Records() {
                     @Override
                     public void masks(RunState s) throws IOException {
-                        writeMasks(dir, s.masks, s.scored);
+                        outputs.writeMasks(dir, s.masks, s.scored);
                     }
 
                     @Override
                     public void level(int level, RunState s) throws IOException {
-                        recordLevel(spec, runId, level, s);
+                        recordLevel(spec, runId, level, s, outputs);
                     }
                 });
                 runner.run(plan.stages(), state, checkpoint);
                 MaskSet masks = state.masks;
-                writeLayers(dir, masks);
+                outputs.writeLayers(dir, masks);
                 if (state.dynamic) {
-                    addFinalMasks(dir, masks, manager); // the masks after dynamic sparse training
+                    outputs.addFinalMasks(dir, masks, manager); // the masks after dynamic sparse training
+                }
+                if (saveWeights) {
+                    outputs.writeWeights(dir, network);
                 }
                 int batchSize = plan.stages().stream().filter(Stage.Train.class::isInstance)
                         .map(t -> ((Stage.Train) t).schedule().batchSize()).reduce((a, b) -> b).orElseThrow();
@@ -98,7 +102,8 @@ final class RunExecutor {
      * Level {@code level} of an iterative run: its row (kept for runs.csv), a line of {@code levels.csv} and its
      * masks ({@code masks-level<k>.npz}). Level 0 is the dense model the levels start from.
      */
-    private void recordLevel(RunSpec spec, String runId, int level, RunState s) throws IOException {
+    private void recordLevel(RunSpec spec, String runId, int level, RunState s, TorchOutputs outputs)
+            throws IOException {
         Path dir = ws.store().runDir(runId);
         if (level == 0) {
             Accuracy dense = Evaluator.evaluate(s.network, ws.test(), s.manager);
@@ -107,9 +112,7 @@ final class RunExecutor {
         }
         s.levels.removeIf(r -> r.level() == level); // a level recorded again after a resume
         s.levels.add(result(spec, runId, s, Double.NaN, level));
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        s.masks.masks().forEach((n, m) -> out.put("mask/" + n, m));
-        TensorFiles.save(dir.resolve("masks-level" + level + ".npz"), out);
+        outputs.writeLevelMasks(dir, level, s.masks);
         long prunable = s.masks.targets().stream().mapToLong(PruningTarget::size).sum();
         StringBuilder sb = new StringBuilder("level,density,top1,top5,epochs,compression_actual\n");
         for (RunResult r : s.levels) {
@@ -121,38 +124,6 @@ final class RunExecutor {
                     ResultStore.csv(r.compression_actual())));
         }
         AtomicFiles.writeString(dir.resolve("levels.csv"), sb.toString());
-    }
-
-    /**
-     * {@code masks.npz}: {@code mask/<param>} per pruned tensor, {@code init/<param>} the weights scored (dynamic
-     * runs later add {@code final_mask/<param>}).
-     */
-    private static void writeMasks(Path dir, MaskSet masks, Map<String, NDArray> scoredOn) throws IOException {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        masks.masks().forEach((n, m) -> out.put("mask/" + n, m));
-        scoredOn.forEach((n, w) -> out.put("init/" + n, w));
-        TensorFiles.save(dir.resolve("masks.npz"), out);
-    }
-
-    /** Adds {@code final_mask/<param>}, the masks after dynamic sparse training, to {@code masks.npz}. */
-    private static void addFinalMasks(Path dir, MaskSet masks, NDManager manager) throws IOException {
-        Path file = dir.resolve("masks.npz");
-        try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> out = new LinkedHashMap<>(TensorFiles.load(file, scope));
-            masks.masks().forEach((n, m) -> out.put("final_mask/" + n, m));
-            TensorFiles.save(file, out);
-        }
-    }
-
-    private static void writeLayers(Path dir, MaskSet masks) throws IOException {
-        StringBuilder sb = new StringBuilder("layer,shape,parameters,kept,density\n");
-        for (PruningTarget t : masks.targets()) {
-            long kept = masks.kept(t.name());
-            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.6f%n", t.name(),
-                    t.array().getShape().toString().replace(", ", "x").replace("(", "").replace(")", ""), t.size(),
-                    kept, (double) kept / t.size()));
-        }
-        AtomicFiles.writeString(dir.resolve("layers.csv"), sb.toString());
     }
 
     private static int collapsedLayers(MaskSet masks) {
