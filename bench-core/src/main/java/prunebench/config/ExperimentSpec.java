@@ -28,6 +28,15 @@ public record ExperimentSpec(
         report = report == null ? Map.of() : report;
     }
 
+    /**
+     * This experiment narrowed to one run (one seed, compression and strategy), without what does not determine a
+     * result: the dataset's location, the worker count and the report section.
+     */
+    public ExperimentSpec forRun(long seed, double compression, StrategySpec strategy) {
+        return new ExperimentSpec(name, model, dataset.withoutRoot(), List.of(seed), device, threads, null, pretrain,
+                finetune, pruning.forRun(compression, strategy), Map.of());
+    }
+
     /** Without a report section (the shape before {@code report} was added). */
     public ExperimentSpec(
             String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,

@@ -125,6 +125,7 @@ public final class ExperimentRunner {
             int i = (n + offset) % runs.size();
             RunSpec spec = runs.get(i);
             String id = spec.runId();
+            recordSettings(plan.spec(), spec, store);
             if (store.isFinished(id) && (!retryFailed || store.load(id).ok())) {
                 skipped++;
                 continue;
@@ -191,6 +192,17 @@ public final class ExperimentRunner {
             }
         }
         return new Outcome(runs.size(), executed, skipped, busy, failed);
+    }
+
+    /**
+     * Writes {@code runs/<id>/experiment.yaml} once: also for a run finished before such files existed, whose id
+     * proves that these were its settings.
+     */
+    private static void recordSettings(ExperimentSpec experiment, RunSpec run, ResultStore store) throws IOException {
+        Path file = store.settingsFile(run.runId());
+        if (!Files.isRegularFile(file)) {
+            prunebench.util.AtomicFiles.writeString(file, RunSettingsFile.yaml(experiment, run));
+        }
     }
 
     /** What every run of this process shares (also used by {@link Pretraining}, so both train the same way). */

@@ -11,9 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
+import prunebench.config.Settings;
 import prunebench.util.AtomicFiles;
 
 /**
@@ -23,6 +30,8 @@ import prunebench.util.AtomicFiles;
 public final class ResultStore {
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
             .create();
+    /** The runs.csv column of the settings hash. */
+    public static final String CONFIG = "config";
     private final Path root;
 
     public ResultStore(Path root) {
@@ -39,6 +48,11 @@ public final class ResultStore {
 
     public Path metricsFile(String runId) {
         return runDir(runId).resolve("metrics.json");
+    }
+
+    /** {@code runs/<id>/experiment.yaml}: the settings the run used (see RunSettingsFile). */
+    public Path settingsFile(String runId) {
+        return runDir(runId).resolve(RunSettingsFile.FILE_NAME);
     }
 
     public boolean isFinished(String runId) {
@@ -115,15 +129,27 @@ public final class ResultStore {
         return out;
     }
 
-    /** Rewrites {@code runs.csv} from the given records (columns in {@link RunResult}'s order). */
+    /**
+     * Rewrites {@code runs.csv} from the given records: {@link RunResult}'s columns in order, then {@code config} (the
+     * short hash of the run's settings, see {@link Settings}; empty for a run without a settings file) and one column
+     * per setting whose value differs between the runs, named by its dotted key (as W&B shows config columns). A
+     * strategy's own parameters ({@code strategy.*}) count as differing only between runs of the same label, since
+     * different strategies are expected to differ.
+     */
     public Path writeRunsCsv(List<RunResult> results) throws IOException {
         RecordComponent[] cols = RunResult.class.getRecordComponents();
+        List<Optional<Settings.RunConfig>> configs = results.stream()
+                .map(r -> Settings.readRun(settingsFile(r.run_id()))).toList();
+        List<String> keys = differingSettings(results, configs);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cols.length; i++) {
             sb.append(i == 0 ? "" : ",").append(cols[i].getName());
         }
+        sb.append(',').append(CONFIG);
+        keys.forEach(k -> sb.append(',').append(csv(k)));
         sb.append('\n');
-        for (RunResult r : results) {
+        for (int row = 0; row < results.size(); row++) {
+            RunResult r = results.get(row);
             for (int i = 0; i < cols.length; i++) {
                 Object v;
                 try {
@@ -133,11 +159,40 @@ public final class ResultStore {
                 }
                 sb.append(i == 0 ? "" : ",").append(csv(v));
             }
+            Optional<Settings.RunConfig> config = configs.get(row);
+            sb.append(',').append(config.map(Settings.RunConfig::config).orElse(""));
+            for (String k : keys) {
+                boolean has = config.isPresent() && config.get().values().containsKey(k);
+                sb.append(',').append(has ? csv(Settings.format(config.get().values().get(k))) : "");
+            }
             sb.append('\n');
         }
         Path file = root.resolve("runs.csv");
         AtomicFiles.writeString(file, sb.toString());
         return file;
+    }
+
+    /** Settings keys, in first-seen order, that take more than one value (absent counts as a value). */
+    static List<String> differingSettings(List<RunResult> results, List<Optional<Settings.RunConfig>> configs) {
+        Set<String> keys = new LinkedHashSet<>();
+        configs.forEach(c -> c.ifPresent(x -> keys.addAll(x.values().keySet())));
+        List<String> differing = new ArrayList<>();
+        for (String key : keys) {
+            boolean perLabel = key.startsWith(Settings.STRATEGY_PREFIX);
+            Map<String, Set<String>> values = new HashMap<>();
+            for (int i = 0; i < results.size(); i++) {
+                if (configs.get(i).isEmpty()) {
+                    continue;
+                }
+                Map<String, Object> v = configs.get(i).get().values();
+                String shown = v.containsKey(key) ? "=" + Settings.format(v.get(key)) : "absent";
+                values.computeIfAbsent(perLabel ? results.get(i).strategy() : "", k -> new HashSet<>()).add(shown);
+            }
+            if (values.values().stream().anyMatch(s -> s.size() > 1)) {
+                differing.add(key);
+            }
+        }
+        return differing;
     }
 
     static String csv(Object v) {
