@@ -208,7 +208,11 @@ final class ReportMarkdown {
             }
         }
         MarkdownTable table = new MarkdownTable().column("strategy", false).column("config", false)
-                .column("runs", true).column("settings that differ between runs", false).column("from", false);
+                .column("runs", true);
+        if (!settingColumns.isEmpty()) {
+            table.column("settings that differ between runs", false);
+        }
+        table.column("from", false);
         for (List<Integer> rows : groups.values()) {
             int first = rows.get(0);
             String config = runs.stringColumn(RunsCsv.CONFIG).get(first);
@@ -217,10 +221,14 @@ final class ReportMarkdown {
                 String v = runs.column(column).getUnformattedString(first);
                 differing.add(column + "=" + (v == null || v.isEmpty() ? SeriesNames.UNSET : v));
             }
-            table.row(List.of(runs.stringColumn(RunsCsv.STRATEGY).get(first),
-                    config == null || config.isEmpty() ? "(not recorded)" : config, Integer.toString(rows.size()),
-                    String.join(", ", differing),
-                    String.join(", ", sources.getOrDefault(config, List.of()))));
+            List<String> cells = new ArrayList<>(List.of(runs.stringColumn(RunsCsv.STRATEGY).get(first),
+                    config == null || config.isEmpty() ? "(" + SeriesNames.NOT_RECORDED + ")" : config,
+                    Integer.toString(rows.size())));
+            if (!settingColumns.isEmpty()) {
+                cells.add(String.join(", ", differing));
+            }
+            cells.add(String.join(", ", sources.getOrDefault(config, List.of())));
+            table.row(cells);
         }
         md.append("Runs are pooled over seeds only: each row below is a series of the tables and figures, one config "
                 + "(every setting except seed and compression; each run's own settings are in runs/<id>/experiment.yaml)."

@@ -20,6 +20,7 @@ final class SeriesNames {
     /** The report-side column with the label as runs.csv has it. */
     static final String LABEL = "strategy_label";
     static final String UNSET = "unset";
+    static final String NOT_RECORDED = "settings not recorded";
 
     private SeriesNames() {}
 
@@ -53,10 +54,14 @@ final class SeriesNames {
                     String value = cell(out, column, first);
                     parts.add(column + "=" + (value.isEmpty() ? UNSET : value));
                 }
-                String config = e.getKey().isEmpty() ? "unrecorded" : e.getKey();
-                String name = label + " (" + (parts.isEmpty() ? "config " + config : String.join(", ", parts)) + ")";
-                if (!used.add(name)) {
-                    name = label + " (" + String.join(", ", parts) + ", config " + config + ")";
+                String name;
+                if (e.getKey().isEmpty()) {
+                    name = label + " (" + NOT_RECORDED + ")"; // runs.csv rows from before settings were recorded
+                } else {
+                    name = label + " (" + (parts.isEmpty() ? "config " + e.getKey() : String.join(", ", parts)) + ")";
+                    if (!used.add(name)) {
+                        name = label + " (" + String.join(", ", parts) + ", config " + e.getKey() + ")";
+                    }
                 }
                 for (int r : e.getValue()) {
                     strategy.set(r, name);

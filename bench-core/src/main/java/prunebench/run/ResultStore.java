@@ -140,7 +140,7 @@ public final class ResultStore {
         RecordComponent[] cols = RunResult.class.getRecordComponents();
         List<Optional<Settings.RunConfig>> configs = results.stream()
                 .map(r -> Settings.readRun(settingsFile(r.run_id()))).toList();
-        List<String> keys = differingSettings(results, configs);
+        List<String> keys = differingSettings(results.stream().map(RunResult::strategy).toList(), configs);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cols.length; i++) {
             sb.append(i == 0 ? "" : ",").append(cols[i].getName());
@@ -172,21 +172,24 @@ public final class ResultStore {
         return file;
     }
 
-    /** Settings keys, in first-seen order, that take more than one value (absent counts as a value). */
-    static List<String> differingSettings(List<RunResult> results, List<Optional<Settings.RunConfig>> configs) {
+    /**
+     * Settings keys, in first-seen order, that take more than one value (absent counts as a value) among the runs
+     * whose settings are recorded; {@code labels} are the runs' strategy labels, in the same order.
+     */
+    static List<String> differingSettings(List<String> labels, List<Optional<Settings.RunConfig>> configs) {
         Set<String> keys = new LinkedHashSet<>();
         configs.forEach(c -> c.ifPresent(x -> keys.addAll(x.values().keySet())));
         List<String> differing = new ArrayList<>();
         for (String key : keys) {
             boolean perLabel = key.startsWith(Settings.STRATEGY_PREFIX);
             Map<String, Set<String>> values = new HashMap<>();
-            for (int i = 0; i < results.size(); i++) {
+            for (int i = 0; i < labels.size(); i++) {
                 if (configs.get(i).isEmpty()) {
                     continue;
                 }
                 Map<String, Object> v = configs.get(i).get().values();
                 String shown = v.containsKey(key) ? "=" + Settings.format(v.get(key)) : "absent";
-                values.computeIfAbsent(perLabel ? results.get(i).strategy() : "", k -> new HashSet<>()).add(shown);
+                values.computeIfAbsent(perLabel ? labels.get(i) : "", k -> new HashSet<>()).add(shown);
             }
             if (values.values().stream().anyMatch(s -> s.size() > 1)) {
                 differing.add(key);
