@@ -167,6 +167,8 @@ class ExperimentRunnerTest {
         prunebench.report.Report.rebuild(tmp);
         tech.tablesaw.api.Table summary = tech.tablesaw.api.Table.read().csv(tmp.resolve("summary.csv").toFile());
         assertEquals(2, summary.rowCount(), summary.print());
+        assertEquals(runs.column("config").unique().asList().stream().map(String::valueOf).sorted().toList(),
+                summary.column("config").asList().stream().map(String::valueOf).sorted().toList());
         for (double lr : new double[] {0.01, 0.2}) {
             String name = "magnitude (finetune.optimizer.lr=" + (lr == 0.01 ? "0.01" : "0.2") + ")";
             tech.tablesaw.api.Table row = summary.where(summary.stringColumn("strategy").isEqualTo(name));
