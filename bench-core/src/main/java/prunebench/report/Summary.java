@@ -19,7 +19,8 @@ import tech.tablesaw.columns.Column;
 /**
  * Per (strategy, config, compression) aggregates over seeds: for every metric {@code m}, the columns {@code m_mean},
  * {@code m_std} (sample, empty when n = 1) and {@code m_ci95} (Student t half-width), plus {@code n} (successful runs)
- * and {@code n_failed}. Rows are sorted by strategy then compression; combined tables are grouped by experiment first.
+ * and {@code n_failed}. Rows are sorted by strategy, config, then compression; combined tables are grouped by experiment
+ * first. A {@code config} column (runs.csv's) is kept when the runs have one.
  */
 public final class Summary {
     static final String N = "n";

@@ -104,4 +104,13 @@ class SeriesNamesTest {
         ReportData data = ReportData.of(List.of(Experiment.load(dir)), spec(List.of(), List.of()));
         assertEquals(List.of("magnitude", LR_001, LR_002, "random (settings not recorded)"), data.shownStrategies());
     }
+
+    @Test
+    void aPairedComparisonOfRawRunsRefusesToPoolConfigs() throws Exception {
+        Table raw = Experiment.load(results()).runs();
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> PairedComparison.compare(raw, "magnitude", "random", RunsCsv.TOP1));
+        assertEquals("strategy 'random' has runs of 2 configs [aaaaaaaa, bbbbbbbb]; compare one config at a time",
+                e.getMessage());
+    }
 }
