@@ -24,7 +24,8 @@ import prunebench.util.AtomicFiles;
 public final class ResolvedExperimentWriter {
     public static final String FILE_NAME = "resolved-experiment.yaml";
     public static final String PREFIX = "resolved-experiment-";
-    static final String HEADER = "# Resolved experiment: every default filled in. prunebench reads this file like any other.\n";
+    static final String HEADER =
+            "# Resolved experiment: every default filled in. prunebench reads this file like any other.\n";
 
     private ResolvedExperimentWriter() {}
 

@@ -84,7 +84,8 @@ public final class Report {
             List<ReportSpec.Pair> pairs = data.spec().compare();
             for (int i = 0; i < pairs.size(); i++) {
                 String key = "report.compare[" + i + "]";
-                ReportSpec.Pair pair = new ReportSpec.Pair(ReportData.single(data.runs(), pairs.get(i).a(), key + "[0]"),
+                ReportSpec.Pair pair = new ReportSpec.Pair(
+                        ReportData.single(data.runs(), pairs.get(i).a(), key + "[0]"),
                         ReportData.single(data.runs(), pairs.get(i).b(), key + "[1]"));
                 Table table = PairedComparison.compare(data.runs(), pair.a(), pair.b(), data.spec().metric());
                 PairedComparison.writeCsv(table, outDir.resolve(PairedComparison.fileName(pair.a(), pair.b())));

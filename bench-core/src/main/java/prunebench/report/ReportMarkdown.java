@@ -197,7 +197,7 @@ final class ReportMarkdown {
         e.settingsFiles().forEach((file, configs) -> configs.forEach(c ->
                 sources.computeIfAbsent(c.config(), k -> new ArrayList<>()).add(file)));
         List<String> settingColumns = e.runs().columnNames().stream().filter(RunsCsv::isSetting).toList();
-        // config + series -> rows, in the order of the runs table
+        // series + config -> rows, sorted by series
         Map<String, List<Integer>> groups = new java.util.TreeMap<>();
         for (int r = 0; r < runs.rowCount(); r++) {
             boolean mine = !data.combined() || e.name().equals(runs.stringColumn(RunsCsv.EXPERIMENT).get(r));
@@ -231,8 +231,8 @@ final class ReportMarkdown {
             table.row(cells);
         }
         md.append("Runs are pooled over seeds only: each row below is a series of the tables and figures, one config "
-                + "(every setting except seed and compression; each run's own settings are in runs/<id>/experiment.yaml)."
-                + "\n\n").append(table.render()).append('\n');
+                + "(every setting except seed, compression and label; each run's own settings are in "
+                + "runs/<id>/experiment.yaml).\n\n").append(table.render()).append('\n');
     }
 
     private static String firstLine(String error) {
