@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import prunebench.config.ExperimentSpec.DeviceChoice;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelRegistry;
+import prunebench.prune.InitScale;
 import prunebench.prune.StrategyRegistry;
 import prunebench.util.Names;
 
@@ -21,11 +23,14 @@ final class ExperimentReader {
     private final ModelRegistry models;
     private final DatasetRegistry datasets;
     private final StrategyReader strategies;
+    private final Consumer<Object> reportCheck;
 
-    ExperimentReader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+    ExperimentReader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies,
+            Consumer<Object> reportCheck) {
         this.models = models;
         this.datasets = datasets;
         this.strategies = new StrategyReader(strategies);
+        this.reportCheck = reportCheck;
     }
 
     ExperimentSpec read(Field root) {
@@ -40,22 +45,29 @@ final class ExperimentReader {
         DatasetSpec dataset = dataset(s.required("dataset"));
         List<Long> seeds = s.get("seeds").map(ExperimentReader::seeds).orElse(List.of(0L));
         DeviceChoice device = s.get("device").map(ExperimentReader::device).orElse(DeviceChoice.AUTO);
-        int threads = s.get("threads").map(f -> f.intValue(v -> v >= 1, "must be a positive integer")).orElse(1);
-        Integer workers = s.get("workers").map(f -> f.intValue(v -> v >= 1, "must be a positive integer or null"))
-                .orElse(null);
+        int threads = s.get("threads").map(f -> f.intValue(v -> v >= 1 && v <= ExperimentSpec.MAX_THREADS,
+                "must be an integer from 1 to " + ExperimentSpec.MAX_THREADS)).orElse(1);
+        Integer workers = s.get("workers").map(f -> f.intValue(v -> v >= 1 && v <= ExperimentSpec.MAX_WORKERS,
+                "must be an integer from 1 to " + ExperimentSpec.MAX_WORKERS + ", or null")).orElse(null);
         TrainSchedule pretrain = ScheduleReader.read(Optional.of(s.required("pretrain")));
         TrainSchedule finetune = ScheduleReader.read(s.get("finetune"));
         PruningSpec pruning = pruning(s.required("pruning"));
-        Map<String, Object> report = s.get("report").map(ExperimentReader::report).orElse(Map.of());
+        Map<String, Object> report = s.get("report").map(this::report).orElse(Map.of());
         return new ExperimentSpec(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning,
                 report);
     }
 
-    /** Kept raw: the report module owns its keys. */
+    /** Kept raw: the report module owns its keys and checks them; its errors get the line of the key here. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> report(Field f) {
+    private Map<String, Object> report(Field f) {
         f.section(null); // a map, with plain keys
-        return (Map<String, Object>) f.raw();
+        Map<String, Object> raw = (Map<String, Object>) f.raw();
+        try {
+            reportCheck.accept(raw);
+        } catch (ConfigException e) {
+            throw f.origins().error(KeyPaths.locate(f, e.getMessage()), e.getMessage());
+        }
+        return raw;
     }
 
     private static String name(Field f) {
@@ -109,7 +121,8 @@ final class ExperimentReader {
     }
 
     private PruningSpec pruning(Field field) {
-        Section s = field.section(List.of("compressions", "prune_classifier", "prune_biases", "strategies"));
+        Section s = field.section(List.of("compressions", "prune_classifier", "prune_biases", "strategies",
+                "init_scale"));
         List<Double> compressions = new ArrayList<>();
         Map<Double, String> seen = new HashMap<>();
         for (Field f : s.required("compressions").nonEmptyList()) {
@@ -123,6 +136,16 @@ final class ExperimentReader {
         return new PruningSpec(List.copyOf(compressions),
                 s.get("prune_classifier").map(Field::bool).orElse(false),
                 s.get("prune_biases").map(Field::bool).orElse(false),
-                strategies.read(s.required("strategies")));
+                strategies.read(s.required("strategies")),
+                s.get("init_scale").map(ExperimentReader::initScale).orElse(InitScale.DENSE));
+    }
+
+    private static InitScale initScale(Field f) {
+        String scale = f.string();
+        List<String> valid = List.of("dense", "sparse");
+        if (!valid.contains(scale)) {
+            throw f.error(Names.unknown("init_scale", scale, valid));
+        }
+        return InitScale.valueOf(scale.toUpperCase(Locale.ROOT));
     }
 }

@@ -24,17 +24,26 @@ public record ExperimentSpec(
 
     public enum DeviceChoice { AUTO, CPU, GPU }
 
+    /**
+     * Upper bounds of {@code threads} and {@code workers} (and {@code --workers}), the same on every machine so that
+     * a file valid on a login node is valid on the compute nodes: beyond them a process or the machine stalls
+     * creating threads or JVMs rather than computing.
+     */
+    public static final int MAX_THREADS = 256;
+    public static final int MAX_WORKERS = 256;
+
     public ExperimentSpec {
         report = report == null ? Map.of() : report;
     }
 
     /**
-     * This experiment narrowed to one run (one seed, compression and strategy), without what does not determine a
-     * result: the dataset's location, the worker count and the report section.
+     * This experiment narrowed to one run (one seed, compression and strategy, and the init scale the run applies),
+     * without what does not determine a result: the dataset's location, the worker count and the report section.
      */
-    public ExperimentSpec forRun(long seed, double compression, StrategySpec strategy) {
+    public ExperimentSpec forRun(long seed, double compression, StrategySpec strategy,
+            prunebench.prune.InitScale initScale) {
         return new ExperimentSpec(name, model, dataset.withoutRoot(), List.of(seed), device, threads, null, pretrain,
-                finetune, pruning.forRun(compression, strategy), Map.of());
+                finetune, pruning.forRun(compression, strategy, initScale), Map.of());
     }
 
     /** Without a report section (the shape before {@code report} was added). */

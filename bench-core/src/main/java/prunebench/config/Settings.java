@@ -199,6 +199,7 @@ public final class Settings {
         m.put("compressions", p.compressions());
         m.put("prune_classifier", p.pruneClassifier());
         m.put("prune_biases", p.pruneBiases());
+        m.put("init_scale", p.initScale().name().toLowerCase(Locale.ROOT));
         List<Object> strategies = new ArrayList<>();
         for (StrategySpec s : p.strategies()) {
             Map<String, Object> strategy = new LinkedHashMap<>();

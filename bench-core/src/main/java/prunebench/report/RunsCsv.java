@@ -48,6 +48,8 @@ final class RunsCsv {
     static final String COMPRESSION_ACTUAL = "compression_actual";
     static final String SPEEDUP_THEORETICAL = "speedup_theoretical";
     static final String SPEEDUP_MEASURED = "speedup_measured";
+    static final String TIMING = "timing";
+    static final String EPOCHS_TRAINED = "epochs_trained";
 
     static final List<String> REQUIRED = List.of(RUN_ID, STRATEGY, COMPRESSION, SEED, STATUS, TOP1);
     private static final Set<String> TEXT = Set.of(RUN_ID, STRATEGY, STATUS, ERROR, MODEL, DATASET, EXPERIMENT,

@@ -7,6 +7,7 @@ import prunebench.config.ConfigException;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.StrategySpec;
 import prunebench.prune.Distribution;
+import prunebench.prune.InitScale;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.StrategyRegistry;
@@ -46,7 +47,7 @@ public final class GridPlanner {
                 for (double c : e.pruning().compressions()) {
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
                             e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst, e.pretrain(),
-                            e.finetune()));
+                            e.finetune(), timing == Timing.INIT ? e.pruning().initScale() : InitScale.DENSE));
                 }
             }
         }

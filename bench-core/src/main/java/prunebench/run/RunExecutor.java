@@ -109,6 +109,7 @@ final class RunExecutor {
                     }
                     pruneSeconds = (System.nanoTime() - t0) / 1e9;
                     writeMasks(dir, masks, scoredOn);
+                    spec.initScale().apply(masks); // sparse training starts at the sparse scale when asked
                     Accuracy pre = Evaluator.evaluate(network, ws.test(), manager);
                     top1Pre = pre.top1();
                     top5Pre = pre.top5();
@@ -170,7 +171,8 @@ final class RunExecutor {
                         cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
                         post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
                         cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
-                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured);
+                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured,
+                        schedule.epochs());
                 checkpoint.delete();
                 return result;
             }

@@ -16,7 +16,7 @@ final class RunSettingsFile {
     private RunSettingsFile() {}
 
     static String yaml(ExperimentSpec experiment, RunSpec run) {
-        ExperimentSpec one = experiment.forRun(run.seed(), run.compression(), run.strategy());
+        ExperimentSpec one = experiment.forRun(run.seed(), run.compression(), run.strategy(), run.initScale());
         String config = Settings.configs(Settings.tree(one)).get(0).config();
         String header = "# Settings of run " + run.runId() + " (config " + config + "): everything that determined its"
                 + " result.\n"

@@ -5,6 +5,7 @@ import prunebench.config.DatasetSpec;
 import prunebench.config.StrategySpec;
 import prunebench.config.TrainSchedule;
 import prunebench.prune.Distribution;
+import prunebench.prune.InitScale;
 import prunebench.prune.Timing;
 
 /**
@@ -15,16 +16,25 @@ import prunebench.prune.Timing;
  * @param timing      prune the pretrained model, or the initialisation
  * @param pretrain    the dense pretraining schedule (for timing INIT: the schedule of sparse training)
  * @param finetune    the fine-tuning schedule (for timing INIT its epochs are added to the sparse training)
+ * @param initScale   the scale of the sparse initial weights (timing INIT only; always DENSE for a pretrained run)
  */
 public record RunSpec(
         String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
         boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
-        boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune) {
+        boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune, InitScale initScale) {
+
+    /** With the dense initialisation scale. */
+    public RunSpec(String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
+            boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
+            boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune) {
+        this(model, dataset, seed, strategy, compression, pruneClassifier, pruneBiases, timing, distribution,
+                iterations, denseFirstLayer, pretrain, finetune, InitScale.DENSE);
+    }
 
     /** Human-readable and unique: {@code <label>-c<compression>-s<seed>-<hash8>}. */
     public String runId() {
         String c = compression == Math.rint(compression) ? String.valueOf((long) compression) : String.valueOf(compression);
-        return strategy.label().replaceAll("[^A-Za-z0-9._-]", "_") + "-c" + c + "-s" + seed + "-"
+        return strategy.idLabel() + "-c" + c + "-s" + seed + "-"
                 + identity().substring(0, 8);
     }
 
@@ -35,10 +45,20 @@ public record RunSpec(
      * the same config, seed and compression exactly when they have the same identity (RunIdentityTest).
      */
     public String identity() {
-        return Canonical.hash(new RunSpec(model, dataset.withoutRoot(), seed, new StrategySpec(strategy.name(), strategy.name(),
-                strategy.params()), compression, pruneClassifier, pruneBiases, timing, distribution, iterations,
-                denseFirstLayer, pretrain, finetune));
+        Identity core = new Identity(model, dataset.withoutRoot(), seed, new StrategySpec(strategy.name(),
+                strategy.name(), strategy.params()), compression, pruneClassifier, pruneBiases, timing, distribution,
+                iterations, denseFirstLayer, pretrain, finetune);
+        // The dense scale hashes as before init_scale existed, so that stored runs keep their identity.
+        return Canonical.hash(initScale == InitScale.DENSE ? core : new ScaledIdentity(core, initScale));
     }
+
+    /** What was hashed before {@code init_scale}: every component but the scale. */
+    private record Identity(
+            String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
+            boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
+            boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune) {}
+
+    private record ScaledIdentity(Identity run, InitScale initScale) {}
 
     /**
      * Whether this run is a dense control: nothing is pruned at compression 1, so the strategy does not matter and

@@ -37,6 +37,7 @@ class ResolvedExperimentWriterTest {
                   compressions: [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]
                   prune_classifier: false
                   prune_biases: false
+                  init_scale: dense
                   strategies:
                   - {name: random, label: random}
                   - {name: global_magnitude, label: global_magnitude}

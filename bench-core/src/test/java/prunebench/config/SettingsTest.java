@@ -40,7 +40,8 @@ class SettingsTest {
         for (StrategySpec s : spec.pruning().strategies()) {
             Settings.RunConfig whole = Settings.configs(Settings.tree(spec)).stream()
                     .filter(c -> c.label().equals(s.label())).findFirst().orElseThrow();
-            ExperimentSpec one = spec.forRun(spec.seeds().get(0), spec.pruning().compressions().get(0), s);
+            ExperimentSpec one = spec.forRun(spec.seeds().get(0), spec.pruning().compressions().get(0), s,
+                    spec.pruning().initScale());
             // As written to runs/<id>/experiment.yaml and read back as plain YAML.
             Settings.RunConfig read = Settings.configs(Settings.readTree(ResolvedExperimentWriter.toYaml(one))).get(0);
             assertEquals(whole.config(), read.config(), s.label());

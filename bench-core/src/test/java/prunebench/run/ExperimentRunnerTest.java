@@ -52,7 +52,8 @@ class ExperimentRunnerTest {
             assertTrue(x.speedup_measured() > 0 && Double.isFinite(x.speedup_measured()), x.toString());
         }
         String csv = Files.readString(tmp.resolve("runs.csv"));
-        assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow().contains(",speedup_measured,"),
+        assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow()
+                .contains(",speedup_measured,epochs_trained,config"), csv.lines().findFirst().orElseThrow() + "\n" +
                 csv);
         assertTrue(log.toString().contains("(measured "), log.toString());
     }

@@ -47,6 +47,8 @@ class RunIdentityTest {
                 List.of("pruning.strategies=[{name: magnitude, label: renamed}]"),
                 List.of("pruning.strategies=[{name: magnitude, at: init}]"),
                 List.of("pruning.strategies=[{name: magnitude, iterations: 3}]"),
+                List.of("pruning.init_scale=sparse"), // applies to runs at init only: these are pretrained
+                List.of("pruning.strategies=[{name: magnitude, at: init}]", "pruning.init_scale=sparse"),
                 List.of("name=other", "threads=2", "device=cpu", "workers=4", "dataset.root=/elsewhere"));
         Map<String, String> idByKey = new HashMap<>();
         Map<String, String> keyById = new HashMap<>();
@@ -54,16 +56,17 @@ class RunIdentityTest {
             ExperimentSpec spec = loader.parse(YAML, "tiny.yaml", overrides);
             for (RunSpec run : new GridPlanner(strategies).plan(spec)) {
                 String config = Settings.configs(Settings.tree(spec.forRun(run.seed(), run.compression(),
-                        run.strategy()))).get(0).config();
+                        run.strategy(), run.initScale()))).get(0).config();
                 String key = config + "/" + run.seed() + "/" + run.compression();
                 String id = run.runId().substring(run.runId().lastIndexOf('-') + 1);
                 assertEquals(idByKey.computeIfAbsent(key, k -> id), id, key + " " + overrides);
                 assertEquals(keyById.computeIfAbsent(id, k -> key), key, id + " " + overrides);
             }
         }
-        // 8 runs of the base, 8 new for each of 5 settings, 6 for the new seeds and compressions, 4 for at and for
-        // iterations; the label and where or how fast it runs add none.
-        assertEquals(8 + 5 * 8 + 6 + 4 + 4, idByKey.size());
+        // 8 runs of the base, 8 new for each of 5 settings, 6 for the new seeds and compressions, 4 for at, for
+        // iterations and for a sparse init scale at init; the label, where or how fast it runs add none, and neither
+        // does a sparse init scale for pretrained runs.
+        assertEquals(8 + 5 * 8 + 6 + 4 + 4 + 4, idByKey.size());
     }
 
     @Test
