@@ -23,8 +23,12 @@ import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
 import prunebench.run.RunOutline;
 import prunebench.run.RunResult;
+import prunebench.util.WriteFailedException;
 
-/** {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input. */
+/**
+ * {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input,
+ * 3 a results file could not be written.
+ */
 @Command(name = "run-experiment", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = Main.VersionProvider.class,
         description = {"Trains, prunes and fine-tunes the grid strategies x compressions x seeds of an experiment "
@@ -32,11 +36,13 @@ import prunebench.run.RunResult;
                 "Rerunning the same command skips finished runs and resumes interrupted ones."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every run finished", "1:one or more runs failed (listed at the end)",
-                "2:bad input: experiment file, --set, dataset, results folder"})
+                "2:bad input: experiment file, --set, dataset, results folder",
+                "3:a results file could not be written (disk full, no permission); nothing already recorded is lost"})
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
     static final int RUNS_FAILED = 1;
     static final int BAD_INPUT = 2;
+    static final int WRITE_FAILED = 3;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT.yaml", description = "the experiment file")
     Path experiment;
@@ -103,6 +109,12 @@ public final class Main implements Callable<Integer> {
                 err.println("error: " + e.getMessage());
                 return BAD_INPUT;
             }
+            WriteFailedException write = writeFailure(e);
+            if (write != null) {
+                err.println("error: " + write.getMessage() + "; the runs already recorded are kept, "
+                        + (write.diskFull() ? "free some space" : "fix this") + " and rerun the same command");
+                return WRITE_FAILED;
+            }
             throw e;
         });
         cli.setParameterExceptionHandler((e, a) -> {
@@ -111,6 +123,25 @@ public final class Main implements Callable<Integer> {
             return BAD_INPUT;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The failed write behind {@code e}, if a file that could not be written is what stopped the command: one that
+     * went through AtomicFiles, or any other file operation (a folder, a lock file) the disk was too full for.
+     */
+    static WriteFailedException writeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WriteFailedException w) {
+                return w;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null
+                    && String.valueOf(f.getReason()).contains("No space left on device")) {
+                return new WriteFailedException(Path.of(f.getFile()), f);
+            }
+        }
+        return null;
     }
 
     @Override
@@ -155,6 +186,7 @@ public final class Main implements Callable<Integer> {
         }
         int count = workerCount(spec, plan.runs().size());
         if (workerIndex != null) {
+            WorkerProcesses.stopWithParent(err, "[w" + workerIndex + "]");
             int offset = plan.runs().size() * workerIndex / count;
             runner.run(plan, retryFailed, offset, "[w" + workerIndex + "]");
             return OK;
@@ -175,7 +207,8 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(interrupted);
         }
         outcome = runner.collect(plan, outcome);
-        Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
+        Path reportFile = ReportLibraries.missing().isEmpty() ? writeReport(() -> Report.rebuild(dir, reportSpec))
+                : skipReport(dir);
         out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed%s); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
                 outcome.failed().size(), outcome.missing().isEmpty() ? "" : ", " + outcome.missing().size()
@@ -230,6 +263,11 @@ public final class Main implements Callable<Integer> {
     }
 
     private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+        if (!ReportLibraries.missing().isEmpty()) {
+            throw new ConfigException("--report needs the report libraries (" + String.join(", ",
+                    ReportLibraries.missing()) + "), which this installation leaves out (the GPU bundle); copy the "
+                    + "results folder to a full build and run ./run-experiment --report DIR there");
+        }
         ReportSpec spec = experiment == null ? null
                 : reportSpec(loader(models, datasets, strategies).load(experiment, overrides));
         for (Path d : reportDirs) {
@@ -256,6 +294,14 @@ public final class Main implements Callable<Integer> {
         return spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
     }
 
+    /** Without the report libraries (the GPU bundle) the grid ends at runs.csv; the rest is rebuilt elsewhere. */
+    private Path skipReport(Path dir) {
+        Path runsCsv = dir.resolve("runs.csv");
+        out.println("report: skipped, this installation leaves out the report libraries; runs: " + runsCsv
+                + "; build tables and figures on a full build with: ./run-experiment --report " + dir);
+        return runsCsv;
+    }
+
     /** Writes the report; a failure is reported without touching the runs already recorded. */
     private Path writeReport(java.util.function.Supplier<Path> writer) {
         try {
@@ -265,6 +311,9 @@ public final class Main implements Callable<Integer> {
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (writeFailure(e) != null) {
+                throw e; // a full disk: one line and exit 3, like during training
+            }
             err.println("error: could not write the report (the runs are kept; retry with --report): " + e);
             return null;
         }

@@ -110,7 +110,7 @@ final class SlurmCommand {
         }
         List<RunSpec> mine = all.subList((int) from, (int) Math.min(all.size(), from + k));
         ExperimentRunner.Plan slice = new ExperimentRunner.Plan(plan.spec(), plan.resultsDir(), plan.model(),
-                plan.data(), plan.device(), mine);
+                plan.data(), plan.device(), mine, plan.fingerprint());
         err.printf("task %d: runs %d..%d of %d%n", i, from, from + mine.size() - 1, all.size());
         ExperimentRunner.Outcome outcome = runner.run(slice, retryFailed, 0, "[task " + i + "]");
         Set<String> ids = new HashSet<>(mine.stream().map(RunSpec::runId).toList());

@@ -52,4 +52,10 @@ public record ExperimentSpec(
             Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning) {
         this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, Map.of());
     }
+
+    /** The same experiment on {@code other} (e.g. with the data's fingerprint filled in). */
+    public ExperimentSpec withDataset(DatasetSpec other) {
+        return new ExperimentSpec(name, model, other, seeds, device, threads, workers, pretrain, finetune, pruning,
+                report);
+    }
 }
