@@ -15,8 +15,11 @@ import prunebench.config.ConfigException;
 import prunebench.config.ExperimentLoader;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.ResolvedExperimentWriter;
+import prunebench.data.DatasetProvider;
 import prunebench.data.DatasetRegistry;
+import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
+import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
@@ -65,6 +68,11 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--list", description = "list the available models, datasets and strategies")
     boolean list;
+
+    @Option(names = "--plugins", paramLabel = "PATH",
+            description = "a jar or class folder with your own strategies, models or datasets (registered in "
+                    + "META-INF/services like the built-in ones), repeatable; also PRUNEBENCH_PLUGINS, colon-separated")
+    List<Path> plugins = new ArrayList<>();
 
     @Option(names = "--report", arity = "1..*", paramLabel = "RESULTS_DIR",
             description = "rebuild tables and figures from stored runs without training; several folders make one "
@@ -150,13 +158,18 @@ public final class Main implements Callable<Integer> {
         if (workers != null && (workers < 1 || workers > ExperimentSpec.MAX_WORKERS)) {
             throw new ConfigException("--workers must be from 1 to " + ExperimentSpec.MAX_WORKERS + ", got " + workers);
         }
-        ModelRegistry models = new ModelRegistry();
-        DatasetRegistry datasets = new DatasetRegistry();
-        StrategyRegistry strategies = new StrategyRegistry();
+        Plugins found = Plugins.of(plugins, System.getenv("PRUNEBENCH_PLUGINS"));
+        List<ModelFactory> modelList = found.load(ModelFactory.class, "model", m -> List.of(m.name()));
+        List<DatasetProvider> datasetList = found.load(DatasetProvider.class, "dataset", DatasetProvider::names);
+        List<PruningStrategy> strategyList = found.load(PruningStrategy.class, "strategy", s -> List.of(s.name()));
+        ModelRegistry models = new ModelRegistry(modelList);
+        DatasetRegistry datasets = new DatasetRegistry(datasetList, System.getenv());
+        StrategyRegistry strategies = new StrategyRegistry(strategyList);
         if (list) {
             out.println("models:     " + String.join(", ", models.names()));
             out.println("datasets:   " + String.join(", ", datasets.names()));
             out.println("strategies: " + String.join(", ", strategies.names()));
+            ListOrigins.print(out, found, modelList, datasetList, strategyList);
             return OK;
         }
         if (reportDirs != null) {
@@ -172,7 +185,7 @@ public final class Main implements Callable<Integer> {
         ResultsFolder.check(dir);
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
         if (dryRun && slurm.stage() == null) {
-            return dryRun(spec, dir, runner, datasets, strategies);
+            return dryRun(spec, dir, runner, datasets, strategies, found);
         }
         configureThreads(spec.threads());
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
@@ -181,7 +194,8 @@ public final class Main implements Callable<Integer> {
             return new SlurmCommand(slurm, out, err).stage(plan, runner, strategies, retryFailed, reportSpec);
         }
         if (slurm.submit) {
-            return new SlurmCommand(slurm, out, err).submit(experiment, overrides, retryFailed, false, spec, plan,
+            return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
+                    .submit(experiment, overrides, retryFailed, false, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());
         }
         int count = workerCount(spec, plan.runs().size());
@@ -236,14 +250,15 @@ public final class Main implements Callable<Integer> {
      * --fresh would delete) and lists the runs; writes nothing, starts no native engine and no threads.
      */
     private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets,
-            StrategyRegistry strategies) throws IOException {
+            StrategyRegistry strategies, Plugins found) throws IOException {
         ExperimentRunner.Plan plan = runner.preview(spec, dir);
         if (fresh) {
             List<Path> doomed = ResultsFolder.freshDeletes(dir);
             err.printf("--fresh would delete %d entries of %s; a dry run deletes nothing%n", doomed.size(), dir);
         }
         if (slurm.submit) {
-            return new SlurmCommand(slurm, out, err).submit(experiment, overrides, retryFailed, true, spec, plan,
+            return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
+                    .submit(experiment, overrides, retryFailed, true, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());
         }
         out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),

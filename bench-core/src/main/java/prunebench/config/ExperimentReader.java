@@ -35,7 +35,7 @@ final class ExperimentReader {
 
     ExperimentSpec read(Field root) {
         Section s = root.section(List.of("name", "model", "dataset", "seeds", "device", "threads", "workers",
-                "pretrain", "finetune", "pruning", "report"));
+                "pretrain", "finetune", "pruning", "report", "save_weights"));
         String name = name(s.required("name"));
         Field modelField = s.required("model");
         String model = modelField.string();
@@ -53,8 +53,9 @@ final class ExperimentReader {
         TrainSchedule finetune = ScheduleReader.read(s.get("finetune"));
         PruningSpec pruning = pruning(s.required("pruning"));
         Map<String, Object> report = s.get("report").map(this::report).orElse(Map.of());
+        boolean saveWeights = s.get("save_weights").map(Field::bool).orElse(true);
         return new ExperimentSpec(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning,
-                report);
+                report, saveWeights);
     }
 
     /** Kept raw: the report module owns its keys and checks them; its errors get the line of the key here. */

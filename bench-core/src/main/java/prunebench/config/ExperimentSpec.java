@@ -7,7 +7,7 @@ import java.util.Map;
  * One experiment file, typed and validated. Field names mirror the YAML keys (snake_case in YAML).
  * Everything here is the user contract: researchers' scripts read these keys.
  * {@code report} is the optional {@code report:} section kept raw (never null; empty when absent); the report
- * module validates it.
+ * module validates it. {@code saveWeights}: whether each run writes {@code weights.npz} (default true).
  */
 public record ExperimentSpec(
         String name,
@@ -20,7 +20,8 @@ public record ExperimentSpec(
         TrainSchedule pretrain,
         TrainSchedule finetune,
         PruningSpec pruning,
-        Map<String, Object> report) {
+        Map<String, Object> report,
+        boolean saveWeights) {
 
     public enum DeviceChoice { AUTO, CPU, GPU }
 
@@ -43,7 +44,15 @@ public record ExperimentSpec(
     public ExperimentSpec forRun(long seed, double compression, StrategySpec strategy,
             prunebench.prune.InitScale initScale) {
         return new ExperimentSpec(name, model, dataset.withoutRoot(), List.of(seed), device, threads, null, pretrain,
-                finetune, pruning.forRun(compression, strategy, initScale), Map.of());
+                finetune, pruning.forRun(compression, strategy, initScale), Map.of(), saveWeights);
+    }
+
+    /** Saving weights (the shape before {@code save_weights} was added). */
+    public ExperimentSpec(
+            String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,
+            Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning,
+            Map<String, Object> report) {
+        this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, report, true);
     }
 
     /** Without a report section (the shape before {@code report} was added). */
@@ -56,6 +65,6 @@ public record ExperimentSpec(
     /** The same experiment on {@code other} (e.g. with the data's fingerprint filled in). */
     public ExperimentSpec withDataset(DatasetSpec other) {
         return new ExperimentSpec(name, model, other, seeds, device, threads, workers, pretrain, finetune, pruning,
-                report);
+                report, saveWeights);
     }
 }

@@ -23,13 +23,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>A config is every setting that determines a run's result except the grid axes that tables aggregate over or
  * plot against: the seed, the compression and the strategy's label (a label only names a series; renaming it neither
  * reruns a run nor changes its config, as for the run hash). Where the files live ({@code dataset.root}), the device,
- * thread and worker counts, the experiment's name and its {@code report:} section are not settings of a run either.
+ * thread and worker counts, the experiment's name, {@code save_weights} and the {@code report:} section are not
+ * settings of a run either.
  * Two runs with the same config, seed and compression therefore have the same run id.
  */
 public final class Settings {
     /** Top-level keys and dotted keys that are not settings of a run (see the class comment). */
     private static final Set<String> NOT_SETTINGS = Set.of("name", "seeds", "device", "threads", "workers",
-            "dataset.root", "pruning.compressions", "pruning.strategies", "report");
+            "dataset.root", "pruning.compressions", "pruning.strategies", "save_weights", "report");
     /** A strategy's settings appear as {@code strategy.<parameter>}: a list element has no dotted key of its own. */
     public static final String STRATEGY_PREFIX = "strategy.";
     private static final int SHORT_HASH = 8;
@@ -52,6 +53,7 @@ public final class Settings {
         root.put("pretrain", schedule(spec.pretrain()));
         root.put("finetune", schedule(spec.finetune()));
         root.put("pruning", pruning(spec.pruning()));
+        root.put("save_weights", spec.saveWeights());
         if (!spec.report().isEmpty()) {
             root.put("report", spec.report());
         }

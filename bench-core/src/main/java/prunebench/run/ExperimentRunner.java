@@ -24,6 +24,7 @@ import prunebench.data.ImageData;
 import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
 import prunebench.model.Network;
+import prunebench.model.TorchNames;
 import prunebench.prune.CompressionBudget;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.PruningTargets;
@@ -119,6 +120,11 @@ public final class ExperimentRunner {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                     data.width()), data.numClasses(), manager, 0);
+            try {
+                TorchNames.of(model, net); // the names of the output files, checked before any training
+            } catch (IllegalStateException e) {
+                throw new ConfigException("model " + spec.model() + ": " + e.getMessage());
+            }
             List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
                     spec.pruning().pruneBiases());
             long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
@@ -153,7 +159,8 @@ public final class ExperimentRunner {
         }
         Workspace ws = workspace(plan, strategies, store, progress);
         DenseCache cache = new DenseCache(plan.resultsDir().resolve("pretrained"), ws);
-        Grid grid = new Grid(plan, store, new RunExecutor(ws, cache), progress, retryFailed);
+        Grid grid = new Grid(plan, store, new RunExecutor(ws, cache, plan.spec().saveWeights()), progress,
+                retryFailed);
         List<RunSpec> runs = plan.runs();
         progress.info(String.format("%s: %d runs (%s on %s, device %s) -> %s", plan.spec().name(), runs.size(),
                 plan.spec().model(), plan.spec().dataset().name(), plan.device(), plan.resultsDir()));

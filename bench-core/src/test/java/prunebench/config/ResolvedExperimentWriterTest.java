@@ -42,6 +42,7 @@ class ResolvedExperimentWriterTest {
                   - {name: random, label: random}
                   - {name: global_magnitude, label: global_magnitude}
                   - {name: snip, label: snip-1shot, iterations: 1}
+                save_weights: true
                 """, ResolvedExperimentWriter.toYaml(spec));
     }
 
