@@ -37,6 +37,16 @@ public record ExperimentSpec(
         report = report == null ? Map.of() : report;
     }
 
+    /**
+     * This experiment narrowed to one run (one seed, compression and strategy, and the init scale the run applies),
+     * without what does not determine a result: the dataset's location, the worker count and the report section.
+     */
+    public ExperimentSpec forRun(long seed, double compression, StrategySpec strategy,
+            prunebench.prune.InitScale initScale) {
+        return new ExperimentSpec(name, model, dataset.withoutRoot(), List.of(seed), device, threads, null, pretrain,
+                finetune, pruning.forRun(compression, strategy, initScale), Map.of(), saveWeights);
+    }
+
     /** Saving weights (the shape before {@code save_weights} was added). */
     public ExperimentSpec(
             String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,

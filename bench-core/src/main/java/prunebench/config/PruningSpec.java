@@ -16,4 +16,12 @@ public record PruningSpec(
             List<StrategySpec> strategies) {
         this(compressions, pruneClassifier, pruneBiases, strategies, InitScale.DENSE);
     }
+
+    /**
+     * The pruning of a single run: one compression and one strategy, with the init scale the run applies (dense for a
+     * pretrained run whatever the experiment says).
+     */
+    public PruningSpec forRun(double compression, StrategySpec strategy, InitScale applied) {
+        return new PruningSpec(List.of(compression), pruneClassifier, pruneBiases, List.of(strategy), applied);
+    }
 }

@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import prunebench.config.ResolvedExperimentWriter;
+import prunebench.config.Settings;
 import tech.tablesaw.api.Table;
 
 /**
@@ -18,6 +24,31 @@ public record Experiment(String name, Path dir, Table runs) {
     public static Experiment load(Path resultsDir) {
         Path dir = resultsDir.toAbsolutePath().normalize();
         return new Experiment(dir.getFileName().toString(), dir, RunsCsv.read(dir.resolve(RunsCsv.FILE)));
+    }
+
+    /**
+     * Every invocation's settings kept in the folder ({@code resolved-experiment-<hash>.yaml}), by name, with the
+     * run configs each one produced (one per strategy).
+     */
+    Map<String, List<Settings.RunConfig>> settingsFiles() {
+        Map<String, List<Settings.RunConfig>> files = new TreeMap<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path f : list.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(ResolvedExperimentWriter.PREFIX) && name.endsWith(".yaml")) {
+                    List<Settings.RunConfig> configs;
+                    try {
+                        configs = Settings.configs(Settings.readTree(Files.readString(f)));
+                    } catch (RuntimeException e) {
+                        configs = List.of(); // not ours to judge here; the file is still listed
+                    }
+                    files.put(name, configs);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
     }
 
     Path runDir(String runId) {

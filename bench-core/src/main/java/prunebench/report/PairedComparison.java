@@ -40,6 +40,9 @@ public final class PairedComparison {
         if (!runs.containsColumn(metric) || !(runs.column(metric) instanceof DoubleColumn)) {
             throw new ConfigException(Names.unknown("metric", metric, RunsCsv.metricColumns(runs)));
         }
+        for (String s : List.of(a, b)) {
+            checkOneConfig(runs, s);
+        }
         Map<String, Map<Double, Map<Long, Double>>> seedMeansA = seedMeans(runs, a, metric);
         Map<String, Map<Double, Map<Long, Double>>> seedMeansB = seedMeans(runs, b, metric);
 
@@ -101,6 +104,26 @@ public final class PairedComparison {
             out.intColumn("df").appendMissing();
         }
         out.doubleColumn("p_value").append(p);
+    }
+
+    /** Averaging a seed's runs of different settings would pool them; the report names such series apart. */
+    private static void checkOneConfig(Table runs, String strategy) {
+        if (!runs.containsColumn(RunsCsv.CONFIG)) {
+            return;
+        }
+        Map<String, Set<String>> configs = new TreeMap<>();
+        for (int r = 0; r < runs.rowCount(); r++) {
+            if (strategy.equals(runs.stringColumn(RunsCsv.STRATEGY).get(r))) {
+                Summary.GroupKey key = Summary.GroupKey.of(runs, r);
+                configs.computeIfAbsent(key.experiment(), k -> new java.util.TreeSet<>()).add(key.config());
+            }
+        }
+        configs.forEach((experiment, set) -> {
+            if (set.size() > 1) {
+                throw new ConfigException("strategy '" + strategy + "' has runs of " + set.size() + " configs " + set
+                        + (experiment.isEmpty() ? "" : " in " + experiment) + "; compare one config at a time");
+            }
+        });
     }
 
     /** experiment -> compression -> seed -> metric (averaged if a seed was run twice), successful runs only. */

@@ -85,9 +85,10 @@ public final class Report {
             Map<ReportSpec.Pair, Table> comparisons = new LinkedHashMap<>();
             List<ReportSpec.Pair> pairs = data.spec().compare();
             for (int i = 0; i < pairs.size(); i++) {
-                ReportSpec.Pair pair = pairs.get(i);
-                ReportData.checkKnown(List.of(pair.a(), pair.b()), ReportData.strategies(data.runs()),
-                        "report.compare[" + i + "]");
+                String key = "report.compare[" + i + "]";
+                ReportSpec.Pair pair = new ReportSpec.Pair(
+                        ReportData.single(data.runs(), pairs.get(i).a(), key + "[0]"),
+                        ReportData.single(data.runs(), pairs.get(i).b(), key + "[1]"));
                 Table table = PairedComparison.compare(data.runs(), pair.a(), pair.b(), data.spec().metric());
                 PairedComparison.writeCsv(table, outDir.resolve(PairedComparison.fileName(pair.a(), pair.b())));
                 comparisons.put(pair, table);

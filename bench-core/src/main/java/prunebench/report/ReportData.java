@@ -29,10 +29,10 @@ record ReportData(List<Experiment> experiments, ReportSpec spec, Table runs, Lis
                         + "'; series are labelled by folder name, so rename one");
             }
         }
-        Table runs = combinedRuns(experiments);
+        Table runs = SeriesNames.apply(combinedRuns(experiments));
         Set<String> all = strategies(runs);
         List<String> shown = spec.strategies().isEmpty() ? List.copyOf(all)
-                : checkKnown(spec.strategies(), all, "report.strategies");
+                : series(runs, spec.strategies(), "report.strategies");
         // Styles come from every strategy seen, not only those shown, so colours match across differently filtered reports.
         SeriesStyles styles = new SeriesStyles(experiments.stream().map(Experiment::name).toList(), List.copyOf(all));
         return new ReportData(List.copyOf(experiments), spec, runs, shown, styles);
@@ -58,6 +58,55 @@ record ReportData(List<Experiment> experiments, ReportSpec spec, Table runs, Lis
         return runs.stringColumn(RunsCsv.STRATEGY).asList().stream()
                 .filter(s -> s != null && !s.isBlank())
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * The series a report section asks for: a series name as shown, or a label, which stands for every series of that
+     * label (one per config).
+     */
+    static List<String> series(Table runs, List<String> requested, String key) {
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < requested.size(); i++) {
+            seriesOf(runs, requested.get(i), key + "[" + i + "]").stream().filter(m -> !result.contains(m))
+                    .forEach(result::add);
+        }
+        return result;
+    }
+
+    /** A name that must denote exactly one series (one side of a paired comparison); {@code where} names it. */
+    static String single(Table runs, String requested, String where) {
+        List<String> matching = seriesOf(runs, requested, where);
+        if (matching.size() > 1) {
+            throw new ConfigException(where + ": '" + requested + "' has runs of " + matching.size()
+                    + " different settings here: " + String.join("; ", matching) + "; name one of them");
+        }
+        return matching.get(0);
+    }
+
+    private static List<String> seriesOf(Table runs, String requested, String where) {
+        Set<String> names = strategies(runs);
+        if (names.contains(requested)) {
+            return List.of(requested);
+        }
+        List<String> matching = ofLabel(runs, requested);
+        if (matching.isEmpty()) {
+            Set<String> known = new TreeSet<>(names);
+            runs.stringColumn(SeriesNames.LABEL).asList().stream().filter(s -> s != null && !s.isBlank())
+                    .forEach(known::add);
+            throw new ConfigException(where + ": " + Names.unknown("strategy", requested, known) + " (from runs.csv)");
+        }
+        return matching;
+    }
+
+    /** The series of a label, sorted. */
+    private static List<String> ofLabel(Table runs, String label) {
+        Set<String> found = new TreeSet<>();
+        for (int r = 0; r < runs.rowCount(); r++) {
+            if (label.equals(runs.stringColumn(SeriesNames.LABEL).get(r))) {
+                found.add(runs.stringColumn(RunsCsv.STRATEGY).get(r));
+            }
+        }
+        return List.copyOf(found);
     }
 
     static List<String> checkKnown(List<String> requested, Set<String> known, String key) {

@@ -28,9 +28,8 @@ final class RunSelector {
         if (!selection.runs().isEmpty()) {
             return explicit(data, selection.runs(), key + ".runs");
         }
-        Set<String> known = ReportData.strategies(runs);
         List<String> strategies = selection.strategies().isEmpty() ? data.shownStrategies()
-                : ReportData.checkKnown(selection.strategies(), known, key + ".strategies");
+                : ReportData.series(runs, selection.strategies(), key + ".strategies");
         List<Integer> candidates = new ArrayList<>();
         for (int r = 0; r < runs.rowCount(); r++) {
             if (RunsCsv.isOk(runs, r) && strategies.contains(runs.stringColumn(RunsCsv.STRATEGY).get(r))) {

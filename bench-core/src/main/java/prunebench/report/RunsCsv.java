@@ -35,6 +35,8 @@ final class RunsCsv {
     static final String ERROR = "error";
     static final String MODEL = "model";
     static final String DATASET = "dataset";
+    /** The short hash of a run's settings except seed and compression (see prunebench.config.Settings). */
+    static final String CONFIG = "config";
     /** Added by the report when several results folders are combined; never written by the runner. */
     static final String EXPERIMENT = "experiment";
     static final String OK = "ok";
@@ -51,7 +53,8 @@ final class RunsCsv {
     static final String TRAIN_FLOPS = "train_flops";
 
     static final List<String> REQUIRED = List.of(RUN_ID, STRATEGY, COMPRESSION, SEED, STATUS, TOP1);
-    private static final Set<String> TEXT = Set.of(RUN_ID, STRATEGY, STATUS, ERROR, MODEL, DATASET, EXPERIMENT);
+    private static final Set<String> TEXT = Set.of(RUN_ID, STRATEGY, STATUS, ERROR, MODEL, DATASET, EXPERIMENT,
+            CONFIG);
     private static final Set<String> KNOWN_NUMERIC = Set.of(COMPRESSION, COMPRESSION_ACTUAL, SPEEDUP_THEORETICAL,
             SPEEDUP_MEASURED, TOP1, TOP5, TOP1_PRE, TOP5_PRE, "params", "params_nonzero", "flops", "flops_nonzero",
             "wall_seconds");
@@ -71,7 +74,7 @@ final class RunsCsv {
 
     static Table read(Reader reader, String source) {
         Function<String, Optional<ColumnType>> known = name -> {
-            if (TEXT.contains(name)) {
+            if (TEXT.contains(name) || isSetting(name)) {
                 return Optional.of(ColumnType.STRING);
             }
             if (name.equals(SEED)) {
@@ -106,6 +109,14 @@ final class RunsCsv {
             columns.add(numeric && !(c instanceof DoubleColumn) ? ((NumericColumn<?>) c).asDoubleColumn().setName(c.name()) : c);
         }
         return Table.create(raw.name(), columns);
+    }
+
+    /**
+     * A settings column ({@code finetune.optimizer.lr}): named by a dotted key, read as text as written, never
+     * aggregated; runs.csv has one for every setting that differs between its runs.
+     */
+    static boolean isSetting(String column) {
+        return column.contains(".");
     }
 
     /** Columns that can be aggregated: every double column except the grouping key. */

@@ -18,9 +18,10 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 /**
- * Per (strategy, compression) aggregates over seeds: for every metric {@code m}, the columns {@code m_mean},
+ * Per (strategy, config, compression) aggregates over seeds: for every metric {@code m}, the columns {@code m_mean},
  * {@code m_std} (sample, empty when n = 1) and {@code m_ci95} (Student t half-width), plus {@code n} (successful runs)
- * and {@code n_failed}. Rows are sorted by strategy then compression; combined tables are grouped by experiment first.
+ * and {@code n_failed}. Rows are sorted by strategy, config, then compression; combined tables are grouped by experiment
+ * first. A {@code config} column (runs.csv's) is kept when the runs have one.
  */
 public final class Summary {
     static final String N = "n";
@@ -38,10 +39,12 @@ public final class Summary {
     public static Table compute(Table runs) {
         List<String> metrics = metrics(runs);
         boolean combined = runs.containsColumn(RunsCsv.EXPERIMENT);
+        boolean configs = runs.containsColumn(RunsCsv.CONFIG);
         Map<GroupKey, List<Integer>> groups = groups(runs);
 
         StringColumn experiment = StringColumn.create(RunsCsv.EXPERIMENT);
         StringColumn strategy = StringColumn.create(RunsCsv.STRATEGY);
+        StringColumn config = StringColumn.create(RunsCsv.CONFIG);
         DoubleColumn compression = DoubleColumn.create(RunsCsv.COMPRESSION);
         IntColumn n = IntColumn.create(N);
         IntColumn nFailed = IntColumn.create(N_FAILED);
@@ -55,6 +58,7 @@ public final class Summary {
             List<Integer> ok = rows.stream().filter(r -> RunsCsv.isOk(runs, r)).toList();
             experiment.append(key.experiment());
             strategy.append(key.strategy());
+            config.append(key.config());
             compression.append(key.compression());
             n.append(ok.size());
             nFailed.append(rows.size() - ok.size());
@@ -71,7 +75,11 @@ public final class Summary {
         if (combined) {
             columns.add(experiment);
         }
-        Stream.of(strategy, compression, n, nFailed).forEach(columns::add);
+        columns.add(strategy);
+        if (configs) {
+            columns.add(config);
+        }
+        Stream.of(compression, n, nFailed).forEach(columns::add);
         columns.addAll(stats);
         return Table.create("summary", columns);
     }
@@ -84,7 +92,7 @@ public final class Summary {
         return ordered;
     }
 
-    /** Row indices per (experiment, strategy, compression), keys in sorted order. */
+    /** Row indices per (experiment, strategy, config, compression), keys in sorted order. */
     static Map<GroupKey, List<Integer>> groups(Table runs) {
         Map<GroupKey, List<Integer>> groups = new TreeMap<>();
         for (int r = 0; r < runs.rowCount(); r++) {
@@ -107,15 +115,21 @@ public final class Summary {
         return SummaryMarkdown.render(summary);
     }
 
-    /** Identity of an aggregate row; experiment is empty for a single results folder. */
-    record GroupKey(String experiment, String strategy, double compression) implements Comparable<GroupKey> {
+    /**
+     * Identity of an aggregate row: runs are pooled only over seeds, never over settings. Experiment is empty for a
+     * single results folder, config for a runs.csv written before settings were recorded.
+     */
+    record GroupKey(String experiment, String strategy, String config, double compression)
+            implements Comparable<GroupKey> {
         private static final Comparator<GroupKey> ORDER = Comparator.comparing(GroupKey::experiment)
                 .thenComparing(GroupKey::strategy)
+                .thenComparing(GroupKey::config)
                 .thenComparingDouble(GroupKey::compression);
 
         static GroupKey of(Table runs, int row) {
             String experiment = runs.containsColumn(RunsCsv.EXPERIMENT) ? runs.stringColumn(RunsCsv.EXPERIMENT).get(row) : "";
-            return new GroupKey(experiment, runs.stringColumn(RunsCsv.STRATEGY).get(row),
+            String config = runs.containsColumn(RunsCsv.CONFIG) ? runs.stringColumn(RunsCsv.CONFIG).get(row) : "";
+            return new GroupKey(experiment, runs.stringColumn(RunsCsv.STRATEGY).get(row), config == null ? "" : config,
                     runs.doubleColumn(RunsCsv.COMPRESSION).getDouble(row));
         }
 

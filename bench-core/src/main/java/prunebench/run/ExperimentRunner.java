@@ -219,6 +219,7 @@ public final class ExperimentRunner {
             RunSpec spec = runs.get(i);
             String id = spec.runId();
             Path dir = store.runDir(id);
+            recordSettings(plan.spec(), spec, store);
             if (done(id)) {
                 skipped++;
                 completeManifest(dir, spec);
@@ -345,6 +346,17 @@ public final class ExperimentRunner {
                     + others.values().stream().mapToInt(Integer::intValue).sum() + " earlier run(s) in this folder "
                     + "(fingerprint " + String.join(", ", others.keySet()) + "); those are kept, and the runs of "
                     + "this data are new ones");
+        }
+    }
+
+    /**
+     * Writes {@code runs/<id>/experiment.yaml} once: also for a run finished before such files existed, whose id
+     * proves that these were its settings.
+     */
+    private static void recordSettings(ExperimentSpec experiment, RunSpec run, ResultStore store) throws IOException {
+        Path file = store.settingsFile(run.runId());
+        if (!Files.isRegularFile(file)) {
+            prunebench.util.AtomicFiles.writeString(file, RunSettingsFile.yaml(experiment, run));
         }
     }
 

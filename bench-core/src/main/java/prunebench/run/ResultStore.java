@@ -14,11 +14,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import prunebench.config.Settings;
 import prunebench.util.AtomicFiles;
 import prunebench.util.Json;
 
@@ -30,6 +36,8 @@ import prunebench.util.Json;
  */
 public final class ResultStore {
     static final String METRICS = "metrics.json";
+    /** The runs.csv column of the settings hash. */
+    public static final String CONFIG = "config";
     private final Path root;
     private final Consumer<String> warnings;
 
@@ -52,6 +60,11 @@ public final class ResultStore {
 
     public Path metricsFile(String runId) {
         return runDir(runId).resolve(METRICS);
+    }
+
+    /** {@code runs/<id>/experiment.yaml}: the settings the run used (see RunSettingsFile). */
+    public Path settingsFile(String runId) {
+        return runDir(runId).resolve(RunSettingsFile.FILE_NAME);
     }
 
     public boolean isFinished(String runId) {
@@ -193,15 +206,27 @@ public final class ResultStore {
         return out;
     }
 
-    /** Rewrites {@code runs.csv} from the given records (columns in {@link RunResult}'s order). */
+    /**
+     * Rewrites {@code runs.csv} from the given records: {@link RunResult}'s columns in order, then {@code config} (the
+     * short hash of the run's settings, see {@link Settings}; empty for a run without a settings file) and one column
+     * per setting whose value differs between the runs, named by its dotted key (as W&B shows config columns). A
+     * strategy's own parameters ({@code strategy.*}) count as differing only between runs of the same label, since
+     * different strategies are expected to differ.
+     */
     public Path writeRunsCsv(List<RunResult> results) throws IOException {
         RecordComponent[] cols = RunResult.class.getRecordComponents();
+        List<Optional<Settings.RunConfig>> configs = results.stream()
+                .map(r -> Settings.readRun(settingsFile(r.run_id()))).toList();
+        List<String> keys = differingSettings(results.stream().map(RunResult::strategy).toList(), configs);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cols.length; i++) {
             sb.append(i == 0 ? "" : ",").append(cols[i].getName());
         }
+        sb.append(',').append(CONFIG);
+        keys.forEach(k -> sb.append(',').append(csv(k)));
         sb.append('\n');
-        for (RunResult r : results) {
+        for (int row = 0; row < results.size(); row++) {
+            RunResult r = results.get(row);
             for (int i = 0; i < cols.length; i++) {
                 Object v;
                 try {
@@ -211,11 +236,43 @@ public final class ResultStore {
                 }
                 sb.append(i == 0 ? "" : ",").append(csv(v));
             }
+            Optional<Settings.RunConfig> config = configs.get(row);
+            sb.append(',').append(config.map(Settings.RunConfig::config).orElse(""));
+            for (String k : keys) {
+                boolean has = config.isPresent() && config.get().values().containsKey(k);
+                sb.append(',').append(has ? csv(Settings.format(config.get().values().get(k))) : "");
+            }
             sb.append('\n');
         }
         Path file = root.resolve("runs.csv");
         AtomicFiles.writeString(file, sb.toString());
         return file;
+    }
+
+    /**
+     * Settings keys, in first-seen order, that take more than one value (absent counts as a value) among the runs
+     * whose settings are recorded; {@code labels} are the runs' strategy labels, in the same order.
+     */
+    static List<String> differingSettings(List<String> labels, List<Optional<Settings.RunConfig>> configs) {
+        Set<String> keys = new LinkedHashSet<>();
+        configs.forEach(c -> c.ifPresent(x -> keys.addAll(x.values().keySet())));
+        List<String> differing = new ArrayList<>();
+        for (String key : keys) {
+            boolean perLabel = key.startsWith(Settings.STRATEGY_PREFIX);
+            Map<String, Set<String>> values = new HashMap<>();
+            for (int i = 0; i < labels.size(); i++) {
+                if (configs.get(i).isEmpty()) {
+                    continue;
+                }
+                Map<String, Object> v = configs.get(i).get().values();
+                String shown = v.containsKey(key) ? "=" + Settings.format(v.get(key)) : "absent";
+                values.computeIfAbsent(perLabel ? labels.get(i) : "", k -> new HashSet<>()).add(shown);
+            }
+            if (values.values().stream().anyMatch(s -> s.size() > 1)) {
+                differing.add(key);
+            }
+        }
+        return differing;
     }
 
     static String csv(Object v) {

@@ -40,7 +40,9 @@ public record RunSpec(
 
     /**
      * The full hash of what determines the result. The label is left out: renaming a strategy in the tables must not
-     * rerun it.
+     * rerun it. Kept as the canonical text of this record so that existing run ids stay valid; the run's config
+     * ({@link prunebench.config.Settings}, hashed from the same settings in the user's keys) matches it: two runs have
+     * the same config, seed and compression exactly when they have the same identity (RunIdentityTest).
      */
     public String identity() {
         Identity core = new Identity(model, dataset.withoutRoot(), seed, new StrategySpec(strategy.name(),

@@ -73,4 +73,30 @@ class ResolvedExperimentWriterTest {
         assertEquals(1e10, again.pretrain().optimizer().lr());
         assertEquals("yes", again.pruning().strategies().get(0).params().get("mode"));
     }
+
+    @Test
+    void keepsEveryInvocationsSettingsAndTheLatestUnderThePlainName(@TempDir Path dir) throws Exception {
+        String legacy = "# written by an older version\nname: quickstart\n";
+        Files.writeString(dir.resolve("resolved-experiment.yaml"), legacy);
+        ExperimentSpec first = loader.parse(Experiments.QUICKSTART, "q.yaml", List.of());
+        ExperimentSpec second = loader.parse(Experiments.QUICKSTART, "q.yaml", List.of("finetune.optimizer.lr=0.02"));
+        ResolvedExperimentWriter.write(first, dir);
+        Path latest = ResolvedExperimentWriter.write(second, dir);
+        ResolvedExperimentWriter.write(second, dir); // the same settings again add nothing
+
+        assertEquals(ResolvedExperimentWriter.toYaml(second), Files.readString(latest));
+        List<String> kept;
+        try (var files = Files.list(dir)) {
+            kept = files.map(f -> f.getFileName().toString()).filter(n -> !n.equals("resolved-experiment.yaml"))
+                    .sorted().toList();
+        }
+        List<String> expected = new java.util.ArrayList<>(List.of(ResolvedExperimentWriter.keptName(legacy),
+                ResolvedExperimentWriter.keptName(ResolvedExperimentWriter.toYaml(first)),
+                ResolvedExperimentWriter.keptName(ResolvedExperimentWriter.toYaml(second))));
+        expected.sort(null);
+        assertEquals(expected, kept);
+        assertEquals(legacy, Files.readString(dir.resolve(ResolvedExperimentWriter.keptName(legacy))));
+        assertEquals(first, loader.load(dir.resolve(ResolvedExperimentWriter.keptName(
+                ResolvedExperimentWriter.toYaml(first)))));
+    }
 }

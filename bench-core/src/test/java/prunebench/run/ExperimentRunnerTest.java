@@ -67,7 +67,7 @@ class ExperimentRunnerTest {
                 structured.train_flops() + " vs " + dense.train_flops());
         String csv = Files.readString(tmp.resolve("runs.csv"));
         assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow()
-                .endsWith(",speedup_measured,epochs_trained,level,train_flops"),
+                .contains(",speedup_measured,epochs_trained,level,train_flops,config"), csv.lines().findFirst().orElseThrow() + "\n" +
                 csv);
         assertTrue(log.toString().contains("(measured "), log.toString());
     }
@@ -125,6 +125,88 @@ class ExperimentRunnerTest {
         }
         assertTrue(outcome[0].failed().isEmpty(), outcome[0].failed() + "\n" + log);
         assertEquals(1, outcome[0].executed());
+    }
+
+    /**
+     * The same experiment run twice into one folder with another fine-tuning learning rate: two configs, each its own
+     * group of n=1 with its own mean, named by the learning rate; each run keeps the settings it used.
+     */
+    @Test
+    void settingsChangedBetweenInvocationsAreNeverPooledAsSeeds() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner r = runner(log);
+        prunebench.config.ExperimentLoader loader = new prunebench.config.ExperimentLoader(
+                new ModelRegistry(List.of(new LeNet5())),
+                new DatasetRegistry(List.of(new SyntheticProvider(SyntheticData.create(8, 8, 1, 28, 10, 7))), Map.of()),
+                new StrategyRegistry(List.of(new TestMagnitude(), new TestChannelScores())));
+        String yaml = """
+                name: tiny
+                model: lenet5
+                dataset: {name: synthetic, root: .}
+                seeds: [0]
+                device: cpu
+                pretrain: {epochs: 2, batch_size: 32, optimizer: {name: sgd, lr: 0.05}}
+                finetune: {epochs: 1, batch_size: 32, optimizer: {name: sgd, lr: 0.01}}
+                pruning: {compressions: [4], strategies: [magnitude]}
+                """;
+        List<ExperimentSpec> invocations = new java.util.ArrayList<>();
+        for (String lr : List.of("0.01", "0.2")) {
+            ExperimentSpec spec = loader.parse(yaml, "tiny.yaml", List.of("finetune.optimizer.lr=" + lr));
+            invocations.add(spec);
+            prunebench.config.ResolvedExperimentWriter.write(spec, tmp); // as the command line does
+            assertTrue(r.run(r.prepare(spec, tmp), false).failed().isEmpty(), log.toString());
+        }
+        List<RunResult> results = new ResultStore(tmp).all();
+        assertEquals(2, results.size());
+
+        // Each run's own settings, loadable again: they plan exactly that run, with the same id.
+        for (int i = 0; i < 2; i++) {
+            RunSpec planned = r.prepare(invocations.get(i), tmp).runs().get(0);
+            Path file = tmp.resolve("runs").resolve(planned.runId()).resolve("experiment.yaml");
+            ExperimentSpec again = loader.load(file, List.of("dataset.root=.")); // the location is not recorded
+            assertEquals(List.of(planned.runId()), r.prepare(again, tmp).runs().stream().map(RunSpec::runId).toList());
+            assertEquals(i == 0 ? 0.01 : 0.2, again.finetune().optimizer().lr());
+        }
+
+        // runs.csv: a config column, and a column for the one setting that differs.
+        tech.tablesaw.api.Table runs = tech.tablesaw.api.Table.read().csv(tmp.resolve("runs.csv").toFile());
+        assertEquals(2, runs.column("config").unique().size(), runs.print());
+        assertEquals(List.of("0.01", "0.2"), runs.column("finetune.optimizer.lr").asList().stream()
+                .map(String::valueOf).sorted().toList(), runs.print());
+        assertTrue(runs.columnNames().stream().filter(c -> c.contains(".")).toList()
+                .equals(List.of("finetune.optimizer.lr")), runs.columnNames().toString());
+
+        // The report: two groups of n=1, each the mean of its own run, named by the learning rate.
+        prunebench.report.Report.rebuild(tmp);
+        tech.tablesaw.api.Table summary = tech.tablesaw.api.Table.read().csv(tmp.resolve("summary.csv").toFile());
+        assertEquals(2, summary.rowCount(), summary.print());
+        assertEquals(runs.column("config").unique().asList().stream().map(String::valueOf).sorted().toList(),
+                summary.column("config").asList().stream().map(String::valueOf).sorted().toList());
+        for (double lr : new double[] {0.01, 0.2}) {
+            String name = "magnitude (finetune.optimizer.lr=" + (lr == 0.01 ? "0.01" : "0.2") + ")";
+            tech.tablesaw.api.Table row = summary.where(summary.stringColumn("strategy").isEqualTo(name));
+            assertEquals(1, row.rowCount(), summary.print());
+            assertEquals(1, row.intColumn("n").getInt(0));
+            RunResult run = results.stream().filter(x -> runs.where(runs.stringColumn("run_id").isEqualTo(x.run_id()))
+                    .column("finetune.optimizer.lr").getString(0).equals(lr == 0.01 ? "0.01" : "0.2"))
+                    .findFirst().orElseThrow();
+            assertEquals(run.top1(), row.doubleColumn("top1_mean").getDouble(0), 1e-12);
+        }
+        String md = Files.readString(tmp.resolve("report.md"));
+        assertTrue(md.contains("| magnitude (finetune.optimizer.lr=0.01) | 4 | 1 |"), md);
+        assertTrue(md.contains("| magnitude (finetune.optimizer.lr=0.2) | 4 | 1 |"), md);
+        // Every config shown, with the invocation it came from; no invocation's settings overwritten.
+        List<String> kept;
+        try (var files = Files.list(tmp)) {
+            kept = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("resolved-experiment-")).sorted()
+                    .toList();
+        }
+        assertEquals(2, kept.size(), kept.toString());
+        for (String k : kept) {
+            assertTrue(md.contains(k + " |"), md);
+        }
+        String legend = Files.readString(tmp.resolve("plots/accuracy-vs-compression.svg"));
+        assertTrue(legend.contains("magnitude (finetune.optimizer.lr=0.2)"), "legend names the learning rate");
     }
 
     @Test

@@ -74,4 +74,30 @@ class ResultStoreTest {
         assertTrue(Double.isNaN(r.speedup_measured()));
         assertEquals(1.7, ResultStore.parse(old.replace("}", ", \"speedup_measured\": 1.7}")).speedup_measured());
     }
+
+    private static java.util.Optional<prunebench.config.Settings.RunConfig> config(String label, Object... keyValues) {
+        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            values.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return java.util.Optional.of(new prunebench.config.Settings.RunConfig(label,
+                prunebench.config.Settings.hash(values), values));
+    }
+
+    @Test
+    void settingsColumnsAreTheKeysThatDifferAndStrategyParametersOnlyWithinALabel() {
+        java.util.List<String> labels = java.util.List.of("grasp", "grasp", "snip", "snip", "old");
+        var configs = java.util.List.of(
+                config("grasp", "finetune.optimizer.lr", 0.01, "pretrain.epochs", 3, "strategy.name", "grasp",
+                        "strategy.temperature", 200),
+                config("grasp", "finetune.optimizer.lr", 0.02, "pretrain.epochs", 3, "strategy.name", "grasp",
+                        "strategy.temperature", 200),
+                config("snip", "finetune.optimizer.lr", 0.01, "pretrain.epochs", 3, "strategy.name", "snip",
+                        "strategy.batches", 1),
+                config("snip", "finetune.optimizer.lr", 0.01, "pretrain.epochs", 3, "strategy.name", "snip",
+                        "strategy.batches", 2),
+                java.util.Optional.<prunebench.config.Settings.RunConfig>empty()); // a run from before settings
+        assertEquals(java.util.List.of("finetune.optimizer.lr", "strategy.batches"),
+                ResultStore.differingSettings(labels, configs));
+    }
 }
