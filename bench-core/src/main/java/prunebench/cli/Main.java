@@ -53,6 +53,16 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "run again the runs recorded as failed")
     boolean retryFailed;
 
+    @Option(names = "--budget", paramLabel = "F",
+            description = "scale every epoch count by F (0 < F <= 1) to smoke-test a long protocol; results are marked "
+                    + "as scaled (runs.csv budget column, report banner). Same as --set budget=F")
+    Double budget;
+
+    @Option(names = "--references", arity = "1..*", paramLabel = "FILE",
+            description = "published results (CSV) to draw and compare with in the report; added to the report: "
+                    + "section's references")
+    List<Path> references = new ArrayList<>();
+
     @Option(names = "--dry-run", description = "validate the experiment and list its runs; train nothing")
     boolean dryRun;
 
@@ -115,6 +125,12 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         slurm.check();
+        if (budget != null) {
+            if (!(budget > 0 && budget <= 1)) {
+                throw new ConfigException("--budget: must be a fraction of the epochs in (0, 1], got " + budget);
+            }
+            overrides.add("budget=" + budget); // travels with the --set overrides (workers, Slurm jobs)
+        }
         ModelRegistry models = new ModelRegistry();
         DatasetRegistry datasets = new DatasetRegistry();
         StrategyRegistry strategies = new StrategyRegistry();
@@ -133,6 +149,7 @@ public final class Main implements Callable<Integer> {
         }
         ExperimentSpec spec = new ExperimentLoader(models, datasets, strategies).load(experiment, overrides);
         ReportSpec reportSpec = reportSpec(spec);
+        reportSpec.checkReferences(); // a missing or malformed file stops here, not after the training
         Path dir = results != null ? results : Path.of("results", spec.name());
         prepareResultsDir(dir);
         configureThreads(spec.threads());
@@ -147,6 +164,11 @@ public final class Main implements Callable<Integer> {
         }
         if (dryRun) {
             out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(), plan.device(), dir);
+            if (spec.budget() < 1) {
+                out.printf("budget %s: every epoch count scaled (pretrain %d, finetune %d epochs)%n",
+                        spec.budget(), plan.runs().isEmpty() ? 0 : plan.runs().get(0).pretrain().epochs(),
+                        plan.runs().isEmpty() ? 0 : plan.runs().get(0).finetune().epochs());
+            }
             plan.runs().forEach(r -> out.println("  " + r.runId()));
             return OK;
         }
@@ -199,18 +221,19 @@ public final class Main implements Callable<Integer> {
         Path file;
         if (reportDirs.size() == 1) {
             Path d = reportDirs.get(0);
-            file = writeReport(() -> spec == null ? Report.rebuild(d) : Report.rebuild(d, spec));
+            file = writeReport(() -> spec == null ? Report.rebuild(d, references) : Report.rebuild(d, spec));
         } else {
             Path outDir = results != null ? results : Path.of("results", "combined");
             file = writeReport(() -> Report.rebuildCombined(reportDirs, outDir,
-                    spec == null ? ReportSpec.defaults() : spec));
+                    spec == null ? ReportSpec.defaults().withReferences(references) : spec));
         }
         return file == null ? RUNS_FAILED : OK;
     }
 
     /** The report: section, validated before anything is trained. */
-    private static ReportSpec reportSpec(ExperimentSpec spec) {
-        return spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
+    private ReportSpec reportSpec(ExperimentSpec spec) {
+        ReportSpec parsed = spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
+        return parsed.withReferences(references);
     }
 
     /** Writes the report; a failure is reported without touching the runs already recorded. */

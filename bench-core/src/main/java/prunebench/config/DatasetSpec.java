@@ -3,11 +3,20 @@ package prunebench.config;
 /**
  * Which dataset and where. {@code root} null means: search the standard places. {@code maxTrain}/{@code maxTest}
  * cap the number of examples (the first N of each split) for smoke runs; null means all. {@code augment} null
- * means the dataset's own default (crop+flip for CIFAR, none for MNIST-like data).
+ * means the dataset's own default (crop+flip for CIFAR, none for MNIST-like data). {@code validation} holds that
+ * many training examples out (seeded, stratified by class; after {@code maxTrain}) and reports {@code val_top1} on
+ * them; null holds nothing out.
  */
-public record DatasetSpec(String name, String root, Integer maxTrain, Integer maxTest, Boolean augment) {
+public record DatasetSpec(String name, String root, Integer maxTrain, Integer maxTest, Boolean augment,
+        Integer validation) {
+
+    /** Without a validation hold-out (the shape before {@code validation} was added). */
+    public DatasetSpec(String name, String root, Integer maxTrain, Integer maxTest, Boolean augment) {
+        this(name, root, maxTrain, maxTest, augment, null);
+    }
+
     /** This dataset without its location: where the files live does not change a result. */
     public DatasetSpec withoutRoot() {
-        return new DatasetSpec(name, null, maxTrain, maxTest, augment);
+        return new DatasetSpec(name, null, maxTrain, maxTest, augment, validation);
     }
 }

@@ -20,12 +20,24 @@ public record ExperimentSpec(
         TrainSchedule pretrain,
         TrainSchedule finetune,
         PruningSpec pruning,
-        Map<String, Object> report) {
+        Map<String, Object> report,
+        double budget) {
 
     public enum DeviceChoice { AUTO, CPU, GPU }
 
     public ExperimentSpec {
         report = report == null ? Map.of() : report;
+        if (!(budget > 0 && budget <= 1)) {
+            throw new IllegalArgumentException("budget must be in (0, 1], got " + budget);
+        }
+    }
+
+    /** The whole protocol (budget 1). */
+    public ExperimentSpec(
+            String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,
+            Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning,
+            Map<String, Object> report) {
+        this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, report, 1.0);
     }
 
     /** Without a report section (the shape before {@code report} was added). */

@@ -41,6 +41,7 @@ public final class ResolvedExperimentWriter {
         if (!spec.report().isEmpty()) {
             root.put("report", spec.report());
         }
+        root.put("budget", spec.budget());
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.AUTO); // maps and lists of scalars on one line
         options.setWidth(120);
@@ -55,6 +56,7 @@ public final class ResolvedExperimentWriter {
         m.put("max_train", d.maxTrain());
         m.put("max_test", d.maxTest());
         m.put("augment", d.augment());
+        m.put("validation", d.validation());
         return m;
     }
 
@@ -104,6 +106,7 @@ public final class ResolvedExperimentWriter {
         m.put("compressions", p.compressions());
         m.put("prune_classifier", p.pruneClassifier());
         m.put("prune_biases", p.pruneBiases());
+        m.put("compression_of", p.compressionOf());
         List<Object> strategies = new ArrayList<>();
         for (StrategySpec s : p.strategies()) {
             Map<String, Object> strategy = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import java.util.Locale;
 import prunebench.config.ConfigException;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.StrategySpec;
+import prunebench.config.TrainSchedule;
 import prunebench.prune.Distribution;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyOptions;
@@ -15,7 +16,8 @@ import prunebench.prune.Timing;
 /**
  * Expands an experiment into its runs: seeds x strategies x compressions, seeds outermost so that each seed's
  * dense model is pretrained once and then reused. Resolves the axes around each strategy (timing, distribution,
- * iterations) from its parameters and defaults.
+ * iterations) from its parameters and defaults. The experiment's {@code budget} scales every epoch count here
+ * ({@link Budget}), so that everything downstream (identities, dense cache, training) sees the scaled protocol.
  */
 public final class GridPlanner {
     private final StrategyRegistry strategies;
@@ -26,6 +28,8 @@ public final class GridPlanner {
 
     public List<RunSpec> plan(ExperimentSpec e) {
         List<RunSpec> runs = new ArrayList<>();
+        TrainSchedule pretrain = Budget.scale(e.pretrain(), e.budget());
+        TrainSchedule finetune = Budget.scale(e.finetune(), e.budget());
         for (long seed : e.seeds()) {
             for (StrategySpec s : e.pruning().strategies()) {
                 PruningStrategy strategy = strategies.get(s.name());
@@ -45,8 +49,8 @@ public final class GridPlanner {
                 boolean denseFirst = options.has("dense_first_layer") && options.getBoolean("dense_first_layer");
                 for (double c : e.pruning().compressions()) {
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
-                            e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst, e.pretrain(),
-                            e.finetune()));
+                            e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst, pretrain,
+                            finetune, e.pruning().compressionOf(), e.budget()));
                 }
             }
         }

@@ -85,6 +85,9 @@ public final class ResultStore {
     /** A stored record; columns added since it was written (e.g. speedup_measured) read as NaN, not 0. */
     static RunResult parse(String json) {
         JsonObject object = JsonParser.parseString(json).getAsJsonObject();
+        if (!object.has("budget")) {
+            object.addProperty("budget", 1.0); // written before --budget existed: the whole protocol
+        }
         for (RecordComponent c : RunResult.class.getRecordComponents()) {
             if (c.getType() == double.class && !object.has(c.getName())) {
                 object.addProperty(c.getName(), Double.NaN);

@@ -72,7 +72,7 @@ final class RunExecutor {
                     : PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
             long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
             long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
-            CompressionBudget budget = new CompressionBudget(total, prunable, spec.compression());
+            CompressionBudget budget = budget(spec, total, prunable);
             TrainSchedule schedule = trainingSchedule(spec);
             String stage = spec.timing() == Timing.PRETRAINED ? "finetune" : "sparse";
             Trainer trainer = new Trainer(network, manager, ws.train(), ws.test(), spec.seed());
@@ -157,6 +157,8 @@ final class RunExecutor {
                 }
 
                 Accuracy post = schedule.epochs() == 0 ? null : Evaluator.evaluate(network, ws.test(), manager);
+                double valTop1 = ws.validation() == null ? Double.NaN
+                        : Evaluator.evaluate(network, ws.validation(), manager).top1();
                 Complexity cx = Complexity.of(network);
                 int collapsed = collapsedLayers(masks);
                 double imagesPerSecond = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
@@ -170,11 +172,22 @@ final class RunExecutor {
                         cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
                         post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
                         cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
-                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured);
+                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured, valTop1,
+                        spec.budget());
                 checkpoint.delete();
                 return result;
             }
         }
+    }
+
+    /**
+     * What the compression target counts: all trainable parameters (ShrinkBench), or with {@code compression_of:
+     * prunable} only the prunable tensors (their own total / kept, so the unprunable ones do not enter).
+     */
+    static CompressionBudget budget(RunSpec spec, long total, long prunable) {
+        return prunebench.config.PruningSpec.PRUNABLE.equals(spec.compressionOf())
+                ? new CompressionBudget(prunable, prunable, spec.compression())
+                : new CompressionBudget(total, prunable, spec.compression());
     }
 
     /** Pruning at init trains sparse for the whole budget: pretrain's optimizer and schedule, both stages' epochs. */

@@ -15,11 +15,23 @@ import prunebench.prune.Timing;
  * @param timing      prune the pretrained model, or the initialisation
  * @param pretrain    the dense pretraining schedule (for timing INIT: the schedule of sparse training)
  * @param finetune    the fine-tuning schedule (for timing INIT its epochs are added to the sparse training)
+ * @param compressionOf what the compression counts: {@code all} trainable parameters or the {@code prunable} ones
+ * @param budget      the factor the experiment's epoch counts were scaled by (1 = the whole protocol); recorded
+ *                    with the result, not part of the identity (the scaled schedules are)
  */
 public record RunSpec(
         String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
         boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
-        boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune) {
+        boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune, String compressionOf,
+        double budget) {
+
+    /** The whole protocol, compression over all parameters. */
+    public RunSpec(String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
+            boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
+            boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune) {
+        this(model, dataset, seed, strategy, compression, pruneClassifier, pruneBiases, timing, distribution,
+                iterations, denseFirstLayer, pretrain, finetune, prunebench.config.PruningSpec.ALL, 1.0);
+    }
 
     /** Human-readable and unique: {@code <label>-c<compression>-s<seed>-<hash8>}. */
     public String runId() {
@@ -35,7 +47,7 @@ public record RunSpec(
     public String identity() {
         return Canonical.hash(new RunSpec(model, dataset.withoutRoot(), seed, new StrategySpec(strategy.name(), strategy.name(),
                 strategy.params()), compression, pruneClassifier, pruneBiases, timing, distribution, iterations,
-                denseFirstLayer, pretrain, finetune));
+                denseFirstLayer, pretrain, finetune, compressionOf, 1.0));
     }
 
     /**
