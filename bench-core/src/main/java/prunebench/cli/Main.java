@@ -125,6 +125,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         slurm.check();
+        if (workers != null && (workers < 1 || workers > ExperimentSpec.MAX_WORKERS)) {
+            throw new ConfigException("--workers must be from 1 to " + ExperimentSpec.MAX_WORKERS + ", got " + workers);
+        }
         if (budget != null) {
             if (!(budget > 0 && budget <= 1)) {
                 throw new ConfigException("--budget: must be a fraction of the epochs in (0, 1], got " + budget);
@@ -147,30 +150,24 @@ public final class Main implements Callable<Integer> {
             throw new ConfigException("no experiment file given; usage: run-experiment EXPERIMENT.yaml "
                     + "(see --help)");
         }
-        ExperimentSpec spec = new ExperimentLoader(models, datasets, strategies).load(experiment, overrides);
+        ExperimentSpec spec = loader(models, datasets, strategies).load(experiment, overrides);
         ReportSpec reportSpec = reportSpec(spec);
         reportSpec.checkReferences(); // a missing or malformed file stops here, not after the training
         Path dir = results != null ? results : Path.of("results", spec.name());
-        prepareResultsDir(dir);
-        configureThreads(spec.threads());
+        ResultsFolder.check(dir);
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
+        if (dryRun && slurm.stage() == null) {
+            return dryRun(spec, dir, runner, datasets);
+        }
+        configureThreads(spec.threads());
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
+        prepareResultsDir(dir); // --fresh deletes only once everything else has been checked
         if (slurm.stage() != null) {
             return new SlurmCommand(slurm, out, err).stage(plan, runner, strategies, retryFailed, reportSpec);
         }
         if (slurm.submit) {
-            return new SlurmCommand(slurm, out, err).submit(experiment, overrides, retryFailed, dryRun, spec, plan,
+            return new SlurmCommand(slurm, out, err).submit(experiment, overrides, retryFailed, false, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());
-        }
-        if (dryRun) {
-            out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(), plan.device(), dir);
-            if (spec.budget() < 1) {
-                out.printf("budget %s: every epoch count scaled (pretrain %d, finetune %d epochs)%n",
-                        spec.budget(), plan.runs().isEmpty() ? 0 : plan.runs().get(0).pretrain().epochs(),
-                        plan.runs().isEmpty() ? 0 : plan.runs().get(0).finetune().epochs());
-            }
-            plan.runs().forEach(r -> out.println("  " + r.runId()));
-            return OK;
         }
         int count = workerCount(spec, plan.runs().size());
         if (workerIndex != null) {
@@ -195,23 +192,63 @@ public final class Main implements Callable<Integer> {
         }
         outcome = runner.collect(plan, outcome);
         Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
-        out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed); results in %s%n",
+        out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed%s); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
-                outcome.failed().size(), dir);
+                outcome.failed().size(), outcome.missing().isEmpty() ? "" : ", " + outcome.missing().size()
+                        + " missing", dir);
+        if (!outcome.missing().isEmpty()) {
+            err.println("missing runs (planned, but no record at the end of the grid):");
+            outcome.missing().forEach(id -> err.println("  " + id));
+            err.println("rerun the same command to run them (a run another runner still holds is listed too)");
+        }
         if (!outcome.failed().isEmpty()) {
             err.println("failed runs:");
             for (RunResult r : outcome.failed()) {
                 err.println("  " + r.run_id() + ": " + r.error());
             }
             err.println("rerun with --retry-failed to try them again");
+        }
+        if (!outcome.failed().isEmpty() || !outcome.missing().isEmpty()) {
             return RUNS_FAILED;
         }
         return reportFile == null ? RUNS_FAILED : OK;
     }
 
+    /**
+     * Validates everything that needs no engine (the file, the dataset, the grid, the results folder and what
+     * --fresh would delete) and lists the runs; writes nothing, starts no native engine and no threads.
+     */
+    private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets)
+            throws IOException {
+        ExperimentRunner.Plan plan = runner.preview(spec, dir);
+        if (fresh) {
+            List<Path> doomed = ResultsFolder.freshDeletes(dir);
+            err.printf("--fresh would delete %d entries of %s; a dry run deletes nothing%n", doomed.size(), dir);
+        }
+        if (slurm.submit) {
+            return new SlurmCommand(slurm, out, err).submit(experiment, overrides, retryFailed, true, spec, plan,
+                    datasets.locate(spec.dataset()).toAbsolutePath().normalize());
+        }
+        out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),
+                spec.device().name().toLowerCase(java.util.Locale.ROOT), dir);
+        if (spec.budget() < 1) {
+            out.printf("budget %s: every epoch count scaled (pretrain %d, finetune %d epochs)%n",
+                    spec.budget(), plan.runs().isEmpty() ? 0 : plan.runs().get(0).pretrain().epochs(),
+                    plan.runs().isEmpty() ? 0 : plan.runs().get(0).finetune().epochs());
+        }
+        plan.runs().forEach(r -> out.println("  " + r.runId()));
+        return OK;
+    }
+
+    /** The loader, with the report: section checked at load time (errors name file, line and key). */
+    private static ExperimentLoader loader(ModelRegistry models, DatasetRegistry datasets,
+            StrategyRegistry strategies) {
+        return new ExperimentLoader(models, datasets, strategies, ReportSpec::parse);
+    }
+
     private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
         ReportSpec spec = experiment == null ? null
-                : reportSpec(new ExperimentLoader(models, datasets, strategies).load(experiment, overrides));
+                : reportSpec(loader(models, datasets, strategies).load(experiment, overrides));
         for (Path d : reportDirs) {
             if (!Files.isRegularFile(d.resolve("runs.csv"))) {
                 throw new ConfigException(d + ": no runs.csv here; run the experiment first (results folders are "
@@ -224,6 +261,7 @@ public final class Main implements Callable<Integer> {
             file = writeReport(() -> spec == null ? Report.rebuild(d, references) : Report.rebuild(d, spec));
         } else {
             Path outDir = results != null ? results : Path.of("results", "combined");
+            ResultsFolder.check(outDir);
             file = writeReport(() -> Report.rebuildCombined(reportDirs, outDir,
                     spec == null ? ReportSpec.defaults().withReferences(references) : spec));
         }
@@ -254,25 +292,20 @@ public final class Main implements Callable<Integer> {
     int workerCount(ExperimentSpec spec, int runs) {
         int n = workers != null ? workers
                 : spec.workers() != null ? spec.workers()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads());
-        if (n < 1) {
-            throw new ConfigException("--workers must be >= 1, got " + n);
-        }
+                : Math.min(ExperimentSpec.MAX_WORKERS,
+                        Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads()));
         return Math.min(n, Math.max(1, runs));
     }
 
     private void prepareResultsDir(Path dir) throws IOException {
-        if (fresh && Files.isDirectory(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+        if (fresh) {
+            ResultsFolder.deleteForFresh(dir);
         }
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
             Files.delete(probe);
+            ResultsFolder.mark(dir);
         } catch (IOException e) {
             throw new ConfigException("results folder " + dir + " is not writable: " + e.getMessage());
         }

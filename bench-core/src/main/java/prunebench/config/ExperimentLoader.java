@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.nodes.Node;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelRegistry;
@@ -20,9 +21,19 @@ import prunebench.prune.StrategyRegistry;
 public final class ExperimentLoader {
     private final ExperimentReader reader;
 
-    /** Model, dataset and strategy names are checked against these registries. */
+    /** Model, dataset and strategy names are checked against these registries; {@code report:} is kept raw. */
     public ExperimentLoader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
-        this.reader = new ExperimentReader(models, datasets, strategies);
+        this(models, datasets, strategies, report -> { });
+    }
+
+    /**
+     * Also checks the raw {@code report:} section (when present) with {@code reportCheck}, which the report module
+     * owns: its {@link ConfigException}s start with the key path ({@code report.figures[2]: ...}), to which the
+     * file and line are added here.
+     */
+    public ExperimentLoader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies,
+            Consumer<Object> reportCheck) {
+        this.reader = new ExperimentReader(models, datasets, strategies, reportCheck);
     }
 
     public ExperimentSpec load(Path file) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import prunebench.config.ExperimentSpec.DeviceChoice;
 import prunebench.data.DatasetRegistry;
@@ -21,11 +22,14 @@ final class ExperimentReader {
     private final ModelRegistry models;
     private final DatasetRegistry datasets;
     private final StrategyReader strategies;
+    private final Consumer<Object> reportCheck;
 
-    ExperimentReader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+    ExperimentReader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies,
+            Consumer<Object> reportCheck) {
         this.models = models;
         this.datasets = datasets;
         this.strategies = new StrategyReader(strategies);
+        this.reportCheck = reportCheck;
     }
 
     ExperimentSpec read(Field root) {
@@ -40,24 +44,31 @@ final class ExperimentReader {
         DatasetSpec dataset = dataset(s.required("dataset"));
         List<Long> seeds = s.get("seeds").map(ExperimentReader::seeds).orElse(List.of(0L));
         DeviceChoice device = s.get("device").map(ExperimentReader::device).orElse(DeviceChoice.AUTO);
-        int threads = s.get("threads").map(f -> f.intValue(v -> v >= 1, "must be a positive integer")).orElse(1);
-        Integer workers = s.get("workers").map(f -> f.intValue(v -> v >= 1, "must be a positive integer or null"))
-                .orElse(null);
+        int threads = s.get("threads").map(f -> f.intValue(v -> v >= 1 && v <= ExperimentSpec.MAX_THREADS,
+                "must be an integer from 1 to " + ExperimentSpec.MAX_THREADS)).orElse(1);
+        Integer workers = s.get("workers").map(f -> f.intValue(v -> v >= 1 && v <= ExperimentSpec.MAX_WORKERS,
+                "must be an integer from 1 to " + ExperimentSpec.MAX_WORKERS + ", or null")).orElse(null);
         TrainSchedule pretrain = ScheduleReader.read(Optional.of(s.required("pretrain")));
         TrainSchedule finetune = ScheduleReader.read(s.get("finetune"));
         PruningSpec pruning = pruning(s.required("pruning"));
-        Map<String, Object> report = s.get("report").map(ExperimentReader::report).orElse(Map.of());
+        Map<String, Object> report = s.get("report").map(this::report).orElse(Map.of());
         double budget = s.get("budget").map(f -> f.number(v -> v > 0 && v <= 1,
                 "must be a fraction of the epochs in (0, 1] (1 = the whole protocol)")).orElse(1.0);
         return new ExperimentSpec(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning,
                 report, budget);
     }
 
-    /** Kept raw: the report module owns its keys. */
+    /** Kept raw: the report module owns its keys and checks them; its errors get the line of the key here. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> report(Field f) {
+    private Map<String, Object> report(Field f) {
         f.section(null); // a map, with plain keys
-        return (Map<String, Object>) f.raw();
+        Map<String, Object> raw = (Map<String, Object>) f.raw();
+        try {
+            reportCheck.accept(raw);
+        } catch (ConfigException e) {
+            throw f.origins().error(KeyPaths.locate(f, e.getMessage()), e.getMessage());
+        }
+        return raw;
     }
 
     private static String name(Field f) {

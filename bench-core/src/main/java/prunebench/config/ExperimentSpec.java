@@ -25,6 +25,14 @@ public record ExperimentSpec(
 
     public enum DeviceChoice { AUTO, CPU, GPU }
 
+    /**
+     * Upper bounds of {@code threads} and {@code workers} (and {@code --workers}), the same on every machine so that
+     * a file valid on a login node is valid on the compute nodes: beyond them a process or the machine stalls
+     * creating threads or JVMs rather than computing.
+     */
+    public static final int MAX_THREADS = 256;
+    public static final int MAX_WORKERS = 256;
+
     public ExperimentSpec {
         report = report == null ? Map.of() : report;
         if (!(budget > 0 && budget <= 1)) {

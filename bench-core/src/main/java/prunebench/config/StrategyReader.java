@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,12 +29,24 @@ final class StrategyReader {
     List<StrategySpec> read(Field field) {
         List<StrategySpec> specs = new ArrayList<>();
         Map<String, String> labels = new HashMap<>();
+        Map<String, StrategySpec> idLabels = new HashMap<>();
         for (Field item : field.nonEmptyList()) {
             StrategySpec spec = item.node() instanceof MappingNode ? fromMap(item) : fromName(item);
             String first = labels.putIfAbsent(spec.label(), item.path());
             if (first != null) {
                 throw item.error("duplicate label '" + spec.label() + "' (also " + first
                         + "); give one of them a different label");
+            }
+            // Run ids carry the label with unsafe characters replaced: two labels that read the same there would
+            // share run ids, and one strategy's runs would silently stand in for the other's. Letter case does not
+            // count, since run ids are folder names and some file systems ignore case.
+            StrategySpec same = idLabels.putIfAbsent(spec.idLabel().toLowerCase(Locale.ROOT), spec);
+            if (same != null) {
+                throw item.error("label '" + spec.label() + "' collides with label '" + same.label() + "' ("
+                        + labels.get(same.label()) + "): "
+                        + (same.idLabel().equals(spec.idLabel()) ? "both become '" + spec.idLabel() + "' in run ids"
+                                : "their run ids differ only in letter case")
+                        + "; give one of them a label that differs in letters, digits, '.', '_' or '-'");
             }
             specs.add(spec);
         }

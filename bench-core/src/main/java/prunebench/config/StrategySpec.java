@@ -15,6 +15,11 @@ public record StrategySpec(String name, String label, Map<String, Object> params
         params = Collections.unmodifiableSortedMap(new TreeMap<>(params));
     }
 
+    /** The label as it appears in run ids and folder names: anything but letters, digits, '.', '_', '-' becomes '_'. */
+    public String idLabel() {
+        return label.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     public Object param(String key, Object fallback) {
         return params.getOrDefault(key, fallback);
     }

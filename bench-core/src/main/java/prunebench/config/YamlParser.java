@@ -19,8 +19,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * YAML text to a node tree with SnakeYAML's safe loader, composing nodes only (no objects are built), so that
  * every later error can point at a line. Duplicate keys are errors: SnakeYAML would silently keep the last.
+ * The tree's size with every alias expanded is bounded ({@link #MAX_NODES}, {@link #MAX_CHARS}): SnakeYAML limits
+ * the number of aliases, but fewer than its limit, each doubling the previous level, expand to millions of values
+ * once this layer reads the tree (a 1 KB file took gigabytes).
  */
 final class YamlParser {
+    /** Values (scalars, lists, maps, keys included) of the tree with aliases expanded; experiments need hundreds. */
+    static final long MAX_NODES = 100_000;
+    /** Characters of scalar text with aliases expanded. */
+    static final long MAX_CHARS = 1 << 20;
+
     private YamlParser() {}
 
     /**
@@ -30,12 +38,68 @@ final class YamlParser {
     static Node compose(String text, String where, boolean isFile) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
+        Node root;
         try {
-            return new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             throw new ConfigException(malformed(e, where, isFile), e);
         } catch (YAMLException e) {
             throw new ConfigException(where + ": malformed YAML: " + e.getMessage(), e);
+        }
+        if (root != null) {
+            new ExpandedSize(where, isFile).of(root);
+        }
+        return root;
+    }
+
+    /**
+     * Counts the tree as if every alias were written out, each distinct node once (memoised), and stops at the
+     * first, smallest, subtree over a limit. An alias to an enclosing node counts once here; reading it is refused
+     * later ("refers to a value that contains it").
+     */
+    private static final class ExpandedSize {
+        private final String where;
+        private final boolean isFile;
+        private final Map<Node, long[]> sizes = new IdentityHashMap<>();
+
+        ExpandedSize(String where, boolean isFile) {
+            this.where = where;
+            this.isFile = isFile;
+        }
+
+        /** {nodes, characters} of {@code node} expanded. */
+        long[] of(Node node) {
+            long[] known = sizes.get(node);
+            if (known != null) {
+                return known;
+            }
+            long[] size = {1, 0};
+            sizes.put(node, size); // provisional: an alias cycle reaching back here counts one node
+            if (node instanceof ScalarNode s) {
+                size[1] = s.getValue().length();
+            } else if (node instanceof MappingNode m) {
+                for (NodeTuple t : m.getValue()) {
+                    add(size, of(t.getKeyNode()));
+                    add(size, of(t.getValueNode()));
+                }
+            } else if (node instanceof SequenceNode q) {
+                for (Node child : q.getValue()) {
+                    add(size, of(child));
+                }
+            }
+            if (size[0] > MAX_NODES || size[1] > MAX_CHARS) {
+                Mark at = node.getStartMark();
+                throw new ConfigException(where + (isFile && at != null ? ":" + (at.getLine() + 1) : "")
+                        + ": this value expands through YAML aliases to more than "
+                        + (size[0] > MAX_NODES ? MAX_NODES + " values" : MAX_CHARS + " characters")
+                        + " (the limit for an experiment); write it out or use fewer aliases");
+            }
+            return size;
+        }
+
+        private static void add(long[] total, long[] part) {
+            total[0] = Math.min(Long.MAX_VALUE / 2, total[0] + part[0]);
+            total[1] = Math.min(Long.MAX_VALUE / 2, total[1] + part[1]);
         }
     }
 

@@ -34,8 +34,16 @@ import prunebench.train.DivergenceException;
  * that process, so several runners on one folder share the work. {@code runs.csv} is rebuilt at the end.
  */
 public final class ExperimentRunner {
-    /** How the grid went. */
-    public record Outcome(int total, int executed, int skipped, int busy, List<RunResult> failed) {}
+    /**
+     * How the grid went. {@code missing}: planned runs without a record once every worker finished (only
+     * {@link #collect} fills it in).
+     */
+    public record Outcome(int total, int executed, int skipped, int busy, List<RunResult> failed,
+            List<String> missing) {
+        public Outcome(int total, int executed, int skipped, int busy, List<RunResult> failed) {
+            this(total, executed, skipped, busy, failed, List.of());
+        }
+    }
 
     private final ModelRegistry models;
     private final DatasetRegistry datasets;
@@ -78,7 +86,18 @@ public final class ExperimentRunner {
         return new Plan(spec, resultsDir, model, data, device, runs);
     }
 
-    /** A validated experiment, ready to run. */
+    /**
+     * The plan of a dry run: the model, the grid and the dataset are checked, but the native engine is not started
+     * (no device is chosen, which is null, and the compressions are not checked against the model's size).
+     */
+    public Plan preview(ExperimentSpec spec, Path resultsDir) {
+        ModelFactory model = models.get(spec.model());
+        List<RunSpec> runs = new GridPlanner(strategies).plan(spec);
+        ImageData data = datasets.load(spec.dataset());
+        return new Plan(spec, resultsDir, model, data, null, runs);
+    }
+
+    /** A validated experiment, ready to run ({@code device} is null in a {@link #preview}). */
     public record Plan(ExperimentSpec spec, Path resultsDir, ModelFactory model, ImageData data, Device device,
             List<RunSpec> runs) {}
 
@@ -226,7 +245,8 @@ public final class ExperimentRunner {
 
     /**
      * The grid's state after every worker finished: rebuilds runs.csv from all records and lists every failed run,
-     * whoever ran it.
+     * whoever ran it, and every planned run that has no record (deleted meanwhile, or still held by another
+     * runner), so that the grid's end accounts for every planned run.
      */
     public Outcome collect(Plan plan, Outcome mine) throws IOException {
         ResultStore store = new ResultStore(plan.resultsDir());
@@ -235,7 +255,11 @@ public final class ExperimentRunner {
         java.util.Set<String> planned = new java.util.HashSet<>();
         plan.runs().forEach(r -> planned.add(r.runId()));
         List<RunResult> failed = all.stream().filter(r -> !r.ok() && planned.contains(r.run_id())).toList();
-        return new Outcome(mine.total(), mine.executed(), mine.skipped(), mine.busy(), failed);
+        java.util.Set<String> recorded = new java.util.HashSet<>();
+        all.forEach(r -> recorded.add(r.run_id()));
+        List<String> missing = plan.runs().stream().map(RunSpec::runId).filter(id -> !recorded.contains(id))
+                .toList();
+        return new Outcome(mine.total(), mine.executed(), mine.skipped(), mine.busy(), failed, missing);
     }
 
     /** What a dense control depends on: the strategy does not matter when nothing is pruned. */

@@ -36,7 +36,7 @@ public record RunSpec(
     /** Human-readable and unique: {@code <label>-c<compression>-s<seed>-<hash8>}. */
     public String runId() {
         String c = compression == Math.rint(compression) ? String.valueOf((long) compression) : String.valueOf(compression);
-        return strategy.label().replaceAll("[^A-Za-z0-9._-]", "_") + "-c" + c + "-s" + seed + "-"
+        return strategy.idLabel() + "-c" + c + "-s" + seed + "-"
                 + identity().substring(0, 8);
     }
 

@@ -134,10 +134,35 @@ class ExperimentLoaderErrorsTest {
                 error(replaceLine(14, "  compressions: [1, 2, 2.0]")));
         assertEquals("x.yaml:17: pruning.strategies[1]: duplicate label 'random' (also pruning.strategies[0]); "
                 + "give one of them a different label", error(replaceLine(17, "    - {name: snip, label: random}")));
+        // "x,y" and "x_y" both read x_y in run ids: the second strategy's runs would be the first's.
+        assertEquals("x.yaml:17: pruning.strategies[1]: label 'x_y' collides with label 'x,y' (pruning.strategies[0]): "
+                + "both become 'x_y' in run ids; give one of them a label that differs in letters, digits, '.', '_' "
+                + "or '-'", error(replaceLine(16, "    - {name: random, label: 'x,y'}").replace(
+                        "label: snip-1shot", "label: x_y")));
+        assertEquals("x.yaml:17: pruning.strategies[1]: label 'Snip' collides with label 'snip' "
+                + "(pruning.strategies[0]): their run ids differ only in letter case; give one of them a label that "
+                + "differs in letters, digits, '.', '_' or '-'", error(replaceLine(16, "    - {name: random, "
+                        + "label: snip}").replace("label: snip-1shot", "label: Snip")));
         assertEquals("x.yaml:8: duplicate key 'epochs' in pretrain (first at x.yaml:7)",
                 error(replaceLine(7, "  epochs: 3\n  epochs: 4")));
         assertEquals("x.yaml:17: duplicate key 'name' in pruning.strategies[1] (first at x.yaml:17)",
                 error(replaceLine(17, "    - {name: snip, name: random}")));
+    }
+
+    @Test
+    void reportSectionErrorsGetTheLineOfTheirKey() {
+        ExperimentLoader checked = Fakes.loader(prunebench.report.ReportSpec::parse);
+        String base = BLOCK + "report:\n  title: t\n  density_profile:\n    compression: 0.5\n";
+        java.util.function.Function<String, String> error = yaml -> assertThrows(ConfigException.class,
+                () -> checked.parse(yaml, "x.yaml", List.of())).getMessage();
+        assertTrue(error.apply(base).startsWith("x.yaml:21: report.density_profile.compression: expected a "
+                + "compression ratio >= 1"), error.apply(base));
+        String unknown = error.apply(base.replace("  title: t\n", "  title: t\n  metrics: [top1]\n"));
+        assertTrue(unknown.startsWith("x.yaml:20: report: unknown key 'metrics' (did you mean 'metric'?)"), unknown);
+        String item = error.apply(BLOCK + "report:\n  compare:\n    - [random, snip-1shot]\n    - [random]\n");
+        assertTrue(item.startsWith("x.yaml:21: report.compare[1]: expected a pair"), item);
+        String section = error.apply(BLOCK + "report:\n  format: []\n");
+        assertTrue(section.startsWith("x.yaml:19: report.format: "), section);
     }
 
     @Test
@@ -157,9 +182,15 @@ class ExperimentLoaderErrorsTest {
         assertEquals("x.yaml:5: seeds[1]: must be a non-negative integer, got -3", error(replaceLine(5, "seeds: [0, -3]")));
         assertEquals("x.yaml:5: seeds[0]: must be a non-negative integer, got 99999999999999999999",
                 error(replaceLine(5, "seeds: [99999999999999999999]")));
-        assertEquals("x.yaml:3: threads: must be a positive integer, got 0", error(replaceLine(2, "model: lenet5\nthreads: 0")));
-        assertEquals("x.yaml:3: workers: must be a positive integer or null, got 0",
+        assertEquals("x.yaml:3: threads: must be an integer from 1 to 256, got 0",
+                error(replaceLine(2, "model: lenet5\nthreads: 0")));
+        assertEquals("x.yaml:3: workers: must be an integer from 1 to 256, or null, got 0",
                 error(replaceLine(2, "model: lenet5\nworkers: 0")));
+        // Bounded on every machine alike: 100000 threads took minutes to create before anything was checked.
+        assertEquals("x.yaml:3: threads: must be an integer from 1 to 256, got 100000",
+                error(replaceLine(2, "model: lenet5\nthreads: 100000")));
+        assertEquals("x.yaml:3: workers: must be an integer from 1 to 256, or null, got 257",
+                error(replaceLine(2, "model: lenet5\nworkers: 257")));
         assertEquals("x.yaml:5: dataset.max_train: must be a positive number of examples (or null for all), got 0",
                 error(replaceLine(4, "  name: fashion-mnist\n  max_train: 0")));
         assertEquals("x.yaml:10: pretrain.optimizer.beta2: must be in [0, 1), got 1",

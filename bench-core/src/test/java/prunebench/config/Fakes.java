@@ -20,6 +20,11 @@ final class Fakes {
     private Fakes() {}
 
     static ExperimentLoader loader() {
+        return loader(report -> { });
+    }
+
+    /** With {@code reportCheck} applied to the report: section. */
+    static ExperimentLoader loader(java.util.function.Consumer<Object> reportCheck) {
         return new ExperimentLoader(
                 new ModelRegistry(List.of(model("lenet5"), model("lenet300100"))),
                 new DatasetRegistry(List.of(dataset("mnist"), dataset("fashion-mnist"), dataset("cifar10")), Map.of()),
@@ -27,7 +32,8 @@ final class Fakes {
                         strategy("random", Map.of()),
                         strategy("global_magnitude", Map.of()),
                         strategy("snip", Map.of("batches", 1)),
-                        strategy("typed", Map.of("alpha", 0.5, "steps", 3, "mode", "fast", "flag", true)))));
+                        strategy("typed", Map.of("alpha", 0.5, "steps", 3, "mode", "fast", "flag", true)))),
+                reportCheck);
     }
 
     static ModelFactory model(String name) {
