@@ -38,7 +38,7 @@ final class Cli {
         return dir;
     }
 
-    private static void writeIdx(Path file, ImageData.Split split, boolean images) throws IOException {
+    static void writeIdx(Path file, ImageData.Split split, boolean images) throws IOException {
         try (OutputStream raw = Files.newOutputStream(file);
                 DataOutputStream out = new DataOutputStream(new GZIPOutputStream(raw))) {
             out.writeInt(images ? 2051 : 2049);

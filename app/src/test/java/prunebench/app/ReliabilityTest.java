@@ -130,6 +130,14 @@ class ReliabilityTest {
         assertEquals(5, lines.size(), "every run has a row");
         assertTrue(lines.stream().skip(1).allMatch(l -> l.contains(",failed,") && l.contains("loss is")),
                 String.join("\n", lines));
+
+        Cli.Result retried = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1",
+                "--retry-failed");
+        assertEquals(1, retried.code(), retried.err());
+        try (Stream<Path> dirs = Files.list(results.resolve("runs"))) {
+            assertEquals(4, dirs.filter(d -> Files.exists(d.resolve("metrics.failed-1.json"))).count(),
+                    "a retry keeps the record it replaces");
+        }
     }
 
     @Test
@@ -145,5 +153,107 @@ class ReliabilityTest {
         try (Stream<Path> dirs = Files.list(two.resolve("runs"))) {
             assertEquals(4, dirs.filter(d -> Files.exists(d.resolve("metrics.json"))).count());
         }
+    }
+
+    @Test
+    void aFullDiskStopsWithOneLineNamingTheFileExitThreeAndNoTornFile() throws IOException {
+        Path file = experiment("full", 2, 0.01, "");
+        Path results = tmp.resolve("full");
+        Cli.Result r;
+        System.setProperty("prunebench.inject.enospc", "checkpoint.npz");
+        try {
+            r = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1");
+        } finally {
+            System.clearProperty("prunebench.inject.enospc");
+        }
+        assertEquals(3, r.code(), r.err());
+        List<String> errors = r.err().lines().filter(l -> l.startsWith("error:") || l.contains("\tat ")
+                || l.contains("Exception")).toList();
+        assertEquals(1, errors.size(), r.err());
+        assertTrue(errors.get(0).matches("error: cannot write " + java.util.regex.Pattern.quote(results.toString())
+                + "/(pretrained|runs)/[^ ]+/checkpoint\\.npz: No space left on device; the runs already recorded "
+                + "are kept, free some space and rerun the same command"), errors.get(0));
+        try (Stream<Path> files = Files.walk(results)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")));
+        }
+
+        Cli.Result done = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1");
+        assertEquals(0, done.code(), done.err());
+        byte[] figure = Files.readAllBytes(results.resolve("plots/accuracy-vs-compression.png"));
+        System.setProperty("prunebench.inject.enospc", "accuracy-vs-compression.png");
+        try {
+            r = Cli.run("--report", results.toString());
+        } finally {
+            System.clearProperty("prunebench.inject.enospc");
+        }
+        assertEquals(3, r.code(), r.err());
+        assertEquals("error: cannot write " + results.resolve("plots/accuracy-vs-compression.png")
+                + ": No space left on device; the runs already recorded are kept, free some space and rerun the same "
+                + "command", r.err().strip());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(figure,
+                Files.readAllBytes(results.resolve("plots/accuracy-vs-compression.png")));
+    }
+
+    @Test
+    void workersDieWithAKilledParentAndTheRerunCompletesTheirRuns() throws Exception {
+        Path file = experiment("orphans", 20, 0.01, "");
+        Path results = tmp.resolve("orphans");
+        Process parent = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1", Main.class.getName(),
+                file.toString(), "--results", results.toString(), "--workers", "2", "--set",
+                "pruning.compressions=[4]")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("orphans.log").toFile()).start();
+        ProcessHandle worker = null;
+        Path run = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (run == null && parent.isAlive() && System.nanoTime() < deadline) {
+            for (ProcessHandle child : parent.children().toList()) {
+                Path held = runHeldBy(results, child.pid());
+                if (held != null) {
+                    worker = child;
+                    run = held;
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(run != null, "no worker ever held a run: " + Files.readString(tmp.resolve("orphans.log")));
+        parent.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks run in the parent
+        long killed = System.nanoTime();
+        ProcessHandle orphan = worker;
+        boolean ended = orphan.onExit().thenApply(h -> true).completeOnTimeout(false, 120, TimeUnit.SECONDS).get();
+        double lived = (System.nanoTime() - killed) / 1e9;
+        boolean finishedItsRun = Files.exists(run.resolve("metrics.json"));
+        if (!ended) {
+            orphan.destroyForcibly();
+        }
+        assertTrue(ended && lived < 5 && !finishedItsRun, "the worker outlived its parent by " + lived
+                + " s and " + (finishedItsRun ? "finished" : "kept") + " its run");
+
+        Cli.Result rerun = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1", "--set",
+                "pruning.compressions=[4]");
+        assertEquals(0, rerun.code(), rerun.err());
+        assertTrue(rerun.err().contains("resuming after epoch"), rerun.err());
+        try (Stream<Path> dirs = Files.list(results.resolve("runs"))) {
+            assertEquals(2, dirs.filter(d -> Files.exists(d.resolve("metrics.json"))).count(), rerun.err());
+        }
+    }
+
+    /** The unfinished run whose lock process {@code pid} holds (lock files name their holder), or null. */
+    private static Path runHeldBy(Path results, long pid) throws IOException {
+        Path runs = results.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return null;
+        }
+        try (Stream<Path> dirs = Files.list(runs)) {
+            for (Path d : dirs.toList()) {
+                Path lock = d.resolve(".lock");
+                if (Files.isRegularFile(lock) && !Files.exists(d.resolve("metrics.json"))
+                        && Files.exists(d.resolve("checkpoint.json"))
+                        && Files.readString(lock).startsWith("pid " + pid + " ")) {
+                    return d;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -73,7 +73,7 @@ class SlurmTest {
     static List<String> plan(Path file, Path results) {
         Cli.Result r = Cli.run(args(file, results, "--dry-run"));
         assertEquals(0, r.code(), r.err());
-        return r.out().lines().skip(1).map(String::trim).toList();
+        return r.out().lines().skip(1).map(l -> l.trim().split("\\s+")[0]).toList();
     }
 
     @Test

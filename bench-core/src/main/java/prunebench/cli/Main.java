@@ -15,15 +15,23 @@ import prunebench.config.ConfigException;
 import prunebench.config.ExperimentLoader;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.ResolvedExperimentWriter;
+import prunebench.data.DatasetProvider;
 import prunebench.data.DatasetRegistry;
+import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
+import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
+import prunebench.run.RunOutline;
 import prunebench.run.RunResult;
+import prunebench.util.WriteFailedException;
 
-/** {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input. */
+/**
+ * {@code run-experiment}: runs an experiment's grid, or rebuilds its report. Exit 0 done, 1 runs failed, 2 bad input,
+ * 3 a results file could not be written.
+ */
 @Command(name = "run-experiment", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = Main.VersionProvider.class,
         description = {"Trains, prunes and fine-tunes the grid strategies x compressions x seeds of an experiment "
@@ -31,11 +39,13 @@ import prunebench.run.RunResult;
                 "Rerunning the same command skips finished runs and resumes interrupted ones."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every run finished", "1:one or more runs failed (listed at the end)",
-                "2:bad input: experiment file, --set, dataset, results folder"})
+                "2:bad input: experiment file, --set, dataset, results folder",
+                "3:a results file could not be written (disk full, no permission); nothing already recorded is lost"})
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
     static final int RUNS_FAILED = 1;
     static final int BAD_INPUT = 2;
+    static final int WRITE_FAILED = 3;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT.yaml", description = "the experiment file")
     Path experiment;
@@ -68,6 +78,11 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--list", description = "list the available models, datasets and strategies")
     boolean list;
+
+    @Option(names = "--plugins", paramLabel = "PATH",
+            description = "a jar or class folder with your own strategies, models or datasets (registered in "
+                    + "META-INF/services like the built-in ones), repeatable; also PRUNEBENCH_PLUGINS, colon-separated")
+    List<Path> plugins = new ArrayList<>();
 
     @Option(names = "--report", arity = "1..*", paramLabel = "RESULTS_DIR",
             description = "rebuild tables and figures from stored runs without training; several folders make one "
@@ -112,6 +127,12 @@ public final class Main implements Callable<Integer> {
                 err.println("error: " + e.getMessage());
                 return BAD_INPUT;
             }
+            WriteFailedException write = writeFailure(e);
+            if (write != null) {
+                err.println("error: " + write.getMessage() + "; the runs already recorded are kept, "
+                        + (write.diskFull() ? "free some space" : "fix this") + " and rerun the same command");
+                return WRITE_FAILED;
+            }
             throw e;
         });
         cli.setParameterExceptionHandler((e, a) -> {
@@ -120,6 +141,25 @@ public final class Main implements Callable<Integer> {
             return BAD_INPUT;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The failed write behind {@code e}, if a file that could not be written is what stopped the command: one that
+     * went through AtomicFiles, or any other file operation (a folder, a lock file) the disk was too full for.
+     */
+    static WriteFailedException writeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WriteFailedException w) {
+                return w;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null
+                    && String.valueOf(f.getReason()).contains("No space left on device")) {
+                return new WriteFailedException(Path.of(f.getFile()), f);
+            }
+        }
+        return null;
     }
 
     @Override
@@ -134,13 +174,18 @@ public final class Main implements Callable<Integer> {
             }
             overrides.add("budget=" + budget); // travels with the --set overrides (workers, Slurm jobs)
         }
-        ModelRegistry models = new ModelRegistry();
-        DatasetRegistry datasets = new DatasetRegistry();
-        StrategyRegistry strategies = new StrategyRegistry();
+        Plugins found = Plugins.of(plugins, System.getenv("PRUNEBENCH_PLUGINS"));
+        List<ModelFactory> modelList = found.load(ModelFactory.class, "model", m -> List.of(m.name()));
+        List<DatasetProvider> datasetList = found.load(DatasetProvider.class, "dataset", DatasetProvider::names);
+        List<PruningStrategy> strategyList = found.load(PruningStrategy.class, "strategy", s -> List.of(s.name()));
+        ModelRegistry models = new ModelRegistry(modelList);
+        DatasetRegistry datasets = new DatasetRegistry(datasetList, System.getenv());
+        StrategyRegistry strategies = new StrategyRegistry(strategyList);
         if (list) {
             out.println("models:     " + String.join(", ", models.names()));
             out.println("datasets:   " + String.join(", ", datasets.names()));
             out.println("strategies: " + String.join(", ", strategies.names()));
+            ListOrigins.print(out, found, modelList, datasetList, strategyList);
             return OK;
         }
         if (reportDirs != null) {
@@ -157,7 +202,7 @@ public final class Main implements Callable<Integer> {
         ResultsFolder.check(dir);
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
         if (dryRun && slurm.stage() == null) {
-            return dryRun(spec, dir, runner, datasets);
+            return dryRun(spec, dir, runner, datasets, strategies, found);
         }
         configureThreads(spec.threads());
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
@@ -166,11 +211,13 @@ public final class Main implements Callable<Integer> {
             return new SlurmCommand(slurm, out, err).stage(plan, runner, strategies, retryFailed, reportSpec);
         }
         if (slurm.submit) {
-            return new SlurmCommand(slurm, out, err).submit(experiment, overrides, retryFailed, false, spec, plan,
+            return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
+                    .submit(experiment, overrides, retryFailed, false, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());
         }
         int count = workerCount(spec, plan.runs().size());
         if (workerIndex != null) {
+            WorkerProcesses.stopWithParent(err, "[w" + workerIndex + "]");
             int offset = plan.runs().size() * workerIndex / count;
             runner.run(plan, retryFailed, offset, "[w" + workerIndex + "]");
             return OK;
@@ -191,7 +238,8 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(interrupted);
         }
         outcome = runner.collect(plan, outcome);
-        Path reportFile = writeReport(() -> Report.rebuild(dir, reportSpec));
+        Path reportFile = ReportLibraries.missing().isEmpty() ? writeReport(() -> Report.rebuild(dir, reportSpec))
+                : skipReport(dir);
         out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed%s); results in %s%n",
                 spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
                 outcome.failed().size(), outcome.missing().isEmpty() ? "" : ", " + outcome.missing().size()
@@ -218,15 +266,16 @@ public final class Main implements Callable<Integer> {
      * Validates everything that needs no engine (the file, the dataset, the grid, the results folder and what
      * --fresh would delete) and lists the runs; writes nothing, starts no native engine and no threads.
      */
-    private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets)
-            throws IOException {
+    private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets,
+            StrategyRegistry strategies, Plugins found) throws IOException {
         ExperimentRunner.Plan plan = runner.preview(spec, dir);
         if (fresh) {
             List<Path> doomed = ResultsFolder.freshDeletes(dir);
             err.printf("--fresh would delete %d entries of %s; a dry run deletes nothing%n", doomed.size(), dir);
         }
         if (slurm.submit) {
-            return new SlurmCommand(slurm, out, err).submit(experiment, overrides, retryFailed, true, spec, plan,
+            return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
+                    .submit(experiment, overrides, retryFailed, true, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());
         }
         out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),
@@ -236,7 +285,11 @@ public final class Main implements Callable<Integer> {
                     spec.budget(), plan.runs().isEmpty() ? 0 : plan.runs().get(0).pretrain().epochs(),
                     plan.runs().isEmpty() ? 0 : plan.runs().get(0).finetune().epochs());
         }
-        plan.runs().forEach(r -> out.println("  " + r.runId()));
+        // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
+        // says "no fine-tuning").
+        int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
+        plan.runs().forEach(r -> out.printf("  %-" + width + "s  %s%n", r.runId(),
+                RunOutline.of(r, strategies).describe()));
         return OK;
     }
 
@@ -247,6 +300,11 @@ public final class Main implements Callable<Integer> {
     }
 
     private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+        if (!ReportLibraries.missing().isEmpty()) {
+            throw new ConfigException("--report needs the report libraries (" + String.join(", ",
+                    ReportLibraries.missing()) + "), which this installation leaves out (the GPU bundle); copy the "
+                    + "results folder to a full build and run ./run-experiment --report DIR there");
+        }
         ReportSpec spec = experiment == null ? null
                 : reportSpec(loader(models, datasets, strategies).load(experiment, overrides));
         for (Path d : reportDirs) {
@@ -274,6 +332,14 @@ public final class Main implements Callable<Integer> {
         return parsed.withReferences(references);
     }
 
+    /** Without the report libraries (the GPU bundle) the grid ends at runs.csv; the rest is rebuilt elsewhere. */
+    private Path skipReport(Path dir) {
+        Path runsCsv = dir.resolve("runs.csv");
+        out.println("report: skipped, this installation leaves out the report libraries; runs: " + runsCsv
+                + "; build tables and figures on a full build with: ./run-experiment --report " + dir);
+        return runsCsv;
+    }
+
     /** Writes the report; a failure is reported without touching the runs already recorded. */
     private Path writeReport(java.util.function.Supplier<Path> writer) {
         try {
@@ -283,6 +349,9 @@ public final class Main implements Callable<Integer> {
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (writeFailure(e) != null) {
+                throw e; // a full disk: one line and exit 3, like during training
+            }
             err.println("error: could not write the report (the runs are kept; retry with --report): " + e);
             return null;
         }

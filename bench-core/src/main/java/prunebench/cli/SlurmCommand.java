@@ -42,11 +42,18 @@ final class SlurmCommand {
     private final SlurmOptions o;
     private final PrintStream out;
     private final PrintStream err;
+    /** What the jobs run with: this process's class path and the plug-ins. */
+    private final String classpath;
 
     SlurmCommand(SlurmOptions options, PrintStream out, PrintStream err) {
+        this(options, out, err, System.getProperty("java.class.path"));
+    }
+
+    SlurmCommand(SlurmOptions options, PrintStream out, PrintStream err, String classpath) {
         this.o = options;
         this.out = out;
         this.err = err;
+        this.classpath = classpath;
     }
 
     // ---------------------------------------------------------------- the jobs' stages
@@ -110,7 +117,7 @@ final class SlurmCommand {
         }
         List<RunSpec> mine = all.subList((int) from, (int) Math.min(all.size(), from + k));
         ExperimentRunner.Plan slice = new ExperimentRunner.Plan(plan.spec(), plan.resultsDir(), plan.model(),
-                plan.data(), plan.device(), mine);
+                plan.data(), plan.device(), mine, plan.fingerprint());
         err.printf("task %d: runs %d..%d of %d%n", i, from, from + mine.size() - 1, all.size());
         ExperimentRunner.Outcome outcome = runner.run(slice, retryFailed, 0, "[task " + i + "]");
         Set<String> ids = new HashSet<>(mine.stream().map(RunSpec::runId).toList());
@@ -215,7 +222,7 @@ final class SlurmCommand {
         Path slurmDir = dir.resolve("slurm");
         Path sub = nextSubmissionDir(slurmDir, dryRun);
         Path lib = slurmDir.resolve("lib");
-        List<ClasspathSnapshot.Entry> entries = ClasspathSnapshot.plan(System.getProperty("java.class.path"));
+        List<ClasspathSnapshot.Entry> entries = ClasspathSnapshot.plan(classpath);
         List<Path> classpath = dryRun ? entries.stream().map(e -> lib.resolve(e.name())).toList()
                 : ClasspathSnapshot.materialize(entries, lib);
         SlurmScripts.Launch launch = new SlurmScripts.Launch(

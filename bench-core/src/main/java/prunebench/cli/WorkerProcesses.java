@@ -1,14 +1,18 @@
 package prunebench.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Extra worker processes for a grid: the same command with {@code --worker-index k}, the same JVM flags and
- * classpath. Workers coordinate only through the results folder (per-run lock files, the pretrained cache's lock),
- * so they need no channel to the parent; their output goes to the same terminal, each line tagged [wk].
+ * classpath. Workers coordinate only through the results folder (per-run lock files, the pretrained cache's lock);
+ * their output goes to the same terminal, each line tagged [wk]. Their standard input is a pipe from the parent
+ * that the parent never writes to: when the parent dies, however it dies (kill -9 included), the pipe closes and
+ * the worker stops at once (see {@link #stopWithParent}), releasing its run's lock; the run resumes from its last
+ * checkpoint on the next invocation.
  */
 final class WorkerProcesses {
     List<Process> start(int count, List<String> args) throws IOException {
@@ -29,12 +33,42 @@ final class WorkerProcesses {
             List<String> cmd = new ArrayList<>(base);
             cmd.add("--worker-index");
             cmd.add(String.valueOf(k));
-            started.add(new ProcessBuilder(cmd).inheritIO().start());
+            started.add(new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start());
         }
         // Ctrl-C reaches the whole process group; this covers a parent stopped by other means.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(Process::destroy)));
         return started;
     }
+
+    /**
+     * In a worker: ends this process as soon as its parent is gone, seen as the end of the standard input the
+     * parent holds open (immediate), or as the parent's exit (polled, should the pipe be inherited elsewhere).
+     */
+    static void stopWithParent(PrintStream err, String label) {
+        Runnable stop = () -> {
+            err.println(label + " the runner that started this worker is gone; stopping (an interrupted run "
+                    + "resumes from its last checkpoint when the command is run again)");
+            Runtime.getRuntime().halt(RUNNER_GONE);
+        };
+        Thread stdin = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent writes nothing; any byte is ignored
+                }
+            } catch (IOException e) {
+                // a broken pipe means the same
+            }
+            stop.run();
+        }, "parent-watch");
+        stdin.setDaemon(true);
+        stdin.start();
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(stop));
+    }
+
+    /** A worker's exit status when its parent died (nobody reads it: the parent is gone). */
+    static final int RUNNER_GONE = 143;
 
     static void await(List<Process> processes) {
         for (Process p : processes) {

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import prunebench.config.ExperimentSpec.DeviceChoice;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelRegistry;
+import prunebench.prune.InitScale;
 import prunebench.prune.StrategyRegistry;
 import prunebench.util.Names;
 
@@ -34,7 +35,7 @@ final class ExperimentReader {
 
     ExperimentSpec read(Field root) {
         Section s = root.section(List.of("name", "model", "dataset", "seeds", "device", "threads", "workers",
-                "pretrain", "finetune", "pruning", "report", "budget"));
+                "pretrain", "finetune", "pruning", "report", "save_weights", "budget"));
         String name = name(s.required("name"));
         Field modelField = s.required("model");
         String model = modelField.string();
@@ -52,10 +53,11 @@ final class ExperimentReader {
         TrainSchedule finetune = ScheduleReader.read(s.get("finetune"));
         PruningSpec pruning = pruning(s.required("pruning"));
         Map<String, Object> report = s.get("report").map(this::report).orElse(Map.of());
+        boolean saveWeights = s.get("save_weights").map(Field::bool).orElse(true);
         double budget = s.get("budget").map(f -> f.number(v -> v > 0 && v <= 1,
                 "must be a fraction of the epochs in (0, 1] (1 = the whole protocol)")).orElse(1.0);
         return new ExperimentSpec(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning,
-                report, budget);
+                report, saveWeights, budget);
     }
 
     /** Kept raw: the report module owns its keys and checks them; its errors get the line of the key here. */
@@ -125,7 +127,7 @@ final class ExperimentReader {
 
     private PruningSpec pruning(Field field) {
         Section s = field.section(List.of("compressions", "prune_classifier", "prune_biases", "strategies",
-                "compression_of"));
+                "init_scale", "compression_of"));
         List<Double> compressions = new ArrayList<>();
         Map<Double, String> seen = new HashMap<>();
         for (Field f : s.required("compressions").nonEmptyList()) {
@@ -140,7 +142,17 @@ final class ExperimentReader {
                 s.get("prune_classifier").map(Field::bool).orElse(false),
                 s.get("prune_biases").map(Field::bool).orElse(false),
                 strategies.read(s.required("strategies")),
+                s.get("init_scale").map(ExperimentReader::initScale).orElse(InitScale.DENSE),
                 s.get("compression_of").map(ExperimentReader::compressionOf).orElse(PruningSpec.ALL));
+    }
+
+    private static InitScale initScale(Field f) {
+        String scale = f.string();
+        List<String> valid = List.of("dense", "sparse");
+        if (!valid.contains(scale)) {
+            throw f.error(Names.unknown("init_scale", scale, valid));
+        }
+        return InitScale.valueOf(scale.toUpperCase(Locale.ROOT));
     }
 
     private static String compressionOf(Field f) {

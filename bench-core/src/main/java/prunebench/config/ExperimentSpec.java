@@ -7,7 +7,8 @@ import java.util.Map;
  * One experiment file, typed and validated. Field names mirror the YAML keys (snake_case in YAML).
  * Everything here is the user contract: researchers' scripts read these keys.
  * {@code report} is the optional {@code report:} section kept raw (never null; empty when absent); the report
- * module validates it.
+ * module validates it. {@code saveWeights}: whether each run writes {@code weights.npz} (default true).
+ * {@code budget}: the factor every epoch count is scaled by (1 = the whole protocol).
  */
 public record ExperimentSpec(
         String name,
@@ -21,6 +22,7 @@ public record ExperimentSpec(
         TrainSchedule finetune,
         PruningSpec pruning,
         Map<String, Object> report,
+        boolean saveWeights,
         double budget) {
 
     public enum DeviceChoice { AUTO, CPU, GPU }
@@ -40,12 +42,21 @@ public record ExperimentSpec(
         }
     }
 
-    /** The whole protocol (budget 1). */
+    /** The whole protocol (budget 1; the shape before {@code budget} was added). */
+    public ExperimentSpec(
+            String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,
+            Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning,
+            Map<String, Object> report, boolean saveWeights) {
+        this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, report, saveWeights,
+                1.0);
+    }
+
+    /** Saving weights (the shape before {@code save_weights} was added). */
     public ExperimentSpec(
             String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,
             Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning,
             Map<String, Object> report) {
-        this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, report, 1.0);
+        this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, report, true);
     }
 
     /** Without a report section (the shape before {@code report} was added). */
@@ -53,5 +64,11 @@ public record ExperimentSpec(
             String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,
             Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning) {
         this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, Map.of());
+    }
+
+    /** The same experiment on {@code other} (e.g. with the data's fingerprint filled in). */
+    public ExperimentSpec withDataset(DatasetSpec other) {
+        return new ExperimentSpec(name, model, other, seeds, device, threads, workers, pretrain, finetune, pruning,
+                report, saveWeights, budget);
     }
 }

@@ -38,6 +38,7 @@ public final class ResolvedExperimentWriter {
         root.put("pretrain", schedule(spec.pretrain()));
         root.put("finetune", schedule(spec.finetune()));
         root.put("pruning", pruning(spec.pruning()));
+        root.put("save_weights", spec.saveWeights());
         if (!spec.report().isEmpty()) {
             root.put("report", spec.report());
         }
@@ -106,6 +107,7 @@ public final class ResolvedExperimentWriter {
         m.put("compressions", p.compressions());
         m.put("prune_classifier", p.pruneClassifier());
         m.put("prune_biases", p.pruneBiases());
+        m.put("init_scale", p.initScale().name().toLowerCase(java.util.Locale.ROOT));
         m.put("compression_of", p.compressionOf());
         List<Object> strategies = new ArrayList<>();
         for (StrategySpec s : p.strategies()) {

@@ -57,6 +57,11 @@ public final class BatchLoader {
         return split.size();
     }
 
+    /** The class label of example {@code index} of this split. */
+    public int label(int index) {
+        return split.labels()[index];
+    }
+
     public int batchesPerEpoch(int batchSize) {
         return (split.size() + batchSize - 1) / batchSize;
     }

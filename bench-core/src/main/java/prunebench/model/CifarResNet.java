@@ -5,6 +5,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The CIFAR ResNet of He et al. (2016), section 4.2, with depth 6n+2: conv3x3(16)-BN-ReLU, three stages of n
@@ -47,6 +49,25 @@ public class CifarResNet implements ModelFactory {
     @Override
     public WeightInit weightInit() {
         return WeightInit.KAIMING_NORMAL;
+    }
+
+    /**
+     * As akamaster's {@code resnet.py}: {@code conv1}, {@code bn1}, {@code layer<stage>.<block>.conv1|bn1|conv2|bn2},
+     * {@code linear} (option-A shortcuts have no parameters).
+     */
+    @Override
+    public String torchModule(LayerPath layer) {
+        List<String> parts = new ArrayList<>();
+        for (String name : layer.names()) {
+            parts.add(switch (name) {
+                case "conv" -> "conv1";
+                case "bn" -> "bn1";
+                case "fc" -> "linear";
+                default -> name.startsWith("stage") ? "layer" + name.substring(5)
+                        : name.startsWith("block") ? name.substring(5) : name;
+            });
+        }
+        return String.join(".", parts);
     }
 
     @Override

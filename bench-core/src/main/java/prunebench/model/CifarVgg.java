@@ -92,6 +92,15 @@ public class CifarVgg implements ModelFactory {
         return "VGG-" + depth + " with BatchNorm for CIFAR (single Linear classifier)";
     }
 
+    /**
+     * As kuangliu's {@code vgg.py} (and torchvision's {@code vgg*_bn} features): {@code features.<i>} where i counts
+     * every Conv, BatchNorm, ReLU and MaxPool from 0, and {@code classifier}.
+     */
+    @Override
+    public String torchModule(LayerPath layer) {
+        return layer.name().equals("fc") ? "classifier" : "features." + (layer.positions().get(0) - 1);
+    }
+
     @Override
     public WeightInit weightInit() {
         return variant.init();

@@ -18,6 +18,12 @@ public final class LeNet300100 implements ModelFactory {
         return "LeNet-300-100 multilayer perceptron (266,610 parameters on 28x28 inputs)";
     }
 
+    /** fc1, fc2, fc3. */
+    @Override
+    public String torchModule(LayerPath layer) {
+        return "fc" + (layer.ordinal() + 1);
+    }
+
     @Override
     public Architecture build(Shape inputShape, int numClasses) {
         Linear classifier = Linear.builder().setUnits(numClasses).build();

@@ -7,6 +7,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import java.util.List;
 
 /**
  * LeNet-5 as in ShrinkBench: conv5x5(6, pad 2)-ReLU-maxpool2-conv5x5(16)-ReLU-maxpool2-fc120-ReLU-fc84-ReLU-fc10.
@@ -21,6 +22,12 @@ public final class LeNet5 implements ModelFactory {
     @Override
     public String description() {
         return "LeNet-5 (61,706 parameters on 28x28 inputs)";
+    }
+
+    /** As ShrinkBench's and most PyTorch LeNet-5s: conv1, conv2, fc1, fc2, fc3. */
+    @Override
+    public String torchModule(LayerPath layer) {
+        return List.of("conv1", "conv2", "fc1", "fc2", "fc3").get(layer.ordinal());
     }
 
     @Override

@@ -19,6 +19,15 @@ public interface ModelFactory {
      */
     Architecture build(Shape inputShape, int numClasses);
 
+    /**
+     * The PyTorch module path of a layer with parameters in the equivalent {@code torch.nn} model, e.g.
+     * {@code conv1}, {@code layer1.0.bn1} or {@code features.0}: the names of every tensor in a run's output files
+     * ({@link TorchNames}). The default is what nested {@code nn.Sequential}s would give.
+     */
+    default String torchModule(LayerPath layer) {
+        return layer.sequentialPath();
+    }
+
     /** How weights are drawn from the run's seed. */
     default WeightInit weightInit() {
         return WeightInit.PYTORCH_DEFAULT;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import prunebench.data.BatchLoader;
@@ -72,7 +73,15 @@ public final class PruningContext {
 
     /** A generator seeded from the run's seed, the strategy and the round. */
     public Random random() {
-        return new Random(Seeds.derive(seed, "prune/" + options.strategy() + "/" + round));
+        return random(options.strategy());
+    }
+
+    /**
+     * A generator seeded from the run's seed, a named stream and the round: strategies that must draw the same numbers
+     * for the same seed (RigL, SET and static random masks start from one random mask) share a stream name.
+     */
+    public Random random(String stream) {
+        return new Random(Seeds.derive(seed, "prune/" + stream + "/" + round));
     }
 
     /** The training loader (no augmentation), for strategies that score on data. */
@@ -95,6 +104,31 @@ public final class PruningContext {
         List<BatchLoader.Batch> out = new ArrayList<>();
         for (int b = 0; b < Math.min(count, available); b++) {
             out.add(trainData.batch(manager, order, b, size, null));
+        }
+        return out;
+    }
+
+    /**
+     * A class-balanced sample in batches of {@code size}: the first {@code perClass} examples of every class in the
+     * seed's shuffled order (the order of {@link #batches}), kept in that order, as GraSP's {@code GraSP_fetch_data}
+     * takes them from a shuffled loader. A class with fewer examples gives all it has.
+     */
+    public List<BatchLoader.Batch> classBalanced(int perClass, int size) {
+        int[] order = trainData.order(seed, -1, true);
+        int[] taken = new int[numClasses()];
+        int[] sample = new int[Math.min(order.length, perClass * numClasses())];
+        int n = 0;
+        for (int i = 0; i < order.length && n < sample.length; i++) {
+            int label = trainData.label(order[i]);
+            if (taken[label] < perClass) {
+                taken[label]++;
+                sample[n++] = order[i];
+            }
+        }
+        int[] chosen = Arrays.copyOf(sample, n);
+        List<BatchLoader.Batch> out = new ArrayList<>();
+        for (int b = 0; b * size < n; b++) {
+            out.add(trainData.batch(manager, chosen, b, size, null));
         }
         return out;
     }

@@ -8,12 +8,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
+import prunebench.util.AtomicFiles;
 
 /** Writes a chart as {@code <name>.png} and/or {@code <name>.svg}, both at the same size. */
 final class ChartFiles {
+    static {
+        // ImageIO buffers through a file in java.io.tmpdir by default: on a full disk that fails outside our
+        // control; in memory, the only file written is the chart's own, atomically.
+        ImageIO.setUseCache(false);
+    }
+
     private ChartFiles() {}
 
     static List<Path> write(JFreeChart chart, Path dir, String name, Set<ImageFormat> formats) {
@@ -26,8 +34,9 @@ final class ChartFiles {
                 }
                 Path file = dir.resolve(name + "." + format.extension());
                 switch (format) {
-                    case PNG -> ChartUtils.saveChartAsPNG(file.toFile(), chart, ChartLook.WIDTH, ChartLook.HEIGHT);
-                    case SVG -> Files.writeString(file, svg(chart));
+                    case PNG -> AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, ChartLook.WIDTH,
+                            ChartLook.HEIGHT));
+                    case SVG -> AtomicFiles.writeString(file, svg(chart));
                 }
                 files.add(file);
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import prunebench.config.ConfigException;
+import prunebench.util.AtomicFiles;
 import prunebench.util.Names;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -148,7 +149,7 @@ public final class PairedComparison {
     public static void writeCsv(Table comparison, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            comparison.write().csv(file.toFile());
+            AtomicFiles.write(file, out -> comparison.write().csv(out));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,6 +13,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import prunebench.config.ConfigException;
+import prunebench.util.AtomicFiles;
 import tech.tablesaw.api.Table;
 
 /**
@@ -83,9 +84,10 @@ public final class Report {
     private static Path write(ReportData data, Path outDir) {
         try {
             Files.createDirectories(outDir);
+            AtomicFiles.removeLeftovers(outDir);
             Summary.writeCsv(Summary.compute(data.runs()), outDir.resolve(SUMMARY_CSV));
             String summaryMarkdown = Summary.toMarkdown(ReportMarkdown.inShownOrder(Summary.compute(data.shownRuns()), data));
-            Files.writeString(outDir.resolve(SUMMARY_MD), "# " + data.title() + ": summary\n\n" + summaryMarkdown);
+            AtomicFiles.writeString(outDir.resolve(SUMMARY_MD), "# " + data.title() + ": summary\n\n" + summaryMarkdown);
 
             Map<ReportSpec.Pair, Table> comparisons = new LinkedHashMap<>();
             List<ReportSpec.Pair> pairs = data.spec().compare();
@@ -113,7 +115,7 @@ public final class Report {
             }
 
             Path report = outDir.resolve(REPORT_MD);
-            Files.writeString(report, ReportMarkdown.render(data, summaryMarkdown, comparisons, written, outDir));
+            AtomicFiles.writeString(report, ReportMarkdown.render(data, summaryMarkdown, comparisons, written, outDir));
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

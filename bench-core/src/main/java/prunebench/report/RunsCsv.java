@@ -46,6 +46,8 @@ final class RunsCsv {
     static final String COMPRESSION_ACTUAL = "compression_actual";
     static final String SPEEDUP_THEORETICAL = "speedup_theoretical";
     static final String SPEEDUP_MEASURED = "speedup_measured";
+    static final String TIMING = "timing";
+    static final String EPOCHS_TRAINED = "epochs_trained";
     static final String VAL_TOP1 = "val_top1";
     static final String BUDGET = "budget";
 

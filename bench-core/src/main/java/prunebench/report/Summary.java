@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import prunebench.util.AtomicFiles;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -95,7 +96,7 @@ public final class Summary {
     public static void writeCsv(Table summary, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            summary.write().csv(file.toFile());
+            AtomicFiles.write(file, out -> summary.write().csv(out));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

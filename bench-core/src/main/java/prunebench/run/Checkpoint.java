@@ -3,7 +3,6 @@ package prunebench.run;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import com.google.gson.Gson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import prunebench.prune.MaskSet;
 import prunebench.train.EpochRecord;
 import prunebench.train.Optimizer;
 import prunebench.util.AtomicFiles;
+import prunebench.util.Json;
 import prunebench.util.TensorFiles;
 
 /**
@@ -24,8 +24,6 @@ import prunebench.util.TensorFiles;
  * a checkpoint counts only once its JSON names the epoch.
  */
 final class Checkpoint {
-    private static final Gson GSON = new Gson();
-
     /** What {@code checkpoint.json} holds; the mask-update counts are those of dynamic sparse training so far. */
     record State(String stage, int epochsDone, List<EpochRecord> epochs, double top1PreFinetune,
             double top5PreFinetune, double pruneSeconds, double wallSeconds, int maskUpdates,
@@ -45,7 +43,7 @@ final class Checkpoint {
         }
         optimizer.state().forEach((n, t) -> tensors.put("optimizer/" + n, t));
         TensorFiles.save(dir.resolve("checkpoint.npz"), tensors);
-        AtomicFiles.writeString(dir.resolve("checkpoint.json"), GSON.toJson(state));
+        AtomicFiles.writeString(dir.resolve("checkpoint.json"), Json.compact().toJson(state));
     }
 
     State state() throws IOException {
@@ -53,7 +51,7 @@ final class Checkpoint {
         if (!Files.isRegularFile(json) || !Files.isRegularFile(dir.resolve("checkpoint.npz"))) {
             return null;
         }
-        return GSON.fromJson(Files.readString(json), State.class);
+        return Json.compact().fromJson(Files.readString(json), State.class);
     }
 
     /** Restores parameters, masks and optimizer state; returns false if the files do not match the network. */

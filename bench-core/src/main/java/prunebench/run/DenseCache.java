@@ -3,13 +3,9 @@ package prunebench.run;
 import prunebench.config.Canonical;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +15,6 @@ import prunebench.model.Network;
 import prunebench.train.EpochRecord;
 import prunebench.train.Optimizer;
 import prunebench.train.Trainer;
-import prunebench.util.TensorFiles;
 
 /**
  * Dense pretrained models, one per (model, dataset, seed, pretrain schedule): trained once, stored under
@@ -30,7 +25,12 @@ final class DenseCache {
     /** What determines a pretrained model. */
     record Key(String model, DatasetSpec dataset, long seed, TrainSchedule pretrain) {
         String dirName() {
-            return model + "-s" + seed + "-" + Canonical.hash(new Key(model, dataset.withoutRoot(), seed, pretrain)).substring(0, 8);
+            return model + "-s" + seed + "-" + identity().substring(0, 8);
+        }
+
+        /** The hash of what determines the model (the data's fingerprint included, its folder not). */
+        String identity() {
+            return Canonical.hash(new Key(model, dataset.withoutRoot(), seed, pretrain));
         }
     }
 
@@ -46,29 +46,32 @@ final class DenseCache {
         return root.resolve(key.dirName());
     }
 
-    /** Loads the pretrained weights into {@code network}, pretraining first if they are not cached. */
+    /**
+     * Loads the pretrained weights into {@code network}, pretraining first if they are not cached. A cached model
+     * that fails its checks (see {@link CachedWeights}) is set aside, said so with its path, and trained again.
+     */
     void loadInto(Key key, Network network, NDManager manager) throws IOException {
         Path dir = dir(key);
-        Path weights = dir.resolve("weights.npz");
-        if (!Files.isRegularFile(weights)) {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
-                if (!Files.isRegularFile(weights)) {
-                    pretrain(key, network, manager, dir);
-                    return;
-                }
-            }
+        CachedWeights cached = new CachedWeights(dir);
+        try {
+            cached.loadInto(network, manager, key.identity());
+            return;
+        } catch (CachedWeights.Unusable outsideLock) {
+            // missing or damaged: decide under the lock, another process may be writing it right now
         }
-        try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> saved = TensorFiles.load(weights, scope);
-            for (Map.Entry<String, Parameter> e : network.allParameters().entrySet()) {
-                NDArray a = saved.get(e.getKey());
-                if (a == null) {
-                    throw new IOException(weights + " lacks parameter " + e.getKey() + "; delete the folder");
+        Files.createDirectories(dir);
+        try (RunLock lock = RunLock.acquire(dir.resolve(".lock"))) {
+            try {
+                cached.loadInto(network, manager, key.identity());
+                return;
+            } catch (CachedWeights.Unusable e) {
+                if (!e.missing) {
+                    Path aside = cached.setAside();
+                    ws.progress().info("warning: pretrained model " + cached.weights() + " is unusable: "
+                            + e.getMessage() + "; moved to " + aside + ", pretraining it again");
                 }
-                e.getValue().getArray().set(a.toByteBuffer());
             }
+            pretrain(key, network, manager, dir);
         }
     }
 
@@ -111,7 +114,7 @@ final class DenseCache {
         }
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         network.allParameters().forEach((n, p) -> tensors.put(n, p.getArray()));
-        TensorFiles.save(dir.resolve("weights.npz"), tensors);
+        new CachedWeights(dir).save(tensors, key.identity());
         checkpoint.delete();
     }
 }

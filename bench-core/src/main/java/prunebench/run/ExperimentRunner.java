@@ -6,27 +6,31 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import prunebench.config.ConfigException;
 import prunebench.config.ExperimentSpec;
+import prunebench.data.DataFingerprint;
 import prunebench.data.DatasetRegistry;
 import prunebench.data.ImageData;
 import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
 import prunebench.model.Network;
+import prunebench.model.TorchNames;
 import prunebench.prune.CompressionBudget;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.PruningTargets;
 import prunebench.prune.StrategyRegistry;
 import prunebench.train.DivergenceException;
+import prunebench.util.AtomicFiles;
 
 /**
  * Runs an experiment's grid into a results folder. Finished runs (those with a {@code metrics.json}) are skipped,
@@ -67,8 +71,10 @@ public final class ExperimentRunner {
             case GPU -> {
                 if (gpus == 0) {
                     throw new ConfigException("device: gpu was requested but the PyTorch engine sees no CUDA GPU "
-                            + "(engine " + Engine.getInstance().getVersion() + "). Use device: auto or cpu, or put "
-                            + "DJL's CUDA build of libtorch on the classpath (see README, 'GPU').");
+                            + "(engine " + Engine.getInstance().getVersion() + "). Use device: auto or cpu, or point "
+                            + "DJL at a CUDA libtorch 2.7.1 (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR="
+                            + "cu128, libcudart.so on jna.library.path; the GPU bundle's gpu-run sets them: README, "
+                            + "'GPU').");
                 }
                 yield Device.gpu();
             }
@@ -78,28 +84,38 @@ public final class ExperimentRunner {
     /** Checks everything that can be checked before training: dataset, model, strategies, reachable compressions. */
     public Plan prepare(ExperimentSpec spec, Path resultsDir) {
         ModelFactory model = models.get(spec.model());
-        List<RunSpec> runs = new GridPlanner(strategies).plan(spec);
+        new GridPlanner(strategies).plan(spec); // strategy errors before the data is read
         ImageData data = datasets.load(spec.dataset());
+        DataFingerprint fingerprint = DataFingerprint.of(data, datasets.locate(spec.dataset()));
+        ExperimentSpec identified = spec.withDataset(spec.dataset().withContent(fingerprint.sha256()));
+        List<RunSpec> runs = new GridPlanner(strategies).plan(identified);
         Device device = device(spec.device());
         checkReachable(spec, model, data, device);
         checkStructured(spec, model, data);
-        return new Plan(spec, resultsDir, model, data, device, runs);
+        return new Plan(identified, resultsDir, model, data, device, runs, fingerprint);
     }
 
     /**
      * The plan of a dry run: the model, the grid and the dataset are checked, but the native engine is not started
-     * (no device is chosen, which is null, and the compressions are not checked against the model's size).
+     * (no device is chosen, which is null, and the compressions are not checked against the model's size). The data
+     * is fingerprinted as for a real run, so the run ids listed are the ones a run will use.
      */
     public Plan preview(ExperimentSpec spec, Path resultsDir) {
         ModelFactory model = models.get(spec.model());
-        List<RunSpec> runs = new GridPlanner(strategies).plan(spec);
+        new GridPlanner(strategies).plan(spec); // strategy errors before the data is read
         ImageData data = datasets.load(spec.dataset());
-        return new Plan(spec, resultsDir, model, data, null, runs);
+        DataFingerprint fingerprint = DataFingerprint.of(data, datasets.locate(spec.dataset()));
+        ExperimentSpec identified = spec.withDataset(spec.dataset().withContent(fingerprint.sha256()));
+        return new Plan(identified, resultsDir, model, data, null, new GridPlanner(strategies).plan(identified),
+                fingerprint);
     }
 
-    /** A validated experiment, ready to run ({@code device} is null in a {@link #preview}). */
+    /**
+     * A validated experiment, ready to run ({@code device} is null in a {@link #preview}); its dataset carries the
+     * data's fingerprint, so its runs' identities do.
+     */
     public record Plan(ExperimentSpec spec, Path resultsDir, ModelFactory model, ImageData data, Device device,
-            List<RunSpec> runs) {}
+            List<RunSpec> runs, DataFingerprint fingerprint) {}
 
     /** Structured strategies' layer names exist in the model; their targets count all parameters. */
     private void checkStructured(ExperimentSpec spec, ModelFactory model, ImageData data) {
@@ -126,6 +142,11 @@ public final class ExperimentRunner {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                     data.width()), data.numClasses(), manager, 0);
+            try {
+                TorchNames.of(model, net); // the names of the output files, checked before any training
+            } catch (IllegalStateException e) {
+                throw new ConfigException("model " + spec.model() + ": " + e.getMessage());
+            }
             List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
                     spec.pruning().pruneBiases());
             long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
@@ -148,92 +169,207 @@ public final class ExperimentRunner {
 
     /**
      * Runs the grid starting at run {@code offset} (wrapping around), so that parallel workers begin on different
-     * seeds and do not queue behind one pretraining; {@code label} prefixes this worker's progress lines.
+     * seeds and do not queue behind one pretraining; {@code label} prefixes this worker's progress lines. A run
+     * another process holds is left to it; once the rest is done, this runner waits for each such run's lock and
+     * runs it if its holder died without finishing it.
      */
     public Outcome run(Plan plan, boolean retryFailed, int offset, String label) throws IOException {
-        ResultStore store = new ResultStore(plan.resultsDir());
-        Files.createDirectories(plan.resultsDir().resolve("runs"));
         Progress progress = new Progress(log, label);
+        ResultStore store = new ResultStore(plan.resultsDir(), progress::info);
+        Files.createDirectories(plan.resultsDir().resolve("runs"));
+        int leftovers = AtomicFiles.removeLeftovers(plan.resultsDir());
+        if (leftovers > 0) {
+            progress.info("removed " + leftovers + " temporary file(s) left by an interrupted process");
+        }
         Workspace ws = workspace(plan, strategies, store, progress);
         DenseCache cache = new DenseCache(plan.resultsDir().resolve("pretrained"), ws);
-        RunExecutor executor = new RunExecutor(ws, cache);
-        List<RunResult> failed = new ArrayList<>();
-        int executed = 0;
-        int skipped = 0;
-        int busy = 0;
+        Grid grid = new Grid(plan, store, new RunExecutor(ws, cache, plan.spec().saveWeights()), progress,
+                retryFailed);
         List<RunSpec> runs = plan.runs();
         progress.info(String.format("%s: %d runs (%s on %s, device %s) -> %s", plan.spec().name(), runs.size(),
                 plan.spec().model(), plan.spec().dataset().name(), plan.device(), plan.resultsDir()));
+        noteOtherData(plan, progress);
+        List<Integer> held = new ArrayList<>();
         for (int n = 0; n < runs.size(); n++) {
             int i = (n + offset) % runs.size();
-            RunSpec spec = runs.get(i);
-            String id = spec.runId();
-            if (store.isFinished(id) && (!retryFailed || store.load(id).ok())) {
-                skipped++;
-                continue;
+            if (!grid.attempt(i, false)) {
+                held.add(i);
             }
-            Path dir = store.runDir(id);
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = tryLock(ch)) {
-                if (lock == null) {
-                    busy++;
-                    progress.info(String.format("run %d/%d %s: another runner holds it, skipping", i + 1,
-                            runs.size(), id));
-                    continue;
-                }
-                if (store.isFinished(id) && (!retryFailed || store.load(id).ok())) {
-                    skipped++;
-                    continue;
-                }
-                progress.startRun(i + 1, runs.size(), String.format("%s  compression %s  seed %d  [%s]",
-                        spec.strategy().label(), fmt(spec.compression()), spec.seed(), id));
-                Instant started = Instant.now();
-                long t0 = System.nanoTime();
-                RunResult result;
-                String controlKey = spec.isDenseControl() ? Canonical.hash(new DenseControl(spec)) : null;
-                RunResult control = controlKey == null ? null : store.control(controlKey);
-                if (control != null) {
-                    result = control.as(spec, id);
-                    progress.info("  dense control: same as " + control.run_id());
-                } else {
-                    try {
-                        result = executor.execute(spec, id);
-                    } catch (DivergenceException | ConfigException | IllegalStateException
-                            | IllegalArgumentException | ai.djl.engine.EngineException e) {
-                        result = RunResult.failed(spec, id, e.getClass().getSimpleName() + ": " + e.getMessage(),
-                                (System.nanoTime() - t0) / 1e9);
-                    }
-                }
-                store.save(result);
-                Manifest.write(dir.resolve("manifest.json"), plan.device(), started, Instant.now());
-                executed++;
-                if (result.ok()) {
-                    if (controlKey != null && control == null) {
-                        store.saveControl(controlKey, result);
-                    }
-                    progress.info(String.format("  done: top1 %.2f%% (before fine-tuning %.2f%%), compression %.2f, "
-                            + "speedup %.2f (measured %.2f), %.1fs", 100 * result.top1(),
-                            100 * result.top1_pre_finetune(), result.compression_actual(),
-                            result.speedup_theoretical(), result.speedup_measured(), result.wall_seconds()));
-                    if (result.mask_updates() > 0) {
-                        progress.info(String.format("  %d mask updates, %.1f connections changed per update",
-                                result.mask_updates(), result.connections_changed_mean()));
-                    }
-                } else {
-                    failed.add(result);
-                    progress.info("  FAILED: " + result.error());
-                }
-            }
+        }
+        for (int i : held) {
+            grid.attempt(i, true);
         }
         List<RunResult> all = store.all();
         store.writeRunsCsv(all);
+        List<RunResult> failed = new ArrayList<>(grid.failed);
         for (RunResult r : all) {
             if (!r.ok() && failed.stream().noneMatch(f -> f.run_id().equals(r.run_id()))) {
                 failed.add(r);
             }
         }
-        return new Outcome(runs.size(), executed, skipped, busy, failed);
+        return new Outcome(runs.size(), grid.executed, grid.skipped, grid.busy, failed);
+    }
+
+    /** The runs of one invocation and what became of them. */
+    private final class Grid {
+        final Plan plan;
+        final ResultStore store;
+        final RunExecutor executor;
+        final Progress progress;
+        final boolean retryFailed;
+        final List<RunResult> failed = new ArrayList<>();
+        int executed;
+        int skipped;
+        int busy;
+
+        Grid(Plan plan, ResultStore store, RunExecutor executor, Progress progress, boolean retryFailed) {
+            this.plan = plan;
+            this.store = store;
+            this.executor = executor;
+            this.progress = progress;
+            this.retryFailed = retryFailed;
+        }
+
+        private boolean done(String id) {
+            return store.finished(id).map(r -> !retryFailed || r.ok()).orElse(false);
+        }
+
+        /**
+         * Runs run {@code i} unless it is finished; returns false when another process holds it and {@code wait}
+         * is false.
+         */
+        boolean attempt(int i, boolean wait) throws IOException {
+            List<RunSpec> runs = plan.runs();
+            RunSpec spec = runs.get(i);
+            String id = spec.runId();
+            Path dir = store.runDir(id);
+            if (done(id)) {
+                skipped++;
+                completeManifest(dir, spec);
+                return true;
+            }
+            Files.createDirectories(dir);
+            Path lockFile = dir.resolve(".lock");
+            RunLock lock = RunLock.tryAcquire(lockFile);
+            if (lock == null && !wait) {
+                progress.info(String.format("run %d/%d %s: held by %s; coming back to it at the end", i + 1,
+                        runs.size(), id, RunLock.holder(lockFile)));
+                return false;
+            }
+            if (lock == null) {
+                progress.info(String.format("run %d/%d %s: waiting for %s", i + 1, runs.size(), id,
+                        RunLock.holder(lockFile)));
+                lock = RunLock.acquire(lockFile);
+            }
+            try (RunLock held = lock) {
+                if (done(id)) {
+                    if (wait) {
+                        busy++; // finished by the process that held it
+                    } else {
+                        skipped++;
+                    }
+                    completeManifest(dir, spec);
+                    return true;
+                }
+                if (store.isFinished(id)) {
+                    store.keepFailedAttempt(id);
+                }
+                execute(i, spec, id, dir);
+                return true;
+            }
+        }
+
+        private void execute(int i, RunSpec spec, String id, Path dir) throws IOException {
+            List<RunSpec> runs = plan.runs();
+            progress.startRun(i + 1, runs.size(), String.format("%s  compression %s  seed %d  %s  [%s]",
+                    spec.strategy().label(), fmt(spec.compression()), spec.seed(),
+                    RunOutline.of(spec, strategies).describe(), id));
+            Instant started = Instant.now();
+            long t0 = System.nanoTime();
+            RunResult result;
+            String controlKey = spec.isDenseControl() ? Canonical.hash(new DenseControl(spec)) : null;
+            RunResult control = controlKey == null ? null : store.control(controlKey);
+            if (control != null) {
+                result = control.as(spec, id);
+                progress.info("  dense control: same as " + control.run_id());
+            } else {
+                try {
+                    result = executor.execute(spec, id);
+                } catch (DivergenceException | ConfigException | IllegalStateException
+                        | IllegalArgumentException | ai.djl.engine.EngineException e) {
+                    result = RunResult.failed(spec, id, e.getClass().getSimpleName() + ": " + e.getMessage(),
+                            (System.nanoTime() - t0) / 1e9);
+                }
+            }
+            // The manifest first: a process killed between the two files leaves an unfinished run (rerun), never a
+            // finished one without its manifest.
+            Manifest.write(dir.resolve(Manifest.FILE), plan.device(), started, Instant.now(), spec.identity(),
+                    plan.fingerprint());
+            store.save(result);
+            executed++;
+            if (result.ok()) {
+                if (controlKey != null && control == null) {
+                    store.saveControl(controlKey, result);
+                }
+                progress.info(String.format("  done: top1 %.2f%% (before fine-tuning %.2f%%), compression %.2f, "
+                        + "speedup %.2f (measured %.2f), %.1fs", 100 * result.top1(),
+                        100 * result.top1_pre_finetune(), result.compression_actual(),
+                        result.speedup_theoretical(), result.speedup_measured(), result.wall_seconds()));
+                if (result.mask_updates() > 0) {
+                    progress.info(String.format("  %d mask updates, %.1f connections changed per update",
+                            result.mask_updates(), result.connections_changed_mean()));
+                }
+            } else {
+                failed.add(result);
+                progress.info("  FAILED: " + result.error());
+            }
+        }
+
+        /** A finished run recorded by a version that wrote metrics.json first and was killed before its manifest. */
+        private void completeManifest(Path dir, RunSpec spec) throws IOException {
+            Path manifest = dir.resolve(Manifest.FILE);
+            if (!Files.exists(manifest)) {
+                Manifest.write(manifest, plan.device(), null, null, spec.identity(), plan.fingerprint());
+                progress.info("  " + dir.getFileName() + ": finished without a manifest.json; wrote one");
+            }
+        }
+    }
+
+    /**
+     * Says so when the folder holds finished runs computed on other data than the data read now (the same dataset
+     * name, another fingerprint): they are kept, and this grid's runs, whose identities include the data, are new.
+     */
+    private static void noteOtherData(Plan plan, Progress progress) throws IOException {
+        Path runs = plan.resultsDir().resolve("runs");
+        Set<String> planned = new HashSet<>();
+        plan.runs().forEach(r -> planned.add(r.runId()));
+        Map<String, Integer> others = new TreeMap<>();
+        int unfingerprinted = 0;
+        try (Stream<Path> dirs = Files.list(runs)) {
+            for (Path d : dirs.toList()) {
+                if (planned.contains(d.getFileName().toString()) || !Files.exists(d.resolve(ResultStore.METRICS))) {
+                    continue;
+                }
+                java.util.Optional<String> sha = Manifest.dataSha256(d.resolve(Manifest.FILE));
+                if (sha.isEmpty()) {
+                    unfingerprinted++;
+                } else if (!sha.get().equals(plan.fingerprint().sha256())) {
+                    others.merge(sha.get().substring(0, 12), 1, Integer::sum);
+                }
+            }
+        }
+        if (unfingerprinted > 0) {
+            progress.info("note: " + unfingerprinted + " finished run(s) in this folder were recorded before run "
+                    + "identities included the data's fingerprint; they are kept but not reused (see README, 'What is "
+                    + "guaranteed')");
+        }
+        if (!others.isEmpty()) {
+            progress.info("note: the data in " + plan.fingerprint().root() + " (fingerprint "
+                    + plan.fingerprint().shortHash() + ") differs from the data of "
+                    + others.values().stream().mapToInt(Integer::intValue).sum() + " earlier run(s) in this folder "
+                    + "(fingerprint " + String.join(", ", others.keySet()) + "); those are kept, and the runs of "
+                    + "this data are new ones");
+        }
     }
 
     /** What every run of this process shares (also used by {@link Pretraining}, so both train the same way). */
@@ -269,14 +405,6 @@ public final class ExperimentRunner {
         DenseControl(RunSpec s) {
             this(s.model(), s.dataset().withoutRoot(), s.seed(), s.pretrain(), s.finetune(), s.timing(),
                     s.pruneClassifier(), s.pruneBiases());
-        }
-    }
-
-    private static FileLock tryLock(FileChannel ch) throws IOException {
-        try {
-            return ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null;
         }
     }
 

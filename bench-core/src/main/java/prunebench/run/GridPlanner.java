@@ -8,6 +8,7 @@ import prunebench.config.ExperimentSpec;
 import prunebench.config.StrategySpec;
 import prunebench.config.TrainSchedule;
 import prunebench.prune.Distribution;
+import prunebench.prune.InitScale;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.StrategyRegistry;
@@ -50,7 +51,8 @@ public final class GridPlanner {
                 for (double c : e.pruning().compressions()) {
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
                             e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst, pretrain,
-                            finetune, e.pruning().compressionOf(), e.budget()));
+                            finetune, timing == Timing.INIT ? e.pruning().initScale() : InitScale.DENSE,
+                            e.pruning().compressionOf(), e.budget()));
                 }
             }
         }

@@ -1,32 +1,45 @@
 package prunebench.run;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import prunebench.util.AtomicFiles;
+import prunebench.util.Json;
 
 /**
  * The results folder: one folder per run under {@code runs/}, each with its {@code metrics.json} once finished.
- * {@code runs.csv} is always rebuilt from those records, so an interrupted grid never leaves a torn table.
+ * {@code runs.csv} is always rebuilt from those records, so an interrupted grid never leaves a torn table. A
+ * {@code metrics.json} that cannot be read (empty, truncated) is set aside as {@code metrics.json.corrupt}, named in a
+ * warning, and its run counts as unfinished, so the grid reruns it instead of stopping.
  */
 public final class ResultStore {
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
-            .create();
+    static final String METRICS = "metrics.json";
     private final Path root;
+    private final Consumer<String> warnings;
 
     public ResultStore(Path root) {
+        this(root, System.err::println);
+    }
+
+    public ResultStore(Path root, Consumer<String> warnings) {
         this.root = root;
+        this.warnings = warnings;
     }
 
     public Path root() {
@@ -38,26 +51,38 @@ public final class ResultStore {
     }
 
     public Path metricsFile(String runId) {
-        return runDir(runId).resolve("metrics.json");
+        return runDir(runId).resolve(METRICS);
     }
 
     public boolean isFinished(String runId) {
-        return Files.isRegularFile(metricsFile(runId));
+        return finished(runId).isPresent();
     }
 
-    public void save(RunResult result) {
-        try {
-            AtomicFiles.writeString(metricsFile(result.run_id()), GSON.toJson(result));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The run's record, or empty when it has none (or only an unreadable one, which is set aside). */
+    public Optional<RunResult> finished(String runId) {
+        return read(metricsFile(runId));
+    }
+
+    public void save(RunResult result) throws IOException {
+        AtomicFiles.writeString(metricsFile(result.run_id()), Json.pretty().toJson(result));
     }
 
     public RunResult load(String runId) {
-        try {
-            return parse(Files.readString(metricsFile(runId)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return finished(runId).orElseThrow(() -> new IllegalStateException(metricsFile(runId) + " is missing"));
+    }
+
+    /**
+     * Before {@code --retry-failed} replaces a failed record, keeps it as {@code metrics.failed-<n>.json}: a rerun
+     * adds records, it never destroys one.
+     */
+    public void keepFailedAttempt(String runId) throws IOException {
+        Path metrics = metricsFile(runId);
+        for (int n = 1; ; n++) {
+            Path kept = metrics.resolveSibling("metrics.failed-" + n + ".json");
+            if (!Files.exists(kept)) {
+                AtomicFiles.write(kept, out -> Files.copy(metrics, out));
+                return;
+            }
         }
     }
 
@@ -66,34 +91,60 @@ public final class ResultStore {
      * {@code controls/} and reused by the others, also across processes.
      */
     public RunResult control(String key) {
-        Path file = root.resolve("controls").resolve(key + ".json");
+        return read(root.resolve("controls").resolve(key + ".json")).orElse(null);
+    }
+
+    public void saveControl(String key, RunResult result) throws IOException {
+        AtomicFiles.writeString(root.resolve("controls").resolve(key + ".json"), Json.pretty().toJson(result));
+    }
+
+    /** A stored record, or empty; an unreadable one is renamed {@code <name>.corrupt} and named in a warning. */
+    private Optional<RunResult> read(Path file) {
+        String json;
         try {
-            return Files.isRegularFile(file) ? parse(Files.readString(file)) : null;
+            json = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    public void saveControl(String key, RunResult result) {
         try {
-            AtomicFiles.writeString(root.resolve("controls").resolve(key + ".json"), GSON.toJson(result));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return Optional.of(parse(json));
+        } catch (RuntimeException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                aside = file; // read-only folder: leave it, the run still counts as unfinished
+            }
+            warnings.accept("warning: " + file + " is not a complete record (" + (json.isBlank() ? "empty"
+                    : "truncated or invalid JSON") + "); kept as " + aside.getFileName()
+                    + ", the run counts as unfinished and runs again");
+            return Optional.empty();
         }
     }
 
     /** A stored record; columns added since it was written (e.g. speedup_measured) read as NaN, not 0. */
     static RunResult parse(String json) {
-        JsonObject object = JsonParser.parseString(json).getAsJsonObject();
+        JsonElement element = JsonParser.parseString(json);
+        if (!element.isJsonObject()) {
+            throw new JsonParseException("not a JSON object");
+        }
+        JsonObject object = element.getAsJsonObject();
         if (!object.has("budget")) {
             object.addProperty("budget", 1.0); // written before --budget existed: the whole protocol
         }
         for (RecordComponent c : RunResult.class.getRecordComponents()) {
             if (c.getType() == double.class && !object.has(c.getName())) {
-                object.addProperty(c.getName(), Double.NaN);
+                object.add(c.getName(), JsonNull.INSTANCE);
             }
         }
-        return GSON.fromJson(object, RunResult.class);
+        for (String required : List.of("run_id", "strategy", "status")) {
+            if (!object.has(required) || object.get(required).isJsonNull()) {
+                throw new JsonParseException("no " + required);
+            }
+        }
+        return Json.pretty().fromJson(object, RunResult.class);
     }
 
     /** Every finished run's record, in a stable order. */
@@ -105,10 +156,7 @@ public final class ResultStore {
         }
         try (Stream<Path> dirs = Files.list(runs)) {
             for (Path d : dirs.sorted().toList()) {
-                Path m = d.resolve("metrics.json");
-                if (Files.isRegularFile(m)) {
-                    out.add(parse(Files.readString(m)));
-                }
+                read(d.resolve(METRICS)).ifPresent(out::add);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

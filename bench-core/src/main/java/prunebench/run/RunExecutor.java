@@ -14,6 +14,7 @@ import java.util.Map;
 import prunebench.config.TrainSchedule;
 import prunebench.model.Complexity;
 import prunebench.model.Network;
+import prunebench.model.TorchNames;
 import prunebench.prune.CompressionBudget;
 import prunebench.prune.DynamicContext;
 import prunebench.prune.DynamicSparsity;
@@ -34,8 +35,6 @@ import prunebench.train.Evaluator;
 import prunebench.train.Optimizer;
 import prunebench.train.Trainer;
 import prunebench.train.TrainingListener;
-import prunebench.util.AtomicFiles;
-import prunebench.util.TensorFiles;
 
 /**
  * Executes one run: weights (pretrained, or the seed's initialisation for pruning at init), masks from the
@@ -45,10 +44,12 @@ import prunebench.util.TensorFiles;
 final class RunExecutor {
     private final Workspace ws;
     private final DenseCache cache;
+    private final boolean saveWeights;
 
-    RunExecutor(Workspace ws, DenseCache cache) {
+    RunExecutor(Workspace ws, DenseCache cache, boolean saveWeights) {
         this.ws = ws;
         this.cache = cache;
+        this.saveWeights = saveWeights;
     }
 
     RunResult execute(RunSpec spec, String runId) throws IOException {
@@ -76,6 +77,7 @@ final class RunExecutor {
             TrainSchedule schedule = trainingSchedule(spec);
             String stage = spec.timing() == Timing.PRETRAINED ? "finetune" : "sparse";
             Trainer trainer = new Trainer(network, manager, ws.train(), ws.test(), spec.seed());
+            TorchOutputs outputs = new TorchOutputs(TorchNames.of(ws.model(), network));
 
             try (MaskSet masks = MaskSet.dense(targets, manager); Optimizer optimizer = trainer.newOptimizer(schedule)) {
                 double pruneSeconds;
@@ -108,12 +110,13 @@ final class RunExecutor {
                                         spec.iterations(), spec.denseFirstLayer());
                     }
                     pruneSeconds = (System.nanoTime() - t0) / 1e9;
-                    writeMasks(dir, masks, scoredOn);
+                    outputs.writeMasks(dir, masks, scoredOn);
+                    spec.initScale().apply(masks); // sparse training starts at the sparse scale when asked
                     Accuracy pre = Evaluator.evaluate(network, ws.test(), manager);
                     top1Pre = pre.top1();
                     top5Pre = pre.top5();
                 }
-                writeLayers(dir, masks);
+                outputs.writeLayers(dir, masks);
                 // Dynamic sparse training rewires the masks of a pruned run at training steps.
                 MaskUpdater updater = strategy instanceof DynamicSparsity dynamic && spec.compression() > 1
                         ? dynamic.maskUpdater(new DynamicContext(network, targets, masks, optimizer, spec.seed(),
@@ -152,8 +155,11 @@ final class RunExecutor {
                 trainer.train(stage, schedule, optimizer, masks, startEpoch);
                 EpochLog.write(dir.resolve("epochs.csv"), epochs);
                 if (updater != null) {
-                    writeLayers(dir, masks); // the final masks: per-tensor counts are fixed, the positions moved
-                    addFinalMasks(dir, masks, manager);
+                    outputs.writeLayers(dir, masks); // the final masks: per-tensor counts are fixed, the positions moved
+                    outputs.addFinalMasks(dir, masks, manager);
+                }
+                if (saveWeights) {
+                    outputs.writeWeights(dir, network);
                 }
 
                 Accuracy post = schedule.epochs() == 0 ? null : Evaluator.evaluate(network, ws.test(), manager);
@@ -172,8 +178,8 @@ final class RunExecutor {
                         cx.compression(), cx.speedup(), post == null ? top1Pre : post.top1(),
                         post == null ? top5Pre : post.top5(), top1Pre, top5Pre, cx.params(), cx.paramsNonzero(),
                         cx.flops(), cx.flopsNonzero(), collapsed, pruneSeconds, imagesPerSecond, wall, spec.model(),
-                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured, valTop1,
-                        spec.budget());
+                        spec.dataset().name(), null, updates.updates(), updates.meanChanged(), speedupMeasured,
+                        schedule.epochs(), valTop1, spec.budget());
                 checkpoint.delete();
                 return result;
             }
@@ -209,41 +215,8 @@ final class RunExecutor {
         return copy;
     }
 
-    /**
-     * {@code masks.npz}: {@code mask/<param>} per pruned tensor, {@code init/<param>} the weights scored (dynamic
-     * runs later add {@code final_mask/<param>}).
-     */
-    private static void writeMasks(Path dir, MaskSet masks, Map<String, NDArray> scoredOn) throws IOException {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        masks.masks().forEach((n, m) -> out.put("mask/" + n, m));
-        scoredOn.forEach((n, w) -> out.put("init/" + n, w));
-        TensorFiles.save(dir.resolve("masks.npz"), out);
-        scoredOn.values().forEach(NDArray::close);
-    }
-
     private static MaskUpdateStats totalUpdates(MaskUpdateStats before, MaskUpdater updater) {
         return updater == null ? before : before.plus(updater.stats());
-    }
-
-    /** Adds {@code final_mask/<param>}, the masks after dynamic sparse training, to {@code masks.npz}. */
-    private static void addFinalMasks(Path dir, MaskSet masks, NDManager manager) throws IOException {
-        Path file = dir.resolve("masks.npz");
-        try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> out = new LinkedHashMap<>(TensorFiles.load(file, scope));
-            masks.masks().forEach((n, m) -> out.put("final_mask/" + n, m));
-            TensorFiles.save(file, out);
-        }
-    }
-
-    private static void writeLayers(Path dir, MaskSet masks) throws IOException {
-        StringBuilder sb = new StringBuilder("layer,shape,parameters,kept,density\n");
-        for (PruningTarget t : masks.targets()) {
-            long kept = masks.kept(t.name());
-            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.6f%n", t.name(),
-                    t.array().getShape().toString().replace(", ", "x").replace("(", "").replace(")", ""), t.size(),
-                    kept, (double) kept / t.size()));
-        }
-        AtomicFiles.writeString(dir.resolve("layers.csv"), sb.toString());
     }
 
     private static int collapsedLayers(MaskSet masks) {

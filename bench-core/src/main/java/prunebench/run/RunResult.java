@@ -5,9 +5,11 @@ package prunebench.run;
  * Field names are the CSV's column names (snake_case), part of the user contract; new columns go at the end.
  * {@code mask_updates} and {@code connections_changed_mean} count the mask updates of dynamic sparse training (0 and
  * NaN for static strategies); {@code speedup_measured} is the pruned network's inference images/s over the dense
- * one's (see InferenceSpeed). {@code val_top1} is the final model's top-1 on the held-out training examples
- * ({@code dataset.validation}; NaN without), and {@code budget} the factor the protocol's epochs were scaled by (1 =
- * the whole protocol). Every metric is the final epoch's, never the best epoch's.
+ * one's (see InferenceSpeed); {@code epochs_trained} the epochs trained after pruning (0 for a pruned trained network
+ * that was not fine-tuned: see {@link RunOutline}; empty in records written before it existed). {@code val_top1} is
+ * the final model's top-1 on the held-out training examples ({@code dataset.validation}; NaN without), and
+ * {@code budget} the factor the protocol's epochs were scaled by (1 = the whole protocol). Every metric is the final
+ * epoch's, never the best epoch's.
  */
 public record RunResult(
         String run_id, String strategy, String strategy_name, double compression, long seed, String status,
@@ -15,7 +17,8 @@ public record RunResult(
         double top1_pre_finetune, double top5_pre_finetune, long params, long params_nonzero, long flops,
         long flops_nonzero, int layers_collapsed, double prune_seconds, double train_images_per_second,
         double wall_seconds, String model, String dataset, String error, int mask_updates,
-        double connections_changed_mean, double speedup_measured, double val_top1, double budget) {
+        double connections_changed_mean, double speedup_measured, Integer epochs_trained, double val_top1,
+        double budget) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
@@ -24,7 +27,8 @@ public record RunResult(
         return new RunResult(runId, spec.strategy().label(), spec.strategy().name(), spec.compression(), spec.seed(),
                 FAILED, spec.timing().name().toLowerCase(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, wallSeconds, spec.model(),
-                spec.dataset().name(), error, 0, Double.NaN, Double.NaN, Double.NaN, spec.budget());
+                spec.dataset().name(), error, 0, Double.NaN, Double.NaN,
+                RunExecutor.trainingSchedule(spec).epochs(), Double.NaN, spec.budget());
     }
 
     /** This result re-labelled as the run {@code spec} (a dense control shared by every strategy of a seed). */
@@ -32,8 +36,8 @@ public record RunResult(
         return new RunResult(runId, spec.strategy().label(), spec.strategy().name(), compression, seed, status, timing,
                 compression_actual, speedup_theoretical, top1, top5, top1_pre_finetune, top5_pre_finetune, params,
                 params_nonzero, flops, flops_nonzero, layers_collapsed, prune_seconds, train_images_per_second,
-                wall_seconds, model, dataset, error, mask_updates, connections_changed_mean, speedup_measured, val_top1,
-                budget);
+                wall_seconds, model, dataset, error, mask_updates, connections_changed_mean, speedup_measured,
+                epochs_trained, val_top1, budget);
     }
 
     public boolean ok() {

@@ -18,9 +18,9 @@ import prunebench.prune.MaskSet;
 
 /**
  * The training loop of one stage. Per step: forward and backward inside the gradient collector, then the optimizer
- * step, then the masks are re-applied (outside the collector: momentum would otherwise revive pruned weights),
- * then listeners, then gradients are zeroed. Every batch lives in its own sub-manager so native memory is freed
- * step by step.
+ * step (unless a listener takes the step over), then the masks are re-applied (outside the collector: momentum would
+ * otherwise revive pruned weights), then listeners, then gradients are zeroed. Every batch lives in its own
+ * sub-manager so native memory is freed step by step.
  */
 public final class Trainer {
     private static final int PROGRESS_EVERY = 20;
@@ -96,7 +96,9 @@ public final class Trainer {
                                 + ": loss is " + loss + " (learning rate " + lr + ")");
                     }
                     lossSum += (double) loss * batch.size();
-                    optimizer.step(lr);
+                    if (!replacedByListener(epoch * steps + b, schedule.epochs() * steps)) {
+                        optimizer.step(lr);
+                    }
                     if (masks != null) {
                         masks.apply();
                     }
@@ -122,6 +124,14 @@ public final class Trainer {
             }
         }
         return records;
+    }
+
+    private boolean replacedByListener(int globalStep, int totalSteps) {
+        boolean replaced = false;
+        for (TrainingListener l : listeners) {
+            replaced |= l.replacesOptimizerStep(globalStep, totalSteps);
+        }
+        return replaced;
     }
 
     private void zeroGradients() {

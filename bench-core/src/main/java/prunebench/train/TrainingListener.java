@@ -10,6 +10,15 @@ public interface TrainingListener {
     default void afterStep(int epoch, int step, int globalStep, int totalSteps) {}
 
     /**
+     * Whether this listener takes step {@code globalStep} (0-based) over from the optimizer: the trainer then makes no
+     * optimizer step (weights and optimizer state stay as they were; the gradients are still computed and passed to
+     * {@link #afterStep}). RigL's reference updates the masks in place of the optimizer step.
+     */
+    default boolean replacesOptimizerStep(int globalStep, int totalSteps) {
+        return false;
+    }
+
+    /**
      * Called every few steps with the epoch's running figures, for progress displays.
      *
      * @param meanLoss  mean training loss of the epoch so far

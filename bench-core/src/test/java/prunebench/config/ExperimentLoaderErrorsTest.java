@@ -80,6 +80,8 @@ class ExperimentLoaderErrorsTest {
         assertEquals("x.yaml:15: pruning.prune_biases: expected true or false, got 'maybe'",
                 error(replaceLine(14, "  compressions: [1, 2, 4]\n  prune_biases: !!bool maybe")));
         assertEquals("x.yaml:19: report.x: expected a number, got 'abc'", error(BLOCK + "report:\n  x: !!float abc\n"));
+        assertEquals("x.yaml:18: save_weights: expected true or false, got 'sometimes'",
+                error(BLOCK + "save_weights: sometimes\n"));
         assertEquals("x.yaml:19: report.x[0]: a YAML alias refers to a value that contains it",
                 error(BLOCK + "report:\n  x: &loop [*loop]\n"));
         assertEquals("x.yaml:10: pretrain.optimizer.lr: expected a number, got 'fast'",

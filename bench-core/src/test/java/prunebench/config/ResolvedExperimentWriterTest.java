@@ -37,11 +37,13 @@ class ResolvedExperimentWriterTest {
                   compressions: [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]
                   prune_classifier: false
                   prune_biases: false
+                  init_scale: dense
                   compression_of: all
                   strategies:
                   - {name: random, label: random}
                   - {name: global_magnitude, label: global_magnitude}
                   - {name: snip, label: snip-1shot, iterations: 1}
+                save_weights: true
                 budget: 1.0
                 """, ResolvedExperimentWriter.toYaml(spec));
     }

@@ -30,4 +30,15 @@ class TopKTest {
         assertArrayEquals(new float[] {0, 0, 1, 1, 1, 0}, TopK.select(s, eligible, 3));
         assertArrayEquals(new float[] {0, 1, 1, 1, 1, 1}, TopK.select(s, eligible, 5), "NaN before ineligible");
     }
+
+    @Test
+    void tiesFollowAGivenOrderInsteadOfPosition() {
+        float[] s = {1, 2, 1, 1, 0};
+        boolean[] all = {true, true, true, true, true};
+        // Ranks: index 3 first, then 0, then 2 among the tied 1s.
+        int[] order = {1, 4, 2, 0, 3};
+        assertArrayEquals(new float[] {0, 1, 0, 1, 0}, TopK.select(s, all, 2, order));
+        assertArrayEquals(new float[] {1, 1, 0, 1, 0}, TopK.select(s, all, 3, order));
+        assertArrayEquals(new float[] {1, 1, 0, 0, 0}, TopK.select(s, all, 2), "by position without an order");
+    }
 }

@@ -173,4 +173,26 @@ class ReportTest {
         assertFalse(Files.exists(results.resolve("plots/top5-vs-speedup.png")));
         assertTrue(Files.readString(results.resolve("report.md")).contains("![top5-vs-speedup](plots/top5-vs-speedup.svg)"));
     }
+
+    @Test
+    void aFullDiskLeavesEveryReportFileWholeNoTemporaryAndNamesTheFile() throws Exception {
+        Path results = ResultsFixture.write(tmp.resolve("full"), 0);
+        Report.rebuild(results, ReportSpec.defaults());
+        for (String name : List.of("accuracy-vs-compression.png", "summary.csv", "report.md")) {
+            Path file = name.endsWith(".png") ? results.resolve("plots").resolve(name) : results.resolve(name);
+            byte[] before = Files.readAllBytes(file);
+            System.setProperty("prunebench.inject.enospc", name);
+            try {
+                java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.io.UncheckedIOException.class, () -> Report.rebuild(results, ReportSpec.defaults()));
+                assertEquals("cannot write " + file + ": No space left on device", e.getCause().getMessage());
+            } finally {
+                System.clearProperty("prunebench.inject.enospc");
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(file), name);
+            try (var files = Files.walk(results)) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), name);
+            }
+        }
+    }
 }

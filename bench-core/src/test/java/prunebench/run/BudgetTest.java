@@ -34,7 +34,7 @@ class BudgetTest {
                 List.of(Experiments.strategy("magnitude")), List.of(0L));
         ExperimentSpec quarter = new ExperimentSpec(whole.name(), whole.model(), whole.dataset(), whole.seeds(),
                 whole.device(), whole.threads(), whole.workers(), step(160, List.of(60, 120), 0), whole.finetune(),
-                whole.pruning(), whole.report(), 0.25);
+                whole.pruning(), whole.report(), true, 0.25);
         GridPlanner planner = new GridPlanner(new StrategyRegistry(List.of(new prunebench.testing.TestMagnitude())));
         RunSpec run = planner.plan(quarter).get(1);
         assertEquals(step(40, List.of(15, 30), 0), run.pretrain());

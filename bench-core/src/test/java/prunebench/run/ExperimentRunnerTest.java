@@ -1,14 +1,18 @@
 package prunebench.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import prunebench.config.ExperimentSpec;
@@ -27,9 +31,14 @@ class ExperimentRunnerTest {
     Path tmp;
 
     ExperimentRunner runner(ByteArrayOutputStream log) {
+        return runner(log, 7);
+    }
+
+    /** A runner whose synthetic dataset is drawn from {@code dataSeed}: another seed is other data. */
+    ExperimentRunner runner(ByteArrayOutputStream log, long dataSeed) {
         return new ExperimentRunner(new ModelRegistry(List.of(new LeNet5())),
-                new DatasetRegistry(List.of(new SyntheticProvider(SyntheticData.create(512, 256, 1, 28, 10, 7))),
-                        Map.of()),
+                new DatasetRegistry(List.of(new SyntheticProvider(SyntheticData.create(512, 256, 1, 28, 10,
+                        dataSeed))), Map.of()),
                 new StrategyRegistry(List.of(new TestMagnitude(), new TestChannelScores())), new PrintStream(log, true));
     }
 
@@ -52,7 +61,7 @@ class ExperimentRunnerTest {
             assertTrue(x.speedup_measured() > 0 && Double.isFinite(x.speedup_measured()), x.toString());
         }
         String csv = Files.readString(tmp.resolve("runs.csv"));
-        assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow().endsWith(",speedup_measured,val_top1,budget"),
+        assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow().endsWith(",speedup_measured,epochs_trained,val_top1,budget"),
                 csv);
         assertTrue(log.toString().contains("(measured "), log.toString());
     }
@@ -65,7 +74,8 @@ class ExperimentRunnerTest {
                 new prunebench.config.DatasetSpec("synthetic", ".", null, null, null, 64), base.seeds(), base.device(),
                 base.threads(), base.workers(), base.pretrain(), base.finetune(),
                 new prunebench.config.PruningSpec(List.of(4.0), false, false, base.pruning().strategies(),
-                        prunebench.config.PruningSpec.PRUNABLE), base.report(), 0.5);
+                        prunebench.prune.InitScale.DENSE, prunebench.config.PruningSpec.PRUNABLE), base.report(), true,
+                0.5);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ExperimentRunner r = runner(log);
         ExperimentRunner.Plan plan = r.prepare(spec, tmp);
@@ -141,5 +151,133 @@ class ExperimentRunnerTest {
         }
         assertTrue(outcome[0].failed().isEmpty(), outcome[0].failed() + "\n" + log);
         assertEquals(1, outcome[0].executed());
+    }
+
+    @Test
+    void anUnreadableRecordIsRerunAndAFinishedRunWithoutManifestGetsOne() throws Exception {
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(1.0, 4.0), List.of(Experiments.strategy("magnitude")),
+                List.of(0L));
+        ExperimentRunner r = runner(new ByteArrayOutputStream());
+        ExperimentRunner.Plan plan = r.prepare(spec, tmp);
+        r.run(plan, false);
+        ResultStore store = new ResultStore(tmp);
+        String dense = plan.runs().get(0).runId();
+        String pruned = plan.runs().get(1).runId();
+        Path metrics = store.metricsFile(pruned);
+        String whole = Files.readString(metrics);
+        Files.writeString(metrics, whole.substring(0, whole.length() / 3));
+        Files.delete(store.runDir(dense).resolve("manifest.json"));
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner.Outcome again = runner(log).run(plan, false);
+        assertEquals(1, again.executed(), log.toString());
+        assertTrue(log.toString().contains(metrics + " is not a complete record"), log.toString());
+        assertTrue(again.failed().isEmpty(), again.failed().toString());
+        assertEquals(2, store.all().size());
+        assertTrue(Files.readString(store.runDir(dense).resolve("manifest.json")).contains("written after the fact"));
+    }
+
+    @Test
+    void theManifestIsWrittenBeforeTheRecordSoAStopBetweenLeavesARunThatARerunCompletes() throws Exception {
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(4.0), List.of(Experiments.strategy("magnitude")),
+                List.of(0L));
+        ExperimentRunner r = runner(new ByteArrayOutputStream());
+        ExperimentRunner.Plan plan = r.prepare(spec, tmp);
+        Path dir = new ResultStore(tmp).runDir(plan.runs().get(0).runId());
+        System.setProperty("prunebench.inject.enospc", "metrics.json");
+        try {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> r.run(plan, false));
+            assertEquals("cannot write " + dir.resolve("metrics.json") + ": No space left on device", e.getMessage());
+        } finally {
+            System.clearProperty("prunebench.inject.enospc");
+        }
+        assertTrue(Files.exists(dir.resolve("manifest.json")));
+        assertFalse(Files.exists(dir.resolve("metrics.json")));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")));
+        }
+        ExperimentRunner.Outcome rerun = r.run(plan, false);
+        assertEquals(1, rerun.executed());
+        assertTrue(Files.exists(dir.resolve("metrics.json")));
+    }
+
+    @Test
+    void otherDataInTheSameFolderMakesNewRunsKeepsTheOldOnesAndSaysSo() throws Exception {
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(4.0), List.of(Experiments.strategy("magnitude")),
+                List.of(0L));
+        ExperimentRunner first = runner(new ByteArrayOutputStream(), 7);
+        ExperimentRunner.Plan a = first.prepare(spec, tmp);
+        first.run(a, false);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner second = runner(log, 8);
+        ExperimentRunner.Plan b = second.prepare(spec, tmp);
+        assertNotEquals(a.runs().get(0).runId(), b.runs().get(0).runId());
+        assertNotEquals(a.fingerprint().sha256(), b.fingerprint().sha256());
+        assertEquals(a.runs().get(0).runId(), runner(new ByteArrayOutputStream(), 7).prepare(spec, tmp).runs().get(0)
+                .runId(), "the same data, the same run");
+        Path legacy = Files.createDirectories(tmp.resolve("runs").resolve("magnitude-c4-s0-0123abcd"));
+        Files.copy(new ResultStore(tmp).metricsFile(a.runs().get(0).runId()), legacy.resolve("metrics.json"));
+        Files.writeString(legacy.resolve("manifest.json"), "{\"prunebench_version\": \"0.1\"}");
+        ExperimentRunner.Outcome outcome = second.run(b, false);
+        assertEquals(1, outcome.executed());
+        assertTrue(log.toString().contains("differs from the data of 1 earlier run(s)"), log.toString());
+        assertTrue(log.toString().contains("1 finished run(s) in this folder were recorded before run identities "
+                + "included the data's fingerprint"), log.toString());
+        assertEquals(3, new ResultStore(tmp).all().size(), "the first data's record is kept");
+        try (Stream<Path> models = Files.list(tmp.resolve("pretrained"))) {
+            assertEquals(2, models.count(), "one dense model per data");
+        }
+        String manifest = Files.readString(new ResultStore(tmp).runDir(b.runs().get(0).runId()).resolve("manifest.json"));
+        assertTrue(manifest.contains("\"sha256\": \"" + b.fingerprint().sha256() + "\""), manifest);
+    }
+
+    @Test
+    void aDamagedPretrainedModelIsNamedSetAsideAndTrainedAgain() throws Exception {
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(4.0), List.of(Experiments.strategy("magnitude")),
+                List.of(0L));
+        ExperimentRunner r = runner(new ByteArrayOutputStream());
+        ExperimentRunner.Plan plan = r.prepare(spec, tmp);
+        r.run(plan, false);
+        ResultStore store = new ResultStore(tmp);
+        String run = plan.runs().get(0).runId();
+        double top1 = store.load(run).top1();
+        Path model;
+        try (Stream<Path> models = Files.list(tmp.resolve("pretrained"))) {
+            model = models.findFirst().orElseThrow();
+        }
+        Path weights = model.resolve("weights.npz");
+        byte[] good = Files.readAllBytes(weights);
+        List<String> damages = List.of("truncated", "bit-flipped", "empty", "wrong shapes");
+        for (int k = 0; k < damages.size(); k++) {
+            String damage = damages.get(k);
+            switch (damage) {
+                case "truncated" -> Files.write(weights, java.util.Arrays.copyOf(good, good.length / 2));
+                case "bit-flipped" -> {
+                    byte[] flipped = good.clone();
+                    flipped[flipped.length - 100] ^= 0x10;
+                    Files.write(weights, flipped);
+                }
+                case "empty" -> Files.write(weights, new byte[0]);
+                default -> {
+                    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                        Map<String, ai.djl.ndarray.NDArray> wrong = new java.util.LinkedHashMap<>();
+                        for (String name : prunebench.util.TensorFiles.load(weights, m).keySet()) {
+                            wrong.put(name, m.ones(new ai.djl.ndarray.types.Shape(3)));
+                        }
+                        prunebench.util.TensorFiles.save(weights, wrong);
+                    }
+                    Files.delete(model.resolve("weights.json")); // as a cache from before checksums
+                }
+            }
+            Files.delete(store.metricsFile(run));
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            ExperimentRunner.Outcome outcome = runner(log).run(plan, false);
+            assertTrue(outcome.failed().isEmpty(), damage + ": " + outcome.failed() + "\n" + log);
+            assertTrue(log.toString().contains("pretrained model " + weights + " is unusable"), damage + ": " + log);
+            assertTrue(log.toString().contains("moved to " + model.resolve("corrupt-" + (k + 1))), damage + ": " + log);
+            assertTrue(Files.exists(model.resolve("corrupt-" + (k + 1)).resolve("weights.npz")), damage);
+            assertEquals(top1, store.load(run).top1(), damage + ": retrained to the same model");
+            good = Files.readAllBytes(weights);
+        }
     }
 }

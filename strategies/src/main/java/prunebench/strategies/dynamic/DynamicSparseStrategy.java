@@ -10,6 +10,7 @@ import prunebench.prune.MaskUpdater;
 import prunebench.prune.PruningContext;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.PruningTarget;
+import prunebench.prune.StrategyOptions;
 import prunebench.prune.Timing;
 
 /**
@@ -43,7 +44,13 @@ abstract class DynamicSparseStrategy implements PruningStrategy, DynamicSparsity
 
     @Override
     public MaskUpdater maskUpdater(DynamicContext context) {
-        return new RegrowingUpdater(context, (target, step, scope) -> growthScores(context, target, step, scope));
+        return new RegrowingUpdater(context, (target, step, scope) -> growthScores(context, target, step, scope),
+                skipsOptimizerStep(context.options()));
+    }
+
+    /** Whether a mask update takes the place of that step's optimizer step. */
+    boolean skipsOptimizerStep(StrategyOptions options) {
+        return false;
     }
 
     /** Growth scores of {@code target} after optimizer step {@code step} (see {@link GrowthScores#of}). */

@@ -14,6 +14,7 @@ import prunebench.data.BatchLoader;
 import prunebench.prune.PruningContext;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.PruningTarget;
+import prunebench.prune.StrategyOptions;
 import prunebench.prune.Timing;
 import prunebench.train.CrossEntropy;
 
@@ -23,6 +24,13 @@ import prunebench.train.CrossEntropy;
  * after pruning stays large; keeping the highest (Hg) * w is the same rule (Synaptic-Flow's {@code GraSP} scores
  * {@code p.grad * p.data} after the backward of g . grad L). Hg is exact: a double backward through the
  * gradient's graph. Hg and g are restricted to the prunable tensors, the other parameters being constants.
+ *
+ * <p>Scoring data and mode follow the authors' code (alecwangcq/GraSP): {@code GraSP_fetch_data} takes
+ * {@code samples_per_class} examples of every class from the shuffled training loader (10 in its CIFAR configs), and
+ * the network scores in training mode (the {@code .eval()} in {@code GraSP()} is commented out; Synaptic-Flow scores
+ * in evaluation mode). The reference splits the sample into two halves grouped by class (classes 0-4, then 5-9) for
+ * its two forward passes; here the sample keeps its shuffled order in batches of the run's batch size, so that
+ * BatchNorm's batch statistics see every class.
  */
 public final class Grasp implements PruningStrategy {
     @Override
@@ -37,7 +45,13 @@ public final class Grasp implements PruningStrategy {
 
     @Override
     public Map<String, Object> parameterDefaults() {
-        return Map.of(ScoringData.KEY, ScoringData.AUTO, "temperature", 200, "train_mode", true);
+        return Map.of(ScoringData.KEY, ScoringData.AUTO, ScoringData.SAMPLES_PER_CLASS,
+                ScoringData.EXAMPLES_PER_CLASS, "temperature", 200, "train_mode", true);
+    }
+
+    @Override
+    public void validate(StrategyOptions options) {
+        ScoringData.validate(options);
     }
 
     @Override

@@ -10,14 +10,19 @@ import prunebench.data.BatchLoader;
 import prunebench.prune.PruningContext;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.PruningTarget;
+import prunebench.prune.StrategyOptions;
 import prunebench.prune.Timing;
 import prunebench.train.CrossEntropy;
 
 /**
  * SNIP (Lee et al. 2019): connection sensitivity |dL/dc| of a mask c = 1 on each weight, which is |g * w| with g
- * the gradient of the cross-entropy summed over a few training batches, one ranking across all layers, at
- * initialisation. The forward runs in training mode (batch statistics, as the original code scores a fresh
- * network) unless {@code train_mode: false} (Synaptic-Flow's default); either way the network is not written.
+ * the gradient of the cross-entropy summed over the scoring data ({@link ScoringData}: by default ten examples per
+ * class), one ranking across all layers, at initialisation. The forward runs in evaluation mode (BatchNorm with its
+ * running statistics, which at init are mean 0, variance 1), as both references do: the authors' code
+ * (namhoonlee/snip-public, {@code prune.py}) feeds {@code is_train: False}, and Synaptic-Flow's {@code prune_loop}
+ * calls {@code model.eval()} unless {@code --prune-train-mode}. {@code train_mode: true} uses batch statistics
+ * instead. Either way the network is not written. The paper prunes on one mini-batch (snip-public: 100 examples of
+ * the shuffled training set, not class-balanced); {@code batches: 1} does that.
  */
 public final class Snip implements PruningStrategy {
     @Override
@@ -32,7 +37,13 @@ public final class Snip implements PruningStrategy {
 
     @Override
     public Map<String, Object> parameterDefaults() {
-        return Map.of(ScoringData.KEY, ScoringData.AUTO, "train_mode", true);
+        return Map.of(ScoringData.KEY, ScoringData.AUTO, ScoringData.SAMPLES_PER_CLASS,
+                ScoringData.EXAMPLES_PER_CLASS, "train_mode", false);
+    }
+
+    @Override
+    public void validate(StrategyOptions options) {
+        ScoringData.validate(options);
     }
 
     @Override

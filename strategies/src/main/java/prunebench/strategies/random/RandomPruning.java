@@ -34,9 +34,13 @@ public final class RandomPruning implements PruningStrategy {
         return uniformScores(context);
     }
 
-    /** Uniform scores in [0, 1) from the context's seeded generator: a random mask under any distribution. */
+    /**
+     * Uniform scores in [0, 1) from the seed's {@code random} stream, whichever strategy asks: a random mask under any
+     * distribution, and the same mask for the same seed and distribution (RigL, SET and static random ERK start from
+     * one mask, so that a comparison isolates their update rules).
+     */
     public static Map<String, NDArray> uniformScores(PruningContext context) {
-        Random random = context.random();
+        Random random = context.random("random");
         Map<String, NDArray> scores = new LinkedHashMap<>();
         for (PruningTarget t : context.targets()) {
             float[] v = new float[Math.toIntExact(t.size())];

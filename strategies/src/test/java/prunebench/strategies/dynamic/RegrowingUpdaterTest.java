@@ -58,6 +58,51 @@ class RegrowingUpdaterTest {
         }
     }
 
+    /** Per step of one epoch (8 steps), whether the classifier's weights (dense, never masked) changed. */
+    private static List<Boolean> classifierMoved(Map<String, Object> options) {
+        try (Fixture f = new Fixture(new RigL(), 0)) {
+            NDArray classifier = f.network.trainableParameters().entrySet().stream()
+                    .filter(e -> f.targets.stream().noneMatch(t -> t.name().equals(e.getKey())))
+                    .filter(e -> e.getValue().getArray().getShape().dimension() == 2)
+                    .findFirst().orElseThrow().getValue().getArray();
+            List<Boolean> moved = new ArrayList<>();
+            float[][] last = {classifier.toFloatArray()};
+            MaskUpdater updater = new RigL().maskUpdater(f.context(0, options));
+            new Trainer(f.network, f.manager, f.train, f.test, 0).addListener(updater)
+                    .addListener(new TrainingListener() {
+                        @Override
+                        public void afterStep(int epoch, int step, int globalStep, int totalSteps) {
+                            float[] now = classifier.toFloatArray();
+                            moved.add(!Arrays.equals(last[0], now));
+                            last[0] = now;
+                        }
+                    })
+                    .train("sparse", Experiments.sgd(1, 0.05), f.optimizer, f.masks, 0);
+            assertEquals(3, updater.stats().updates());
+            return moved;
+        }
+    }
+
+    @Test
+    void rigLMakesNoOptimizerStepOnAMaskUpdateStepUnlessToldTo() {
+        // Updates after steps 2, 4 and 6 of 8 (0-based steps 1, 3, 5): those steps only rewire the masks.
+        Map<String, Object> every2 = Map.of("update_interval", 2, "end_fraction", 1.0);
+        assertEquals(List.of(true, false, true, false, true, false, true, true), classifierMoved(every2));
+        Map<String, Object> stepping = new HashMap<>(every2);
+        stepping.put("skip_step", false);
+        assertEquals(List.of(true, true, true, true, true, true, true, true), classifierMoved(stepping));
+    }
+
+    @Test
+    void setStepsOnEveryStepAsItsReferenceDoes() {
+        try (Fixture f = new Fixture(new SparseEvolutionary(), 0)) {
+            MaskUpdater updater = new SparseEvolutionary().maskUpdater(f.context(0, Map.of("update_interval", 1)));
+            for (int step = 0; step < 8; step++) {
+                assertFalse(updater.replacesOptimizerStep(step, 8));
+            }
+        }
+    }
+
     @Test
     void rigLGrowsWhereTheDenseGradientIsLargestAndResetsTheirMomentum() {
         try (Fixture f = new Fixture(new RigL(), 0)) {

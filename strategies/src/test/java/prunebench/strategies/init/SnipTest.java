@@ -87,6 +87,9 @@ class SnipTest {
         }
         assertEquals("auto", new Snip().parameterDefaults().get("batches"));
         assertEquals("auto", new Grasp().parameterDefaults().get("batches"));
+        // As their references: snip-public and Synaptic-Flow score SNIP in evaluation mode, GraSP's code in training.
+        assertEquals(false, new Snip().parameterDefaults().get("train_mode"));
+        assertEquals(true, new Grasp().parameterDefaults().get("train_mode"));
         assertEquals(200, new Grasp().parameterDefaults().get("temperature"));
         assertEquals(100, new SynFlow().parameterDefaults().get("iterations"));
         assertEquals("double", new SynFlow().parameterDefaults().get("precision"));

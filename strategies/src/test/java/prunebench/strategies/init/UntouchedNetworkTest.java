@@ -55,9 +55,9 @@ class UntouchedNetworkTest {
             Network net = convBn(m);
             Snip s = new Snip();
             String name = net.layers().get(0).name();
-            NDArray train = s.score(TestNets.context(net, s, Map.of(), TestNets.tinyData(6, 3), 6, m)).get(name);
-            NDArray eval = s.score(TestNets.context(net, s, Map.of("train_mode", false), TestNets.tinyData(6, 3), 6,
+            NDArray train = s.score(TestNets.context(net, s, Map.of("train_mode", true), TestNets.tinyData(6, 3), 6,
                     m)).get(name);
+            NDArray eval = s.score(TestNets.context(net, s, Map.of(), TestNets.tinyData(6, 3), 6, m)).get(name);
             assertFalse(Arrays.equals(train.toFloatArray(), eval.toFloatArray()));
         }
     }

@@ -1,0 +1,124 @@
+package prunebench.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import prunebench.config.ExperimentLoader;
+import prunebench.config.ExperimentSpec;
+import prunebench.data.DatasetRegistry;
+import prunebench.model.ModelRegistry;
+import prunebench.prune.StrategyRegistry;
+import prunebench.run.GridPlanner;
+import prunebench.run.RunOutline;
+import prunebench.run.RunSpec;
+
+/**
+ * Every experiment shipped in {@code experiments/} resolves each strategy to the timing and training budget its file
+ * describes (in its comments): a strategy listed "at init" really prunes the initialisation and trains, and no
+ * shipped run scores a pruned trained network without training it. A new experiment file needs a line here.
+ */
+class ShippedExperimentsTest {
+    private static final Path DIR = Path.of("..", "experiments");
+
+    /** What each file says: per label, the timing and the epochs trained after pruning. */
+    private static final Map<String, Map<String, String>> EXPECTED = Map.of(
+            "quickstart.yaml", Map.of(
+                    "random", "pretrained, fine-tunes 1 epoch",
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "layer_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "global_gradient", "pretrained, fine-tunes 1 epoch",
+                    "layer_gradient", "pretrained, fine-tunes 1 epoch"),
+            // "all applied to the seed's initial weights; each sparse network then trains for the pretrain epochs"
+            "init-lenet5.yaml", Map.of(
+                    "snip", "init, trains 1 epoch sparse",
+                    "grasp", "init, trains 1 epoch sparse",
+                    "synflow", "init, trains 1 epoch sparse",
+                    "random", "init, trains 1 epoch sparse",
+                    "global_magnitude", "init, trains 1 epoch sparse"),
+            // "Pruning at init trains pretrain + finetune epochs ... so all 160 epochs are in pretrain"
+            "init-resnet20-cifar.yaml", Map.of(
+                    "snip", "init, trains 160 epochs sparse",
+                    "grasp", "init, trains 160 epochs sparse",
+                    "synflow", "init, trains 160 epochs sparse",
+                    "random", "init, trains 160 epochs sparse"),
+            // pretrain 160 + finetune 40; "Pruning at initialisation and dynamic sparse training train sparse for
+            // pretrain + finetune epochs"
+            "resnet20-cifar.yaml", Map.of(
+                    "random", "pretrained, fine-tunes 40 epochs",
+                    "global_magnitude", "pretrained, fine-tunes 40 epochs",
+                    "layer_magnitude", "pretrained, fine-tunes 40 epochs",
+                    "global_gradient", "pretrained, fine-tunes 40 epochs",
+                    "snip", "init, trains 200 epochs sparse",
+                    "synflow", "init, trains 200 epochs sparse",
+                    "rigl", "dynamic, trains 200 epochs sparse"),
+            // "at an equal budget of 4 epochs ... global magnitude pruning of a network pretrained for 3 epochs then
+            // fine-tuned for 1"
+            "sparse-training-lenet5.yaml", Map.of(
+                    "rigl", "dynamic, trains 4 epochs sparse",
+                    "set", "dynamic, trains 4 epochs sparse",
+                    "static_random", "init, trains 4 epochs sparse",
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch"),
+            "structured-lenet5.yaml", Map.of(
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "l1_filter", "pretrained, fine-tunes 1 epoch",
+                    "l1_filter_global", "pretrained, fine-tunes 1 epoch",
+                    "random_filter", "pretrained, fine-tunes 1 epoch"),
+            "structured-vgg16-cifar.yaml", Map.of(
+                    "global_magnitude", "pretrained, fine-tunes 10 epochs",
+                    "l1_filter", "pretrained, fine-tunes 10 epochs",
+                    "bn_scale", "pretrained, fine-tunes 10 epochs",
+                    "bn_scale_speedup", "pretrained, fine-tunes 10 epochs",
+                    "random_filter", "pretrained, fine-tunes 10 epochs"));
+
+    @Test
+    void everyShippedExperimentIsListedHere() throws IOException {
+        try (Stream<Path> files = Files.walk(DIR)) {
+            TreeSet<String> shipped = new TreeSet<>(files.filter(f -> f.toString().endsWith(".yaml"))
+                    .map(f -> DIR.relativize(f).toString().replace('\\', '/')).toList());
+            assertEquals(new TreeSet<>(EXPECTED.keySet()), shipped,
+                    "add the new experiment's timings and budgets to EXPECTED");
+        }
+    }
+
+    @Test
+    void everyStrategyPrunesWhenAndTrainsAsLongAsItsFileSays() {
+        StrategyRegistry strategies = new StrategyRegistry();
+        ExperimentLoader loader = new ExperimentLoader(new ModelRegistry(), new DatasetRegistry(), strategies);
+        GridPlanner planner = new GridPlanner(strategies);
+        for (Map.Entry<String, Map<String, String>> file : new TreeMap<>(EXPECTED).entrySet()) {
+            ExperimentSpec spec = loader.load(DIR.resolve(file.getKey()));
+            Map<String, String> actual = new TreeMap<>();
+            for (RunSpec run : planner.plan(spec)) {
+                if (run.compression() == 1) {
+                    continue; // the dense control
+                }
+                RunOutline outline = RunOutline.of(run, strategies);
+                assertFalse(outline.noFineTuning(), file.getKey() + ": " + run.runId() + " is scored untrained");
+                String previous = actual.put(run.strategy().label(), outline.describe());
+                assertTrue(previous == null || previous.equals(outline.describe()), run.runId());
+            }
+            assertEquals(new TreeMap<>(file.getValue()), actual, file.getKey());
+        }
+    }
+
+    @Test
+    void aPrunedTrainedNetworkWithoutTrainingIsCalledSo() {
+        StrategyRegistry strategies = new StrategyRegistry();
+        ExperimentLoader loader = new ExperimentLoader(new ModelRegistry(), new DatasetRegistry(), strategies);
+        ExperimentSpec spec = loader.load(DIR.resolve("init-lenet5.yaml"),
+                List.of("pruning.strategies=[{name: random, at: pretrained}]", "pruning.compressions=[1, 4]"));
+        List<RunSpec> runs = new GridPlanner(strategies).plan(spec);
+        assertEquals("pretrained, fine-tunes 0 epochs", RunOutline.of(runs.get(0), strategies).describe());
+        assertEquals("pretrained, no fine-tuning", RunOutline.of(runs.get(1), strategies).describe());
+    }
+}
