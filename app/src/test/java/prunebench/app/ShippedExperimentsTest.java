@@ -78,7 +78,17 @@ class ShippedExperimentsTest {
                     "l1_filter", "pretrained, fine-tunes 10 epochs",
                     "bn_scale", "pretrained, fine-tunes 10 epochs",
                     "bn_scale_speedup", "pretrained, fine-tunes 10 epochs",
-                    "random_filter", "pretrained, fine-tunes 10 epochs"));
+                    "random_filter", "pretrained, fine-tunes 10 epochs"),
+            // "baseline 160 epochs ... retrain 40 epochs"
+            "papers/li2017-vgg16-cifar10.yaml", Map.of(
+                    "pruned_a", "pretrained, fine-tunes 40 epochs"),
+            // "pruning at initialisation"; "160 epochs (\"post_epochs\") ... no pretraining"
+            "papers/tanaka2020-vgg16-cifar10.yaml", Map.of(
+                    "random", "init, trains 160 epochs sparse",
+                    "magnitude", "init, trains 160 epochs sparse",
+                    "snip", "init, trains 160 epochs sparse",
+                    "grasp", "init, trains 160 epochs sparse",
+                    "synflow", "init, trains 160 epochs sparse"));
 
     @Test
     void everyShippedExperimentIsListedHere() throws IOException {
