@@ -42,6 +42,7 @@ public final class ResolvedExperimentWriter {
         if (!spec.report().isEmpty()) {
             root.put("report", spec.report());
         }
+        root.put("budget", spec.budget());
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.AUTO); // maps and lists of scalars on one line
         options.setWidth(120);
@@ -56,6 +57,7 @@ public final class ResolvedExperimentWriter {
         m.put("max_train", d.maxTrain());
         m.put("max_test", d.maxTest());
         m.put("augment", d.augment());
+        m.put("validation", d.validation());
         return m;
     }
 
@@ -106,6 +108,7 @@ public final class ResolvedExperimentWriter {
         m.put("prune_classifier", p.pruneClassifier());
         m.put("prune_biases", p.pruneBiases());
         m.put("init_scale", p.initScale().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("compression_of", p.compressionOf());
         List<Object> strategies = new ArrayList<>();
         for (StrategySpec s : p.strategies()) {
             Map<String, Object> strategy = new LinkedHashMap<>();
