@@ -31,68 +31,78 @@ class ShippedExperimentsTest {
     private static final Path DIR = Path.of("..", "experiments");
 
     /** What each file says: per label, the timing and the epochs trained after pruning. */
-    private static final Map<String, Map<String, String>> EXPECTED = Map.of(
-            "quickstart.yaml", Map.of(
+    private static final Map<String, Map<String, String>> EXPECTED = Map.ofEntries(
+            Map.entry("quickstart.yaml", Map.of(
                     "random", "pretrained, fine-tunes 1 epoch",
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "layer_magnitude", "pretrained, fine-tunes 1 epoch",
                     "global_gradient", "pretrained, fine-tunes 1 epoch",
-                    "layer_gradient", "pretrained, fine-tunes 1 epoch"),
+                    "layer_gradient", "pretrained, fine-tunes 1 epoch")),
             // "all applied to the seed's initial weights; each sparse network then trains for the pretrain epochs"
-            "init-lenet5.yaml", Map.of(
+            Map.entry("init-lenet5.yaml", Map.of(
                     "snip", "init, trains 1 epoch sparse",
                     "grasp", "init, trains 1 epoch sparse",
                     "synflow", "init, trains 1 epoch sparse",
                     "random", "init, trains 1 epoch sparse",
-                    "global_magnitude", "init, trains 1 epoch sparse"),
+                    "global_magnitude", "init, trains 1 epoch sparse")),
             // "Pruning at init trains pretrain + finetune epochs ... so all 160 epochs are in pretrain"
-            "init-resnet20-cifar.yaml", Map.of(
+            Map.entry("init-resnet20-cifar.yaml", Map.of(
                     "snip", "init, trains 160 epochs sparse",
                     "grasp", "init, trains 160 epochs sparse",
                     "synflow", "init, trains 160 epochs sparse",
-                    "random", "init, trains 160 epochs sparse"),
+                    "random", "init, trains 160 epochs sparse")),
             // pretrain 160 + finetune 40; "Pruning at initialisation and dynamic sparse training train sparse for
             // pretrain + finetune epochs"
-            "resnet20-cifar.yaml", Map.of(
+            Map.entry("resnet20-cifar.yaml", Map.of(
                     "random", "pretrained, fine-tunes 40 epochs",
                     "global_magnitude", "pretrained, fine-tunes 40 epochs",
                     "layer_magnitude", "pretrained, fine-tunes 40 epochs",
                     "global_gradient", "pretrained, fine-tunes 40 epochs",
                     "snip", "init, trains 200 epochs sparse",
                     "synflow", "init, trains 200 epochs sparse",
-                    "rigl", "dynamic, trains 200 epochs sparse"),
+                    "rigl", "dynamic, trains 200 epochs sparse")),
             // "at an equal budget of 4 epochs ... global magnitude pruning of a network pretrained for 3 epochs then
             // fine-tuned for 1"
-            "sparse-training-lenet5.yaml", Map.of(
+            Map.entry("sparse-training-lenet5.yaml", Map.of(
                     "rigl", "dynamic, trains 4 epochs sparse",
                     "set", "dynamic, trains 4 epochs sparse",
                     "static_random", "init, trains 4 epochs sparse",
-                    "global_magnitude", "pretrained, fine-tunes 1 epoch"),
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch")),
             // "Each level retrains for the dense training's 2 epochs"
-            "lottery-lenet300.yaml", Map.of(
+            Map.entry("lottery-lenet300.yaml", Map.of(
                     "lottery", "pretrained, fine-tunes 2 epochs",
                     "reinit", "pretrained, fine-tunes 2 epochs",
                     "shuffle", "pretrained, fine-tunes 2 epochs",
                     "finetune", "pretrained, fine-tunes 2 epochs",
-                    "lr_rewind", "pretrained, fine-tunes 2 epochs"),
-            "lottery-resnet20-cifar.yaml", Map.of(
+                    "lr_rewind", "pretrained, fine-tunes 2 epochs")),
+            Map.entry("lottery-resnet20-cifar.yaml", Map.of(
                     "rewind_500", "pretrained, fine-tunes 160 epochs",
                     "lottery_init", "pretrained, fine-tunes 160 epochs",
                     "reinit", "pretrained, fine-tunes 160 epochs",
                     "shuffle", "pretrained, fine-tunes 160 epochs",
                     "lr_rewind", "pretrained, fine-tunes 160 epochs",
-                    "finetune", "pretrained, fine-tunes 160 epochs"),
-            "structured-lenet5.yaml", Map.of(
+                    "finetune", "pretrained, fine-tunes 160 epochs")),
+            Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
                     "l1_filter_global", "pretrained, fine-tunes 1 epoch",
-                    "random_filter", "pretrained, fine-tunes 1 epoch"),
-            "structured-vgg16-cifar.yaml", Map.of(
+                    "random_filter", "pretrained, fine-tunes 1 epoch")),
+            Map.entry("structured-vgg16-cifar.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 10 epochs",
                     "l1_filter", "pretrained, fine-tunes 10 epochs",
                     "bn_scale", "pretrained, fine-tunes 10 epochs",
                     "bn_scale_speedup", "pretrained, fine-tunes 10 epochs",
-                    "random_filter", "pretrained, fine-tunes 10 epochs"));
+                    "random_filter", "pretrained, fine-tunes 10 epochs")),
+            // "baseline 160 epochs ... retrain 40 epochs"
+            Map.entry("papers/li2017-vgg16-cifar10.yaml", Map.of(
+                    "pruned_a", "pretrained, fine-tunes 40 epochs")),
+            // "pruning at initialisation"; "160 epochs (\"post_epochs\") ... no pretraining"
+            Map.entry("papers/tanaka2020-vgg16-cifar10.yaml", Map.of(
+                    "random", "init, trains 160 epochs sparse",
+                    "magnitude", "init, trains 160 epochs sparse",
+                    "snip", "init, trains 160 epochs sparse",
+                    "grasp", "init, trains 160 epochs sparse",
+                    "synflow", "init, trains 160 epochs sparse")));
 
     @Test
     void everyShippedExperimentIsListedHere() throws IOException {

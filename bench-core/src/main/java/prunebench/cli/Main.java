@@ -63,6 +63,16 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "run again the runs recorded as failed")
     boolean retryFailed;
 
+    @Option(names = "--budget", paramLabel = "F",
+            description = "scale every epoch count by F (0 < F <= 1) to smoke-test a long protocol; results are marked "
+                    + "as scaled (runs.csv budget column, report banner). Same as --set budget=F")
+    Double budget;
+
+    @Option(names = "--references", arity = "1..*", paramLabel = "FILE",
+            description = "published results (CSV) to draw and compare with in the report; added to the report: "
+                    + "section's references")
+    List<Path> references = new ArrayList<>();
+
     @Option(names = "--dry-run", description = "validate the experiment and list its runs; train nothing")
     boolean dryRun;
 
@@ -158,6 +168,12 @@ public final class Main implements Callable<Integer> {
         if (workers != null && (workers < 1 || workers > ExperimentSpec.MAX_WORKERS)) {
             throw new ConfigException("--workers must be from 1 to " + ExperimentSpec.MAX_WORKERS + ", got " + workers);
         }
+        if (budget != null) {
+            if (!(budget > 0 && budget <= 1)) {
+                throw new ConfigException("--budget: must be a fraction of the epochs in (0, 1], got " + budget);
+            }
+            overrides.add("budget=" + budget); // travels with the --set overrides (workers, Slurm jobs)
+        }
         Plugins found = Plugins.of(plugins, System.getenv("PRUNEBENCH_PLUGINS"));
         List<ModelFactory> modelList = found.load(ModelFactory.class, "model", m -> List.of(m.name()));
         List<DatasetProvider> datasetList = found.load(DatasetProvider.class, "dataset", DatasetProvider::names);
@@ -181,6 +197,7 @@ public final class Main implements Callable<Integer> {
         }
         ExperimentSpec spec = loader(models, datasets, strategies).load(experiment, overrides);
         ReportSpec reportSpec = reportSpec(spec);
+        reportSpec.checkReferences(); // a missing or malformed file stops here, not after the training
         Path dir = results != null ? results : Path.of("results", spec.name());
         ResultsFolder.check(dir);
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
@@ -263,6 +280,11 @@ public final class Main implements Callable<Integer> {
         }
         out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),
                 spec.device().name().toLowerCase(java.util.Locale.ROOT), dir);
+        if (spec.budget() < 1) {
+            out.printf("budget %s: every epoch count scaled (pretrain %d, finetune %d epochs)%n",
+                    spec.budget(), plan.runs().isEmpty() ? 0 : plan.runs().get(0).pretrain().epochs(),
+                    plan.runs().isEmpty() ? 0 : plan.runs().get(0).finetune().epochs());
+        }
         // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
         // says "no fine-tuning").
         int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
@@ -294,19 +316,20 @@ public final class Main implements Callable<Integer> {
         Path file;
         if (reportDirs.size() == 1) {
             Path d = reportDirs.get(0);
-            file = writeReport(() -> spec == null ? Report.rebuild(d) : Report.rebuild(d, spec));
+            file = writeReport(() -> spec == null ? Report.rebuild(d, references) : Report.rebuild(d, spec));
         } else {
             Path outDir = results != null ? results : Path.of("results", "combined");
             ResultsFolder.check(outDir);
             file = writeReport(() -> Report.rebuildCombined(reportDirs, outDir,
-                    spec == null ? ReportSpec.defaults() : spec));
+                    spec == null ? ReportSpec.defaults().withReferences(references) : spec));
         }
         return file == null ? RUNS_FAILED : OK;
     }
 
     /** The report: section, validated before anything is trained. */
-    private static ReportSpec reportSpec(ExperimentSpec spec) {
-        return spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
+    private ReportSpec reportSpec(ExperimentSpec spec) {
+        ReportSpec parsed = spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
+        return parsed.withReferences(references);
     }
 
     /** Without the report libraries (the GPU bundle) the grid ends at runs.csv; the rest is rebuilt elsewhere. */

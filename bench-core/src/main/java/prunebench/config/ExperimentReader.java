@@ -35,7 +35,7 @@ final class ExperimentReader {
 
     ExperimentSpec read(Field root) {
         Section s = root.section(List.of("name", "model", "dataset", "seeds", "device", "threads", "workers",
-                "pretrain", "finetune", "pruning", "report", "save_weights"));
+                "pretrain", "finetune", "pruning", "report", "save_weights", "budget"));
         String name = name(s.required("name"));
         Field modelField = s.required("model");
         String model = modelField.string();
@@ -54,8 +54,10 @@ final class ExperimentReader {
         PruningSpec pruning = pruning(s.required("pruning"));
         Map<String, Object> report = s.get("report").map(this::report).orElse(Map.of());
         boolean saveWeights = s.get("save_weights").map(Field::bool).orElse(true);
+        double budget = s.get("budget").map(f -> f.number(v -> v > 0 && v <= 1,
+                "must be a fraction of the epochs in (0, 1] (1 = the whole protocol)")).orElse(1.0);
         return new ExperimentSpec(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning,
-                report, saveWeights);
+                report, saveWeights, budget);
     }
 
     /** Kept raw: the report module owns its keys and checks them; its errors get the line of the key here. */
@@ -81,7 +83,7 @@ final class ExperimentReader {
     }
 
     private DatasetSpec dataset(Field field) {
-        Section s = field.section(List.of("name", "root", "max_train", "max_test", "augment"));
+        Section s = field.section(List.of("name", "root", "max_train", "max_test", "augment", "validation"));
         Field nameField = s.required("name");
         String name = nameField.string();
         if (!datasets.names().contains(name)) {
@@ -91,7 +93,9 @@ final class ExperimentReader {
                 s.get("root").map(Field::string).orElse(null),
                 s.get("max_train").map(ExperimentReader::cap).orElse(null),
                 s.get("max_test").map(ExperimentReader::cap).orElse(null),
-                s.get("augment").map(Field::bool).orElse(null));
+                s.get("augment").map(Field::bool).orElse(null),
+                s.get("validation").map(f -> f.intValue(v -> v >= 1,
+                        "must be a positive number of training examples to hold out (or null for none)")).orElse(null));
     }
 
     private static Integer cap(Field f) {
@@ -123,7 +127,7 @@ final class ExperimentReader {
 
     private PruningSpec pruning(Field field) {
         Section s = field.section(List.of("compressions", "prune_classifier", "prune_biases", "strategies",
-                "init_scale"));
+                "init_scale", "compression_of"));
         List<Double> compressions = new ArrayList<>();
         Map<Double, String> seen = new HashMap<>();
         for (Field f : s.required("compressions").nonEmptyList()) {
@@ -138,7 +142,8 @@ final class ExperimentReader {
                 s.get("prune_classifier").map(Field::bool).orElse(false),
                 s.get("prune_biases").map(Field::bool).orElse(false),
                 strategies.read(s.required("strategies")),
-                s.get("init_scale").map(ExperimentReader::initScale).orElse(InitScale.DENSE));
+                s.get("init_scale").map(ExperimentReader::initScale).orElse(InitScale.DENSE),
+                s.get("compression_of").map(ExperimentReader::compressionOf).orElse(PruningSpec.ALL));
     }
 
     private static InitScale initScale(Field f) {
@@ -148,5 +153,14 @@ final class ExperimentReader {
             throw f.error(Names.unknown("init_scale", scale, valid));
         }
         return InitScale.valueOf(scale.toUpperCase(Locale.ROOT));
+    }
+
+    private static String compressionOf(Field f) {
+        String v = f.string();
+        List<String> valid = List.of(PruningSpec.ALL, PruningSpec.PRUNABLE);
+        if (!valid.contains(v)) {
+            throw f.error(Names.unknown("compression_of", v, valid));
+        }
+        return v;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
  * Everything here is the user contract: researchers' scripts read these keys.
  * {@code report} is the optional {@code report:} section kept raw (never null; empty when absent); the report
  * module validates it. {@code saveWeights}: whether each run writes {@code weights.npz} (default true).
+ * {@code budget}: the factor every epoch count is scaled by (1 = the whole protocol).
  */
 public record ExperimentSpec(
         String name,
@@ -21,7 +22,8 @@ public record ExperimentSpec(
         TrainSchedule finetune,
         PruningSpec pruning,
         Map<String, Object> report,
-        boolean saveWeights) {
+        boolean saveWeights,
+        double budget) {
 
     public enum DeviceChoice { AUTO, CPU, GPU }
 
@@ -35,6 +37,18 @@ public record ExperimentSpec(
 
     public ExperimentSpec {
         report = report == null ? Map.of() : report;
+        if (!(budget > 0 && budget <= 1)) {
+            throw new IllegalArgumentException("budget must be in (0, 1], got " + budget);
+        }
+    }
+
+    /** The whole protocol (budget 1; the shape before {@code budget} was added). */
+    public ExperimentSpec(
+            String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,
+            Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning,
+            Map<String, Object> report, boolean saveWeights) {
+        this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, report, saveWeights,
+                1.0);
     }
 
     /**
@@ -65,6 +79,6 @@ public record ExperimentSpec(
     /** The same experiment on {@code other} (e.g. with the data's fingerprint filled in). */
     public ExperimentSpec withDataset(DatasetSpec other) {
         return new ExperimentSpec(name, model, other, seeds, device, threads, workers, pretrain, finetune, pruning,
-                report, saveWeights);
+                report, saveWeights, budget);
     }
 }

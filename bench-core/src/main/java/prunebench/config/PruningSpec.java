@@ -6,12 +6,23 @@ import prunebench.prune.InitScale;
 /**
  * The pruning axes of the grid: compression targets and strategies, which tensors may be pruned, and the scale of a
  * sparse network's initial weights ({@code init_scale}).
+ * {@code compressionOf} says what a compression target counts: {@value #ALL} (ShrinkBench: all trainable parameters
+ * / nonzero parameters) or {@value #PRUNABLE} (the prunable tensors only: prunable / kept, the convention of
+ * Synaptic-Flow and most pruning-at-init papers, where sparsity = 1 - 1/compression of the masked weights).
  */
 public record PruningSpec(
         List<Double> compressions, boolean pruneClassifier, boolean pruneBiases, List<StrategySpec> strategies,
-        InitScale initScale) {
+        InitScale initScale, String compressionOf) {
+    public static final String ALL = "all";
+    public static final String PRUNABLE = "prunable";
 
-    /** With the dense initialisation scale (the default). */
+    /** Compression over all parameters (the shape before {@code compression_of} was added). */
+    public PruningSpec(List<Double> compressions, boolean pruneClassifier, boolean pruneBiases,
+            List<StrategySpec> strategies, InitScale initScale) {
+        this(compressions, pruneClassifier, pruneBiases, strategies, initScale, ALL);
+    }
+
+    /** With the dense initialisation scale (the default), compression over all parameters. */
     public PruningSpec(List<Double> compressions, boolean pruneClassifier, boolean pruneBiases,
             List<StrategySpec> strategies) {
         this(compressions, pruneClassifier, pruneBiases, strategies, InitScale.DENSE);

@@ -57,6 +57,7 @@ public final class Settings {
         if (!spec.report().isEmpty()) {
             root.put("report", spec.report());
         }
+        root.put("budget", spec.budget()); // a setting: it scales every epoch count above
         return root;
     }
 
@@ -152,6 +153,7 @@ public final class Settings {
         m.put("max_train", d.maxTrain());
         m.put("max_test", d.maxTest());
         m.put("augment", d.augment());
+        m.put("validation", d.validation());
         return m;
     }
 
@@ -202,6 +204,7 @@ public final class Settings {
         m.put("prune_classifier", p.pruneClassifier());
         m.put("prune_biases", p.pruneBiases());
         m.put("init_scale", p.initScale().name().toLowerCase(Locale.ROOT));
+        m.put("compression_of", p.compressionOf());
         List<Object> strategies = new ArrayList<>();
         for (StrategySpec s : p.strategies()) {
             Map<String, Object> strategy = new LinkedHashMap<>();

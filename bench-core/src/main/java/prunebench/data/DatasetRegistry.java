@@ -79,11 +79,22 @@ public final class DatasetRegistry {
         throw new DatasetException(msg.toString());
     }
 
-    /** Locates, decodes and caps the dataset. */
+    /**
+     * Locates, decodes and caps the dataset, then holds out {@code validation} training examples (the same ones for
+     * every run and seed: drawn from a fixed stream, so that all runs of a grid are measured on one validation set).
+     */
     public ImageData load(DatasetSpec spec) {
         Path dir = locate(spec);
         try {
-            return get(spec.name()).load(spec.name(), dir).capped(spec.maxTrain(), spec.maxTest());
+            ImageData data = get(spec.name()).load(spec.name(), dir).capped(spec.maxTrain(), spec.maxTest());
+            if (spec.validation() == null) {
+                return data;
+            }
+            if (spec.validation() >= data.train().size()) {
+                throw new DatasetException("dataset.validation: " + spec.validation() + " examples cannot be held "
+                        + "out of a training split of " + data.train().size());
+            }
+            return data.holdOut(spec.validation(), prunebench.util.Seeds.derive(0, "validation"));
         } catch (IOException e) {
             throw new DatasetException("cannot read dataset '" + spec.name() + "' in " + dir + ": " + e.getMessage(), e);
         }

@@ -5,15 +5,15 @@ import java.util.Arrays;
 /**
  * A whole image-classification dataset decoded once into memory as unsigned bytes (N x C x H x W, row-major),
  * so that batches are assembled by copying, never by decoding. Normalisation statistics are computed from the
- * training split.
+ * training split. {@code validation} is null unless training examples were held out ({@link #holdOut}).
  */
 public record ImageData(
         String name, int channels, int height, int width, int numClasses, Split train, Split test,
-        boolean augmentByDefault) {
+        boolean augmentByDefault, Split validation) {
 
     public ImageData {
         int sampleSize = channels * height * width;
-        for (Split split : new Split[] {train, test}) {
+        for (Split split : validation == null ? new Split[] {train, test} : new Split[] {train, test, validation}) {
             if (split.pixels().length != (long) split.size() * sampleSize) {
                 throw new IllegalArgumentException(name + ": pixel buffer of " + split.pixels().length
                         + " bytes does not hold " + split.size() + " images of " + sampleSize + " bytes");
@@ -24,6 +24,12 @@ public record ImageData(
                 }
             }
         }
+    }
+
+    /** Without a validation split. */
+    public ImageData(String name, int channels, int height, int width, int numClasses, Split train, Split test,
+            boolean augmentByDefault) {
+        this(name, channels, height, width, numClasses, train, test, augmentByDefault, null);
     }
 
     /** One split: pixels as unsigned bytes, labels in 0..numClasses-1. */
@@ -49,7 +55,78 @@ public record ImageData(
     public ImageData capped(Integer maxTrain, Integer maxTest) {
         Split tr = maxTrain == null ? train : train.head(maxTrain, sampleSize());
         Split te = maxTest == null ? test : test.head(maxTest, sampleSize());
-        return new ImageData(name, channels, height, width, numClasses, tr, te, augmentByDefault);
+        return new ImageData(name, channels, height, width, numClasses, tr, te, augmentByDefault, validation);
+    }
+
+    /**
+     * Moves {@code n} training examples into the validation split: stratified (each class gives its share of n,
+     * largest remainders first, ties to the lower class) and drawn at random from {@code seed}; the rest stay in
+     * training in their order. The same n and seed always hold out the same examples.
+     */
+    public ImageData holdOut(int n, long seed) {
+        int size = train.size();
+        if (n < 1 || n >= size) {
+            throw new IllegalArgumentException("dataset.validation: must be between 1 and " + (size - 1)
+                    + " (the training split has " + size + " examples), got " + n);
+        }
+        java.util.List<java.util.List<Integer>> byClass = new java.util.ArrayList<>();
+        for (int c = 0; c < numClasses; c++) {
+            byClass.add(new java.util.ArrayList<>());
+        }
+        for (int i = 0; i < size; i++) {
+            byClass.get(train.labels()[i]).add(i);
+        }
+        int[] quota = new int[numClasses];
+        double[] remainder = new double[numClasses];
+        int given = 0;
+        for (int c = 0; c < numClasses; c++) {
+            double exact = (double) n * byClass.get(c).size() / size;
+            quota[c] = (int) Math.floor(exact);
+            remainder[c] = exact - quota[c];
+            given += quota[c];
+        }
+        Integer[] order = new Integer[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            order[c] = c;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(remainder[b], remainder[a]));
+        for (int k = 0; given < n; k++) {
+            int c = order[k % numClasses];
+            if (quota[c] < byClass.get(c).size()) {
+                quota[c]++;
+                given++;
+            }
+        }
+        java.util.Random random = new java.util.Random(seed);
+        boolean[] held = new boolean[size];
+        for (int c = 0; c < numClasses; c++) {
+            java.util.List<Integer> members = new java.util.ArrayList<>(byClass.get(c));
+            java.util.Collections.shuffle(members, random);
+            for (int k = 0; k < quota[c]; k++) {
+                held[members.get(k)] = true;
+            }
+        }
+        return new ImageData(name, channels, height, width, numClasses, select(held, false), test, augmentByDefault,
+                select(held, true));
+    }
+
+    /** The training examples whose {@code held} flag equals {@code which}, in their order. */
+    private Split select(boolean[] held, boolean which) {
+        int sample = sampleSize();
+        int count = 0;
+        for (boolean h : held) {
+            count += h == which ? 1 : 0;
+        }
+        byte[] px = new byte[count * sample];
+        int[] labels = new int[count];
+        int k = 0;
+        for (int i = 0; i < held.length; i++) {
+            if (held[i] == which) {
+                System.arraycopy(train.pixels(), i * sample, px, k * sample, sample);
+                labels[k++] = train.labels()[i];
+            }
+        }
+        return new Split(px, labels);
     }
 
     /** Per-channel mean of the training pixels, scaled to [0, 1]. */

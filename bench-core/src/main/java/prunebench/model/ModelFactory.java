@@ -32,4 +32,7 @@ public interface ModelFactory {
     default WeightInit weightInit() {
         return WeightInit.PYTORCH_DEFAULT;
     }
+
+    /** Sets what {@link #weightInit()} does not cover (e.g. non-default BatchNorm scales); called after it. */
+    default void finishInit(Network network) {}
 }

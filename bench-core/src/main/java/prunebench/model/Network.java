@@ -53,6 +53,7 @@ public final class Network {
         for (PrunableLayer layer : network.layers) {
             initLayer(layer, factory.weightInit(), random);
         }
+        factory.finishInit(network);
         return network;
     }
 
@@ -108,18 +109,23 @@ public final class Network {
         NDArray w = layer.weight().getArray();
         float[] values = new float[Math.toIntExact(w.size())];
         double bound = 1.0 / Math.sqrt(fanIn);
+        // Conv fan out as PyTorch's kaiming fan_out: output channels x kernel size.
+        double fanOut = (double) values.length / layer.weightShape().get(1);
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) switch (init) {
                 case PYTORCH_DEFAULT -> (random.nextDouble() * 2 - 1) * bound;
-                case KAIMING_NORMAL -> random.nextGaussian() * Math.sqrt(2.0 / fanIn);
+                case KAIMING_NORMAL, KAIMING_NORMAL_ZERO_BIAS -> random.nextGaussian() * Math.sqrt(2.0 / fanIn);
+                case LI2017 -> random.nextGaussian() * (layer.kind() == PrunableLayer.Kind.CONV
+                        ? Math.sqrt(2.0 / fanOut) : 0.01);
             };
         }
         w.set(values);
         if (layer.bias() != null) {
             NDArray b = layer.bias().getArray();
             float[] bv = new float[Math.toIntExact(b.size())];
+            boolean zero = init == WeightInit.KAIMING_NORMAL_ZERO_BIAS || init == WeightInit.LI2017;
             for (int i = 0; i < bv.length; i++) {
-                bv[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+                bv[i] = zero ? 0f : (float) ((random.nextDouble() * 2 - 1) * bound);
             }
             b.set(bv);
         }

@@ -2,11 +2,18 @@ package prunebench.model;
 
 /**
  * How Conv/Linear weights are initialised from the run's seed (drawn in Java, so identical on CPU and GPU).
- * Biases always follow PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)); BatchNorm starts at gamma 1, beta 0.
+ * Biases follow PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)) unless the scheme says otherwise; BatchNorm
+ * starts at gamma 1, beta 0 (see {@link ModelFactory#finishInit}).
  */
 public enum WeightInit {
     /** PyTorch's nn.Conv2d / nn.Linear default: kaiming_uniform(a=sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
     PYTORCH_DEFAULT,
     /** kaiming_normal(mode=fan_in, nonlinearity=relu): N(0, 2/fan_in), as the CIFAR ResNet code uses. */
-    KAIMING_NORMAL
+    KAIMING_NORMAL,
+    /** kaiming_normal (fan_in, relu) for Conv and Linear weights, biases 0: OpenLTH / Synaptic-Flow's lottery models. */
+    KAIMING_NORMAL_ZERO_BIAS,
+    /**
+     * rethinking-network-pruning's VGG: Conv N(0, 2 / (k*k*out_channels)) (fan out), Linear N(0, 0.01^2), biases 0.
+     */
+    LI2017
 }

@@ -79,6 +79,13 @@ final class MetricFigure {
         if (dataset.getSeriesCount() == 0) {
             return Optional.empty();
         }
+        List<ReferenceLayer.Point> published = ReferenceLayer.points(data, metric, xKind, delta);
+        for (ReferenceLayer.Point p : published) {
+            minX = Math.min(minX, p.x());
+            maxX = Math.max(maxX, p.x());
+            minY = Math.min(minY, p.y());
+            maxY = Math.max(maxY, p.y());
+        }
         for (double d : delta ? List.of(0.0) : dense.values()) {
             minY = Math.min(minY, d);
             maxY = Math.max(maxY, d);
@@ -128,6 +135,7 @@ final class MetricFigure {
         JFreeChart chart = new JFreeChart(title, plot);
         ChartLook.apply(chart, data.title());
         ChartLook.styleSeries(renderer, styles);
+        ReferenceLayer.draw(plot, published, data);
         return Optional.of(chart);
     }
 

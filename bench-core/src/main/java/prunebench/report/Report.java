@@ -38,6 +38,13 @@ public final class Report {
         return write(ReportData.of(List.of(experiment), savedSpec(experiment)), experiment.dir());
     }
 
+    /** As {@link #rebuild(Path)}, with {@code references} (--references) added to the saved report section's. */
+    public static Path rebuild(Path resultsDir, List<Path> references) {
+        Experiment experiment = Experiment.load(resultsDir);
+        return write(ReportData.of(List.of(experiment), savedSpec(experiment).withReferences(references)),
+                experiment.dir());
+    }
+
     /** Reports on one results folder, into that folder; returns report.md. */
     public static Path rebuild(Path resultsDir, ReportSpec spec) {
         Experiment experiment = Experiment.load(resultsDir);
@@ -92,6 +99,11 @@ public final class Report {
                 Table table = PairedComparison.compare(data.runs(), pair.a(), pair.b(), data.spec().metric());
                 PairedComparison.writeCsv(table, outDir.resolve(PairedComparison.fileName(pair.a(), pair.b())));
                 comparisons.put(pair, table);
+            }
+
+            if (!data.references().isEmpty()) {
+                PublishedComparison.writeCsv(PublishedComparison.compare(data.references(),
+                        Summary.compute(data.shownRuns()), data.experimentKeys()), outDir.resolve(PublishedComparison.FILE));
             }
 
             Figures figures = new Figures(data);

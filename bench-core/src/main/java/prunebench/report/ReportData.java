@@ -13,10 +13,11 @@ import tech.tablesaw.api.Table;
 
 /**
  * Everything a report is drawn from, resolved once: the experiments, all their runs in one table (with an
- * {@code experiment} column when there are several), the strategies shown and in which order, and the styles.
+ * {@code experiment} column when there are several), the strategies shown and in which order, the styles, and the
+ * published results of {@code report.references}.
  */
 record ReportData(List<Experiment> experiments, ReportSpec spec, Table runs, List<String> shownStrategies,
-        SeriesStyles styles) {
+        SeriesStyles styles, List<References.Reference> references) {
 
     static ReportData of(List<Experiment> experiments, ReportSpec spec) {
         if (experiments.isEmpty()) {
@@ -35,7 +36,7 @@ record ReportData(List<Experiment> experiments, ReportSpec spec, Table runs, Lis
                 : series(runs, spec.strategies(), "report.strategies");
         // Styles come from every strategy seen, not only those shown, so colours match across differently filtered reports.
         SeriesStyles styles = new SeriesStyles(experiments.stream().map(Experiment::name).toList(), List.copyOf(all));
-        return new ReportData(List.copyOf(experiments), spec, runs, shown, styles);
+        return new ReportData(List.copyOf(experiments), spec, runs, shown, styles, References.load(spec.references()));
     }
 
     /** One experiment's runs as they are; several with an experiment column and the union of their columns. */

@@ -21,12 +21,15 @@ final class ReportMarkdown {
             Map<FigureKind, List<Path>> figures, Path outDir) {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(data.title()).append("\n\n");
+        budgetBanner(md, data);
         overview(md, data);
 
         md.append("## Summary\n\n").append(summaryMarkdown).append('\n');
         notFineTuned(md, data);
         md.append("All strategies and every numeric column of runs.csv (mean, std, ci95): [")
                 .append(Report.SUMMARY_CSV).append("](").append(Report.SUMMARY_CSV).append(").\n\n");
+
+        published(md, data);
 
         if (!figures.isEmpty()) {
             md.append("## Figures\n\n");
@@ -51,6 +54,55 @@ final class ReportMarkdown {
         failures(md, data);
         settings(md, data);
         return md.toString();
+    }
+
+    /** A warning above everything when any run trained a scaled protocol ({@code --budget}). */
+    static void budgetBanner(StringBuilder md, ReportData data) {
+        double budget = minBudget(data.runs());
+        if (budget < 1) {
+            md.append("> **Scaled protocol (budget ").append(Numbers.compact(budget)).append(")**: every epoch count "
+                    + "was multiplied by ").append(Numbers.compact(budget)).append(" (`--budget`). These numbers "
+                    + "are a smoke test of the protocol, not a reproduction; do not compare them with published "
+                    + "results.\n\n");
+        }
+    }
+
+    /** The smallest {@code budget} of the runs; 1 when the column is absent (runs from before --budget). */
+    static double minBudget(Table runs) {
+        if (!runs.containsColumn(RunsCsv.BUDGET)) {
+            return 1;
+        }
+        double min = 1;
+        var column = runs.doubleColumn(RunsCsv.BUDGET);
+        for (int r = 0; r < runs.rowCount(); r++) {
+            double b = column.getDouble(r);
+            if (!Double.isNaN(b)) {
+                min = Math.min(min, b);
+            }
+        }
+        return min;
+    }
+
+    /** Our top-1 next to the published numbers of {@code report.references} (PublishedComparison). */
+    private static void published(StringBuilder md, ReportData data) {
+        if (data.references().isEmpty()) {
+            return;
+        }
+        List<PublishedComparison.Row> rows = PublishedComparison.compare(data.references(),
+                Summary.compute(data.shownRuns()), data.experimentKeys());
+        md.append("## Published results\n\n");
+        if (minBudget(data.runs()) < 1) {
+            md.append("_Scaled protocol: the comparison only checks the plumbing._\n\n");
+        }
+        md.append("Top-1 in percent. Ours: mean over seeds ± 95% CI half-width (Student t); published: mean ± std "
+                + "as given. A reference matches the runs whose label is its strategy and whose compression is "
+                + "within " + Numbers.compact(PublishedComparison.TOLERANCE_PERCENT) + "% of its compression. "
+                + "Agrees: the difference is within the combined 95% interval (shown after ±), or within "
+                + Numbers.compact(PublishedComparison.NO_SPREAD_POINTS) + " points when the paper gives no spread. "
+                + "All metrics are the final epoch's.\n\n");
+        md.append(PublishedComparison.toMarkdown(rows, data.combined())).append('\n');
+        md.append("Sources and the same table as CSV: [").append(PublishedComparison.FILE).append("](")
+                .append(PublishedComparison.FILE).append(").\n\n");
     }
 
     /** Summary rows in the report's order: experiments as given, strategies as listed in the spec, then compression. */

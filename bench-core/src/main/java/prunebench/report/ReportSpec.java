@@ -18,6 +18,7 @@ import java.util.Set;
  *   training_curves: {compression: 16, runs: [3f2a9c]} # default: lowest seed of each strategy
  *   compare: [[global-magnitude, layer-magnitude]]
  *   format: [png, svg]
+ *   references: [references/tanaka2020-vgg16-cifar10.csv]   # published results drawn and compared (References)
  * </pre>
  *
  * @param title null to use the experiment (folder) name
@@ -31,7 +32,8 @@ public record ReportSpec(
         RunSelection densityProfile,
         RunSelection trainingCurves,
         List<Pair> compare,
-        Set<ImageFormat> formats) {
+        Set<ImageFormat> formats,
+        List<java.nio.file.Path> references) {
 
     /** Values of {@code metric}: the accuracy columns of runs.csv. */
     public static final List<String> METRICS = List.of(RunsCsv.TOP1, RunsCsv.TOP5, RunsCsv.TOP1_PRE, RunsCsv.TOP5_PRE);
@@ -41,6 +43,26 @@ public record ReportSpec(
         strategies = List.copyOf(strategies);
         compare = List.copyOf(compare);
         formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
+        references = references == null ? List.of() : List.copyOf(references);
+    }
+
+    /** Without references (the shape before {@code references} was added). */
+    public ReportSpec(List<FigureKind> figures, String title, List<String> strategies, String metric,
+            RunSelection densityProfile, RunSelection trainingCurves, List<Pair> compare, Set<ImageFormat> formats) {
+        this(figures, title, strategies, metric, densityProfile, trainingCurves, compare, formats, List.of());
+    }
+
+    /** Reads every reference file: a missing or malformed one is bad input (a ConfigException naming it). */
+    public void checkReferences() {
+        References.load(references);
+    }
+
+    /** This spec with {@code more} reference files after its own (--references), each file once. */
+    public ReportSpec withReferences(List<java.nio.file.Path> more) {
+        java.util.LinkedHashSet<java.nio.file.Path> all = new java.util.LinkedHashSet<>(references);
+        all.addAll(more);
+        return new ReportSpec(figures, title, strategies, metric, densityProfile, trainingCurves, compare, formats,
+                List.copyOf(all));
     }
 
     /**

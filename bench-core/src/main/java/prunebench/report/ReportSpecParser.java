@@ -16,7 +16,7 @@ import prunebench.util.Names;
 final class ReportSpecParser {
     static final String SECTION = "report";
     private static final List<String> KEYS = List.of("title", "figures", "strategies", "metric", "density_profile",
-            "training_curves", "compare", "format");
+            "training_curves", "compare", "format", "references");
     private static final List<String> SELECTION_KEYS = List.of("compression", "strategies", "runs");
 
     private ReportSpecParser() {}
@@ -36,7 +36,9 @@ final class ReportSpecParser {
                 map.containsKey("training_curves") ? selection(map.get("training_curves"), key("training_curves"))
                         : d.trainingCurves(),
                 map.containsKey("compare") ? pairs(map.get("compare")) : d.compare(),
-                map.containsKey("format") ? formats(map.get("format")) : d.formats());
+                map.containsKey("format") ? formats(map.get("format")) : d.formats(),
+                map.containsKey("references") ? strings(map.get("references"), key("references")).stream()
+                        .map(java.nio.file.Path::of).toList() : d.references());
     }
 
     private static String key(String name) {

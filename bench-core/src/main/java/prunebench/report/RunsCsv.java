@@ -51,12 +51,14 @@ final class RunsCsv {
     static final String TIMING = "timing";
     static final String EPOCHS_TRAINED = "epochs_trained";
     static final String TRAIN_FLOPS = "train_flops";
+    static final String VAL_TOP1 = "val_top1";
+    static final String BUDGET = "budget";
 
     static final List<String> REQUIRED = List.of(RUN_ID, STRATEGY, COMPRESSION, SEED, STATUS, TOP1);
     private static final Set<String> TEXT = Set.of(RUN_ID, STRATEGY, STATUS, ERROR, MODEL, DATASET, EXPERIMENT,
             CONFIG);
     private static final Set<String> KNOWN_NUMERIC = Set.of(COMPRESSION, COMPRESSION_ACTUAL, SPEEDUP_THEORETICAL,
-            SPEEDUP_MEASURED, TOP1, TOP5, TOP1_PRE, TOP5_PRE, "params", "params_nonzero", "flops", "flops_nonzero",
+            SPEEDUP_MEASURED, TOP1, TOP5, TOP1_PRE, TOP5_PRE, VAL_TOP1, BUDGET, "params", "params_nonzero", "flops", "flops_nonzero",
             "wall_seconds");
 
     private RunsCsv() {}

@@ -13,7 +13,8 @@ final class SummaryMarkdown {
             RunsCsv.TOP1_PRE, "top-1 before fine-tuning (%)",
             RunsCsv.COMPRESSION_ACTUAL, "compression (actual)",
             RunsCsv.SPEEDUP_THEORETICAL, "speedup (theoretical)",
-            RunsCsv.SPEEDUP_MEASURED, "speedup (measured)");
+            RunsCsv.SPEEDUP_MEASURED, "speedup (measured)",
+            RunsCsv.VAL_TOP1, "validation top-1 (%)");
     static final String NOTE = "Cells are mean ± 95% confidence half-width over seeds (Student t); "
             + "n counts successful runs.";
 
@@ -21,9 +22,12 @@ final class SummaryMarkdown {
 
     static String render(Table summary) {
         boolean combined = summary.containsColumn(RunsCsv.EXPERIMENT);
-        List<String> metrics = Summary.CORE_METRICS.stream()
+        List<String> metrics = new ArrayList<>(Summary.CORE_METRICS.stream()
                 .filter(m -> summary.containsColumn(m + Summary.MEAN))
-                .toList();
+                .toList());
+        if (hasValues(summary, RunsCsv.VAL_TOP1 + Summary.MEAN)) {
+            metrics.add(metrics.indexOf(RunsCsv.TOP1) + 1, RunsCsv.VAL_TOP1); // beside the test top-1
+        }
         MarkdownTable md = new MarkdownTable();
         if (combined) {
             md.column("experiment", false);
@@ -40,12 +44,25 @@ final class SummaryMarkdown {
             cells.add(Integer.toString(summary.intColumn(Summary.N).getInt(r)));
             cells.add(Integer.toString(summary.intColumn(Summary.N_FAILED).getInt(r)));
             for (String m : metrics) {
-                boolean accuracy = m.startsWith("top");
+                boolean accuracy = m.startsWith("top") || m.equals(RunsCsv.VAL_TOP1);
                 cells.add(Numbers.meanPlusMinus(summary.doubleColumn(m + Summary.MEAN).getDouble(r),
                         summary.doubleColumn(m + Summary.CI95).getDouble(r), accuracy ? 100 : 1, 2));
             }
             md.row(cells);
         }
         return md.render() + "\n" + NOTE + "\n";
+    }
+
+    /** Whether a column exists and holds a number (held-out validation is optional). */
+    private static boolean hasValues(Table summary, String column) {
+        if (!summary.containsColumn(column)) {
+            return false;
+        }
+        for (int r = 0; r < summary.rowCount(); r++) {
+            if (!Double.isNaN(summary.doubleColumn(column).getDouble(r))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

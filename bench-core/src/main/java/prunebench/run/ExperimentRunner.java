@@ -91,6 +91,7 @@ public final class ExperimentRunner {
         List<RunSpec> runs = new GridPlanner(strategies).plan(identified);
         Device device = device(spec.device());
         checkReachable(spec, model, data, device);
+        checkStructured(spec, model, data);
         return new Plan(identified, resultsDir, model, data, device, runs, fingerprint);
     }
 
@@ -116,6 +117,27 @@ public final class ExperimentRunner {
     public record Plan(ExperimentSpec spec, Path resultsDir, ModelFactory model, ImageData data, Device device,
             List<RunSpec> runs, DataFingerprint fingerprint) {}
 
+    /** Structured strategies' layer names exist in the model; their targets count all parameters. */
+    private void checkStructured(ExperimentSpec spec, ModelFactory model, ImageData data) {
+        for (prunebench.config.StrategySpec s : spec.pruning().strategies()) {
+            if (!(strategies.get(s.name()) instanceof prunebench.prune.structured.StructuredStrategy structured)) {
+                continue;
+            }
+            if (prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf())) {
+                throw new ConfigException("pruning.compression_of: prunable applies to weight pruning; strategy '"
+                        + s.label() + "' removes channels, whose targets count all parameters (or multiply-adds)");
+            }
+            try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+                Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
+                        data.width()), data.numClasses(), manager, 0);
+                new prunebench.prune.structured.ChannelPruner(net).checkOptions(new prunebench.prune.StrategyOptions(
+                        s.name(), structured.parameterDefaults(), s.params()));
+            } catch (ConfigException e) {
+                throw new ConfigException("strategy '" + s.label() + "': " + e.getMessage());
+            }
+        }
+    }
+
     private static void checkReachable(ExperimentSpec spec, ModelFactory model, ImageData data, Device device) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
@@ -129,9 +151,11 @@ public final class ExperimentRunner {
                     spec.pruning().pruneBiases());
             long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
             long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
+            boolean ofPrunable = prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf());
             for (double c : spec.pruning().compressions()) {
                 try {
-                    new CompressionBudget(total, prunable, c).keep();
+                    (ofPrunable ? new CompressionBudget(prunable, prunable, c)
+                            : new CompressionBudget(total, prunable, c)).keep();
                 } catch (ConfigException e) {
                     throw new ConfigException("pruning.compressions: " + e.getMessage());
                 }

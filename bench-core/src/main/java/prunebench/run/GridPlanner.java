@@ -27,6 +27,8 @@ import prunebench.prune.structured.StructuredStrategy;
  * dense model is pretrained once and then reused (an iterative strategy is one run per seed, to the largest
  * compression, each of its levels a point of the curve). Resolves the axes around each strategy (timing,
  * distribution, iterations) from its parameters and defaults, and turns a run into its plan of {@link Stage}s.
+ * The experiment's {@code budget} scales every epoch count here ({@link Budget}), so that everything downstream
+ * (identities, dense cache, training) sees the scaled protocol.
  */
 public final class GridPlanner {
     private final StrategyRegistry strategies;
@@ -38,6 +40,8 @@ public final class GridPlanner {
     public List<RunSpec> plan(ExperimentSpec e) {
         List<RunSpec> runs = new ArrayList<>();
         double largest = e.pruning().compressions().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        TrainSchedule pretrain = Budget.scale(e.pretrain(), e.budget());
+        TrainSchedule finetune = Budget.scale(e.finetune(), e.budget());
         for (long seed : e.seeds()) {
             for (StrategySpec s : e.pruning().strategies()) {
                 PruningStrategy strategy = strategies.get(s.name());
@@ -75,8 +79,9 @@ public final class GridPlanner {
                         continue; // its levels pass through the smaller compressions
                     }
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
-                            e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst, e.pretrain(),
-                            e.finetune(), timing == Timing.INIT ? e.pruning().initScale() : InitScale.DENSE));
+                            e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst, pretrain,
+                            finetune, timing == Timing.INIT ? e.pruning().initScale() : InitScale.DENSE,
+                            e.pruning().compressionOf(), e.budget()));
                 }
             }
         }
@@ -116,7 +121,9 @@ public final class GridPlanner {
      * @param prunable the number of prunable weights, for the levels of an iterative run
      * @param total    the number of trainable parameters
      */
-    RunPlan stages(RunSpec run, long prunable, long total) {
+    RunPlan stages(RunSpec run, long prunable, long countedTotal) {
+        // compression_of: prunable counts the prunable tensors alone (see RunExecutor.budget)
+        long total = RunExecutor.budget(run, countedTotal, prunable).totalParameters();
         PruningStrategy strategy = strategies.get(run.strategy().name());
         StrategyOptions options = options(run.strategy());
         Control control = Control.of(options);

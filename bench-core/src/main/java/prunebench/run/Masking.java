@@ -9,7 +9,6 @@ import prunebench.config.ConfigException;
 import prunebench.data.BatchLoader;
 import prunebench.model.ChannelGroup;
 import prunebench.model.Network;
-import prunebench.prune.CompressionBudget;
 import prunebench.prune.MaskSet;
 import prunebench.prune.Pruner;
 import prunebench.prune.PruningContext;
@@ -51,7 +50,7 @@ interface Masking {
                     long kept = masks.keptTotal();
                     keep = kept - (long) Math.ceil(r.rate() * kept);
                 } else {
-                    keep = new CompressionBudget(total, prunable,
+                    keep = RunExecutor.budget(spec, total, prunable,
                             ((Stage.Amount.Compression) p.amount()).compression()).keep();
                 }
                 new Pruner(network, targets, data, p.batchSize(), seed).prune(

@@ -156,6 +156,9 @@ public final class ResultStore {
             throw new JsonParseException("not a JSON object");
         }
         JsonObject object = element.getAsJsonObject();
+        if (!object.has("budget")) {
+            object.addProperty("budget", 1.0); // written before --budget existed: the whole protocol
+        }
         for (RecordComponent c : RunResult.class.getRecordComponents()) {
             if (c.getType() == double.class && !object.has(c.getName())) {
                 object.add(c.getName(), JsonNull.INSTANCE);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import prunebench.model.Complexity;
+import prunebench.prune.CompressionBudget;
 import prunebench.model.Network;
 import prunebench.model.TorchNames;
 import prunebench.prune.MaskSet;
@@ -89,13 +90,16 @@ final class RunExecutor {
         Complexity cx = Complexity.of(s.network);
         double imagesPerSecond = s.epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
                 .orElse(Double.NaN);
+        // measured where top1 is: on the model as it is now (the run's end, or the level being recorded)
+        double valTop1 = ws.validation() == null ? Double.NaN
+                : Evaluator.evaluate(s.network, ws.validation(), s.manager).top1();
         return new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
                 level == null ? spec.compression() : cx.compression(), spec.seed(), RunResult.OK,
                 spec.timing().name().toLowerCase(Locale.ROOT), cx.compression(), cx.speedup(), s.top1, s.top5,
                 s.top1Pre, s.top5Pre, cx.params(), cx.paramsNonzero(), cx.flops(), cx.flopsNonzero(),
                 collapsedLayers(s.masks), s.pruneSeconds, imagesPerSecond, s.wallSeconds(), spec.model(),
                 spec.dataset().name(), null, s.updates.updates(), s.updates.meanChanged(), speedupMeasured,
-                s.epochsTrained, level, s.trainFlops);
+                s.epochsTrained, level, s.trainFlops, valTop1, spec.budget());
     }
 
     /**
@@ -124,6 +128,21 @@ final class RunExecutor {
                     ResultStore.csv(r.compression_actual())));
         }
         AtomicFiles.writeString(dir.resolve("levels.csv"), sb.toString());
+    }
+
+    /**
+     * What the compression target counts: all trainable parameters (ShrinkBench), or with {@code compression_of:
+     * prunable} only the prunable tensors (their own total / kept, so the unprunable ones do not enter).
+     */
+    static CompressionBudget budget(RunSpec spec, long total, long prunable) {
+        return budget(spec, total, prunable, spec.compression());
+    }
+
+    /** {@link #budget(RunSpec, long, long)} to another compression (a stage's own target). */
+    static CompressionBudget budget(RunSpec spec, long total, long prunable, double compression) {
+        return prunebench.config.PruningSpec.PRUNABLE.equals(spec.compressionOf())
+                ? new CompressionBudget(prunable, prunable, compression)
+                : new CompressionBudget(total, prunable, compression);
     }
 
     private static int collapsedLayers(MaskSet masks) {

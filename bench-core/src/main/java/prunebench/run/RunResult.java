@@ -9,7 +9,9 @@ package prunebench.run;
  * that was not fine-tuned: see {@link RunOutline}; empty in records written before it existed). {@code level} is the
  * level of an iterative run (imp) the row records, empty for other runs. {@code train_flops} is the multiply-adds
  * spent in training, every stage since the initialisation (dense pretraining included): per example, 3x the nonzero
- * multiply-adds of the network as it trains (forward 1x, backward 2x).
+ * multiply-adds of the network as it trains (forward 1x, backward 2x). {@code val_top1} is the final model's top-1 on
+ * the held-out training examples ({@code dataset.validation}; NaN without), and {@code budget} the factor the
+ * protocol's epochs were scaled by (1 = the whole protocol). Every metric is the final epoch's, never the best epoch's.
  */
 public record RunResult(
         String run_id, String strategy, String strategy_name, double compression, long seed, String status,
@@ -18,7 +20,7 @@ public record RunResult(
         long flops_nonzero, int layers_collapsed, double prune_seconds, double train_images_per_second,
         double wall_seconds, String model, String dataset, String error, int mask_updates,
         double connections_changed_mean, double speedup_measured, Integer epochs_trained, Integer level,
-        double train_flops) {
+        double train_flops, double val_top1, double budget) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
@@ -28,7 +30,7 @@ public record RunResult(
                 FAILED, spec.timing().name().toLowerCase(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, wallSeconds, spec.model(),
                 spec.dataset().name(), error, 0, Double.NaN, Double.NaN,
-                GridPlanner.trainingSchedule(spec).epochs(), null, Double.NaN);
+                GridPlanner.trainingSchedule(spec).epochs(), null, Double.NaN, Double.NaN, spec.budget());
     }
 
     /** This result re-labelled as the run {@code spec} (a dense control shared by every strategy of a seed). */
@@ -37,7 +39,7 @@ public record RunResult(
                 compression_actual, speedup_theoretical, top1, top5, top1_pre_finetune, top5_pre_finetune, params,
                 params_nonzero, flops, flops_nonzero, layers_collapsed, prune_seconds, train_images_per_second,
                 wall_seconds, model, dataset, error, mask_updates, connections_changed_mean, speedup_measured,
-                epochs_trained, level, train_flops);
+                epochs_trained, level, train_flops, val_top1, budget);
     }
 
     public boolean ok() {

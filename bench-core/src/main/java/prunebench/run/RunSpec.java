@@ -17,13 +17,25 @@ import prunebench.prune.Timing;
  * @param pretrain    the dense pretraining schedule (for timing INIT: the schedule of sparse training)
  * @param finetune    the fine-tuning schedule (for timing INIT its epochs are added to the sparse training)
  * @param initScale   the scale of the sparse initial weights (timing INIT only; always DENSE for a pretrained run)
+ * @param compressionOf what the compression counts: {@code all} trainable parameters or the {@code prunable} ones
+ * @param budget      the factor the experiment's epoch counts were scaled by (1 = the whole protocol); recorded
+ *                    with the result, not part of the identity (the scaled schedules are)
  */
 public record RunSpec(
         String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
         boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
-        boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune, InitScale initScale) {
+        boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune, InitScale initScale,
+        String compressionOf, double budget) {
 
-    /** With the dense initialisation scale. */
+    /** The whole protocol, compression over all parameters. */
+    public RunSpec(String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
+            boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
+            boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune, InitScale initScale) {
+        this(model, dataset, seed, strategy, compression, pruneClassifier, pruneBiases, timing, distribution,
+                iterations, denseFirstLayer, pretrain, finetune, initScale, prunebench.config.PruningSpec.ALL, 1.0);
+    }
+
+    /** With the dense initialisation scale, the whole protocol, compression over all parameters. */
     public RunSpec(String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
             boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
             boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune) {
@@ -45,20 +57,38 @@ public record RunSpec(
      * the same config, seed and compression exactly when they have the same identity (RunIdentityTest).
      */
     public String identity() {
-        Identity core = new Identity(model, dataset.withoutRoot(), seed, new StrategySpec(strategy.name(),
+        DatasetSpec data = dataset.withoutRoot();
+        Object dataIdentity = data.validation() == null
+                ? new DataIdentity(data.name(), data.root(), data.maxTrain(), data.maxTest(), data.augment(),
+                        data.content())
+                : data;
+        Object id = new Identity(model, dataIdentity, seed, new StrategySpec(strategy.name(),
                 strategy.name(), strategy.params()), compression, pruneClassifier, pruneBiases, timing, distribution,
                 iterations, denseFirstLayer, pretrain, finetune);
-        // The dense scale hashes as before init_scale existed, so that stored runs keep their identity.
-        return Canonical.hash(initScale == InitScale.DENSE ? core : new ScaledIdentity(core, initScale));
+        // Defaults hash as before their keys existed, so that stored runs keep their identity. The budget is left out:
+        // the scaled schedules are in.
+        if (initScale != InitScale.DENSE) {
+            id = new ScaledIdentity(id, initScale);
+        }
+        if (!prunebench.config.PruningSpec.ALL.equals(compressionOf)) {
+            id = new CountedIdentity(id, compressionOf);
+        }
+        return Canonical.hash(id);
     }
 
     /** What was hashed before {@code init_scale}: every component but the scale. */
     private record Identity(
-            String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
+            String model, Object dataset, long seed, StrategySpec strategy, double compression,
             boolean pruneClassifier, boolean pruneBiases, Timing timing, Distribution distribution, int iterations,
             boolean denseFirstLayer, TrainSchedule pretrain, TrainSchedule finetune) {}
 
-    private record ScaledIdentity(Identity run, InitScale initScale) {}
+    private record ScaledIdentity(Object run, InitScale initScale) {}
+
+    private record CountedIdentity(Object run, String compressionOf) {}
+
+    /** A dataset as hashed before {@code validation}: every component but the hold-out. */
+    private record DataIdentity(String name, String root, Integer maxTrain, Integer maxTest, Boolean augment,
+            String content) {}
 
     /**
      * Whether this run is a dense control: nothing is pruned at compression 1, so the strategy does not matter and

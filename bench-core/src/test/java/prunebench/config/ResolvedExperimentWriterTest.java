@@ -18,7 +18,7 @@ class ResolvedExperimentWriterTest {
                 # Resolved experiment: every default filled in. prunebench reads this file like any other.
                 name: quickstart
                 model: lenet5
-                dataset: {name: fashion-mnist, root: null, max_train: null, max_test: null, augment: null}
+                dataset: {name: fashion-mnist, root: null, max_train: null, max_test: null, augment: null, validation: null}
                 seeds: [0, 1]
                 device: auto
                 threads: 1
@@ -38,11 +38,13 @@ class ResolvedExperimentWriterTest {
                   prune_classifier: false
                   prune_biases: false
                   init_scale: dense
+                  compression_of: all
                   strategies:
                   - {name: random, label: random}
                   - {name: global_magnitude, label: global_magnitude}
                   - {name: snip, label: snip-1shot, iterations: 1}
                 save_weights: true
+                budget: 1.0
                 """, ResolvedExperimentWriter.toYaml(spec));
     }
 

@@ -10,7 +10,7 @@ class ModelRegistryTest {
     void serviceLoaderFindsEveryRegisteredModel() {
         ModelRegistry registry = new ModelRegistry();
         assertEquals(List.of("lenet300-100", "lenet5", "resnet110", "resnet20", "resnet32", "resnet56", "vgg11",
-                "vgg16", "vgg19"), List.copyOf(registry.names()));
+                "vgg16", "vgg16-li", "vgg16-lottery", "vgg19"), List.copyOf(registry.names()));
         assertEquals(WeightInit.KAIMING_NORMAL, registry.get("resnet56").weightInit());
         assertEquals(WeightInit.PYTORCH_DEFAULT, registry.get("vgg16").weightInit());
     }

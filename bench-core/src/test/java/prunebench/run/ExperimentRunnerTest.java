@@ -67,9 +67,41 @@ class ExperimentRunnerTest {
                 structured.train_flops() + " vs " + dense.train_flops());
         String csv = Files.readString(tmp.resolve("runs.csv"));
         assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow()
-                .contains(",speedup_measured,epochs_trained,level,train_flops,config"), csv.lines().findFirst().orElseThrow() + "\n" +
+                .contains(",speedup_measured,epochs_trained,level,train_flops,val_top1,budget,config"), csv.lines().findFirst().orElseThrow() + "\n" +
                 csv);
         assertTrue(log.toString().contains("(measured "), log.toString());
+    }
+
+    @Test
+    void heldOutExamplesGiveValTop1AndPrunableCompressionCountsOnlyThePrunableTensors() throws Exception {
+        ExperimentSpec base = Experiments.tiny("lenet5", List.of(4.0), List.of(Experiments.strategy("magnitude")),
+                List.of(0L));
+        ExperimentSpec spec = new ExperimentSpec(base.name(), base.model(),
+                new prunebench.config.DatasetSpec("synthetic", ".", null, null, null, 64), base.seeds(), base.device(),
+                base.threads(), base.workers(), base.pretrain(), base.finetune(),
+                new prunebench.config.PruningSpec(List.of(4.0), false, false, base.pruning().strategies(),
+                        prunebench.prune.InitScale.DENSE, prunebench.config.PruningSpec.PRUNABLE), base.report(), true,
+                0.5);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner r = runner(log);
+        ExperimentRunner.Plan plan = r.prepare(spec, tmp);
+        assertEquals(512 - 64, plan.data().train().size());
+        assertEquals(64, plan.data().validation().size());
+        assertTrue(r.run(plan, false).failed().isEmpty(), log.toString());
+        RunResult result = new ResultStore(tmp).all().get(0);
+        assertTrue(result.val_top1() >= 0 && result.val_top1() <= 1, result.toString());
+        assertEquals(0.5, result.budget());
+        // kept prunable weights = round(prunable / 4), whatever the unprunable parameters
+        long prunable = 0;
+        long kept = 0;
+        List<String> lines = Files.readAllLines(tmp.resolve("runs").resolve(result.run_id()).resolve("layers.csv"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            prunable += Long.parseLong(f[2]);
+            kept += Long.parseLong(f[3]);
+        }
+        assertEquals(Math.round(prunable / 4.0), kept);
+        assertTrue(result.compression_actual() < 3.9, "all parameters / nonzero: " + result.compression_actual());
     }
 
     @Test

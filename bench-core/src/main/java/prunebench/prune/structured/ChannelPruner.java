@@ -78,6 +78,9 @@ public final class ChannelPruner {
         int[] minimum = minimumChannels(options.getDouble(StructuredStrategy.MIN_CHANNELS), denseFirst);
         ChannelSelection selection = new ChannelSelection(budget, minimum);
         double dense = budget.dense();
+        Map<String, Double> fractions = LayerFractions.of(options);
+        // Fixed per-layer fractions replace the target (one step: validated with the strategy).
+        int[] fixed = fractions.isEmpty() ? null : LayerFractions.keptCounts(fractions, groups, network.modelName());
         NDManager manager = network.block().getParameters().valueAt(0).getArray().getManager();
         PruningRounds.run(network, targets, masks, data, batchSize, seed, options, iterations, (context, r) -> {
             double maxCost = dense / Math.pow(target, (r + 1.0) / iterations);
@@ -93,7 +96,8 @@ public final class ChannelPruner {
                 ordered.add(s);
             }
             List<boolean[]> current = ChannelMasks.read(masks, groups);
-            List<boolean[]> kept = distribution == Distribution.GLOBAL
+            List<boolean[]> kept = fixed != null ? ChannelSelection.fixed(ordered, current, fixed)
+                    : distribution == Distribution.GLOBAL
                     ? selection.global(ordered, current, maxCost)
                     : selection.layerwise(ordered, current, maxCost);
             if (kept == null) {
@@ -101,6 +105,14 @@ public final class ChannelPruner {
             }
             ChannelMasks.write(masks, groups, kept, manager);
         });
+    }
+
+    /** Checks {@code layer_fractions} against this network's prunable layers before anything is trained. */
+    public void checkOptions(StrategyOptions options) {
+        Map<String, Double> fractions = LayerFractions.of(options);
+        if (!fractions.isEmpty()) {
+            LayerFractions.keptCounts(fractions, groups, network.modelName());
+        }
     }
 
     /** The surviving channels of every group, by group name, read from masks over {@link #targets()}. */

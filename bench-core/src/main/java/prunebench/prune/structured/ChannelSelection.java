@@ -91,6 +91,20 @@ final class ChannelSelection {
         return kept;
     }
 
+    /** Each group keeps its {@code counts[g]} highest-scored channels among those still there. */
+    static List<boolean[]> fixed(List<float[]> scores, List<boolean[]> current, int[] counts) {
+        List<boolean[]> kept = new ArrayList<>();
+        for (int g = 0; g < current.size(); g++) {
+            float[] mask = TopK.select(scores.get(g), current.get(g), counts[g]);
+            boolean[] k = new boolean[mask.length];
+            for (int c = 0; c < k.length; c++) {
+                k[c] = mask[c] > 0;
+            }
+            kept.add(k);
+        }
+        return kept;
+    }
+
     /** Channels per group at a kept fraction of each group's full width, within [minimum, available]. */
     private int[] perGroup(double fraction, int[] available) {
         int[] out = new int[available.length];

@@ -20,15 +20,22 @@ import prunebench.prune.StrategyOptions;
  *   <li>{@code target}: {@code compression} (default) or {@code speedup}: what the experiment's compression list
  *       means for this strategy, parameters or multiply-adds (dense / remaining);</li>
  *   <li>{@code min_channels}: channels every prunable layer keeps, against layer collapse: a count (default 1) or,
- *       below 1, a fraction of the layer's channels (rounded up, at least 1).</li>
+ *       below 1, a fraction of the layer's channels (rounded up, at least 1);</li>
+ *   <li>{@code layer_fractions}: fixed fractions of channels to remove from named layers, e.g. Li et al.'s VGG-16
+ *       "pruned-A" {@code {conv1_1: 0.5, conv4_1: 0.5, ..., conv5_3: 0.5}} (layer names as {@code layers.csv}
+ *       shows them, without the numeric prefix and {@code _weight}); unnamed layers stay whole. The strategy's
+ *       scores choose which channels go; the compression target is then not used: every compression above 1 in the
+ *       grid runs this one pruning, and {@code compression_actual} reports what it gives.</li>
  * </ul>
  * Scope {@code global} ranks all channels together, {@code layer} removes the same fraction of channels per layer.
  */
 public interface StructuredStrategy extends PruningStrategy {
     String TARGET = "target";
     String MIN_CHANNELS = "min_channels";
-    /** The parameters above and their defaults. */
-    Map<String, Object> STRUCTURED_DEFAULTS = Map.of(TARGET, "compression", MIN_CHANNELS, 1.0);
+    String LAYER_FRACTIONS = "layer_fractions";
+    /** The parameters above and their defaults ({@code layer_fractions} empty: a compression target). */
+    Map<String, Object> STRUCTURED_DEFAULTS = Map.of(TARGET, "compression", MIN_CHANNELS, 1.0, LAYER_FRACTIONS,
+            Map.of());
 
     @Override
     default Map<String, Object> parameterDefaults() {
@@ -58,6 +65,10 @@ public interface StructuredStrategy extends PruningStrategy {
         if (!(min > 0) || (min >= 1 && min != Math.rint(min))) {
             throw new ConfigException("min_channels must be a whole number of channels >= 1 or a fraction in (0, 1), "
                     + "got " + min);
+        }
+        LayerFractions.of(options); // a map of layer name -> fraction in [0, 1)
+        if (!LayerFractions.of(options).isEmpty() && options.has("iterations") && options.getInt("iterations") != 1) {
+            throw new ConfigException("layer_fractions removes fixed fractions in one step: iterations must be 1");
         }
         if (options.has("distribution") && options.getString("distribution").equalsIgnoreCase("erk")) {
             throw new ConfigException("structured pruning supports scope global or layer (distribution global or "

@@ -130,7 +130,8 @@ class StructuredStrategiesTest {
         StrategyRegistry registry = new StrategyRegistry();
         for (String name : List.of("l1_filter", "bn_scale", "random_filter")) {
             assertTrue(registry.get(name) instanceof StructuredStrategy, name);
-            assertEquals(Map.of("target", "compression", "min_channels", 1.0), registry.get(name).parameterDefaults());
+            assertEquals(Map.of("target", "compression", "min_channels", 1.0, "layer_fractions", Map.of()),
+                    registry.get(name).parameterDefaults());
         }
     }
 }

@@ -1,0 +1,123 @@
+package prunebench.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The paper protocols of experiments/papers/: each loads, lists the paper's grid, and runs end to end at a tiny
+ * budget on a generated 32x32 ten-class image folder (CIFAR-10's shape; two images per class to train, two to test,
+ * so that a VGG-16 run is one small training step, its evaluations and its speed measurement on batches of two),
+ * with the published references in its report. The two end-to-end runs train VGG-16 (six and three runs, SynFlow's
+ * 100 rounds included): minutes on an idle machine, far more on a loaded one, so they run when
+ * {@code PRUNEBENCH_PAPERS_E2E=1} is set ({@code PRUNEBENCH_PAPERS_E2E=1 ./scripts/test}); loading and the grids
+ * are always checked.
+ */
+class PapersTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    @BeforeAll
+    static void writeImages() throws IOException {
+        data = tmp.resolve("images");
+        Random random = new Random(5);
+        for (String split : List.of("train", "test")) {
+            for (int c = 0; c < 10; c++) {
+                Path dir = data.resolve(split).resolve("class" + c);
+                Files.createDirectories(dir);
+                for (int i = 0; i < (split.equals("train") ? 2 : 1); i++) {
+                    BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+                    for (int y = 0; y < 32; y++) {
+                        for (int x = 0; x < 32; x++) {
+                            image.setRGB(x, y, (c * 25 << 16) | random.nextInt(1 << 16));
+                        }
+                    }
+                    ImageIO.write(image, "png", dir.resolve(i + ".png").toFile());
+                }
+            }
+        }
+    }
+
+    private static Cli.Result run(String paper, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("../experiments/papers/" + paper + ".yaml",
+                "--set", "dataset.name=imagefolder", "--set", "dataset.root=" + data,
+                "--set", "report.references=[../references/" + paper + ".csv]",
+                "--set", "dataset.max_test=2", "--results", tmp.resolve(paper).toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void tanakaListsThePapersGrid() {
+        Cli.Result r = run("tanaka2020-vgg16-cifar10", "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        // 5 strategies x 12 compressions (dense and 10^0.5 .. 10^3) x 3 seeds
+        assertTrue(r.out().startsWith("tanaka2020-vgg16-cifar10: 180 runs"), r.out());
+        for (String id : List.of("random-c1-s0-", "magnitude-c17.783-s1-", "snip-c3.1623-s2-", "grasp-c316.23-s0-",
+                "synflow-c1000-s2-")) {
+            assertTrue(r.out().contains("  " + id), id + "\n" + r.out());
+        }
+        Cli.Result scaled = run("tanaka2020-vgg16-cifar10", "--dry-run", "--budget", "0.05");
+        assertTrue(scaled.out().contains("budget 0.05: every epoch count scaled (pretrain 8, finetune 0 epochs)"),
+                scaled.out());
+        Cli.Result bad = run("tanaka2020-vgg16-cifar10", "--dry-run", "--budget", "2");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--budget: must be a fraction of the epochs in (0, 1], got 2.0"), bad.err());
+    }
+
+    @Test
+    void liListsThePapersGrid() {
+        Cli.Result r = run("li2017-vgg16-cifar10", "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("li2017-vgg16-cifar10: 6 runs"), r.out());
+        assertTrue(r.out().contains("  pruned_a-c2.78-s2-"), r.out());
+    }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = "PRUNEBENCH_PAPERS_E2E", matches = "1")
+    void tanakaRunsEndToEndAtATinyBudget() throws IOException {
+        // 160 epochs x 0.005 = 1 epoch; every strategy once at compression 10 (SynFlow with its 100 rounds).
+        Cli.Result r = run("tanaka2020-vgg16-cifar10", "--budget", "0.005", "--set", "seeds=[0]",
+                "--set", "pruning.compressions=[10]", "--set", "dataset.validation=4", "--set", "workers=1");
+        assertEquals(0, r.code(), r.err());
+        Path dir = tmp.resolve("tanaka2020-vgg16-cifar10");
+        List<String> runs = Files.readAllLines(dir.resolve("runs.csv"));
+        assertEquals(6, runs.size(), String.join("\n", runs));
+        assertTrue(runs.get(0).endsWith(",val_top1,budget"), runs.get(0));
+        assertTrue(runs.stream().skip(1).allMatch(l -> l.contains(",ok,") && l.endsWith(",0.005")),
+                String.join("\n", runs));
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("> **Scaled protocol (budget 0.005)**"), md);
+        assertTrue(md.contains("| synflow | 10 | "), md);
+        assertTrue(md.contains("| synflow | 1000 | not run | 80.39 (n=3) | — | — |"), md);
+        assertTrue(md.contains("validation top-1 (%)"), md);
+        assertTrue(Files.isRegularFile(dir.resolve("plots/accuracy-vs-compression.png")));
+    }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = "PRUNEBENCH_PAPERS_E2E", matches = "1")
+    void liRunsEndToEndAtATinyBudget() throws IOException {
+        // 160 and 40 epochs x 0.005: one epoch each; pruned-A's fixed fractions give compression 2.78
+        Cli.Result r = run("li2017-vgg16-cifar10", "--budget", "0.005", "--set", "seeds=[0]", "--set", "workers=1");
+        assertEquals(0, r.code(), r.err());
+        Path dir = tmp.resolve("li2017-vgg16-cifar10");
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("| pruned_a | 2.78 | "), md);
+        assertTrue(md.contains("| 93.40 (n=1) |"), md);
+        String pruned = Files.readAllLines(dir.resolve("runs.csv")).stream().filter(l -> l.contains("-c2.78-"))
+                .findFirst().orElseThrow();
+        assertTrue(pruned.contains(",2.77"), pruned); // compression_actual 14,987,722 / 5,397,034 = 2.777
+    }
+}
