@@ -116,16 +116,16 @@ class Batches:
         self.pos += n
         x = self.pixels[idx].float()
         if self.augment:
-            h, w = x.shape[2], x.shape[3]
+            # Batched: one gather does every image's crop and flip (no per-image Python).
+            c, h, w = x.shape[1], x.shape[2], x.shape[3]
             padded = F.pad(x, (4, 4, 4, 4))
-            shifts = torch.randint(0, 9, (n, 2), generator=self.generator).tolist()
-            flips = torch.randint(0, 2, (n,), generator=self.generator).tolist()
-            out = torch.empty_like(x)
-            for i in range(n):
-                dy, dx = shifts[i]
-                crop = padded[i, :, dy:dy + h, dx:dx + w]
-                out[i] = crop.flip(2) if flips[i] else crop
-            x = out
+            dy = torch.randint(0, 9, (n, 1), generator=self.generator)
+            dx = torch.randint(0, 9, (n, 1), generator=self.generator)
+            flip = torch.randint(0, 2, (n, 1), generator=self.generator).bool()
+            rows = dy + torch.arange(h)
+            cols = dx + torch.where(flip, torch.arange(w - 1, -1, -1), torch.arange(w))
+            x = padded[torch.arange(n).view(n, 1, 1, 1), torch.arange(c).view(1, c, 1, 1),
+                       rows.view(n, 1, h, 1), cols.view(n, 1, 1, w)]
         x = (x / 255 - self.mean) / self.std
         return x, self.labels[idx]
 
@@ -152,7 +152,8 @@ def main():
     p.add_argument("--warmup", type=int, default=None, help="untimed steps first (default: --steps)")
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--reps", type=int, default=5)
-    p.add_argument("--what", choices=["train", "infer", "both"], default="both")
+    p.add_argument("--what", choices=["train", "infer", "both", "step"], default="both")
+    p.add_argument("--phases", action="store_true", help="with --what step: median ms of each phase too")
     p.add_argument("--lr", type=float, default=0.01)
     a = p.parse_args()
     if a.warmup is None:
@@ -186,6 +187,37 @@ def main():
         wall, cpu = measure(train_step, a.batch, a.warmup, a.steps, a.reps)
         rows += [("train_pytorch", wall, "images/s"), ("train_cpu_pytorch", cpu, "images/cpu-s")]
 
+    if a.what == "step":
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9)
+        batches = [data.next(a.batch) for _ in range(a.steps)]
+        names = ["forward", "loss", "backward", "optimizer", "zero_grad"]
+        times = []
+        it = [0]
+
+        def bare_step():
+            x, y = batches[it[0] % len(batches)]
+            it[0] += 1
+            t0 = time.perf_counter()
+            logits = model(x)
+            t1 = time.perf_counter()
+            loss = F.cross_entropy(logits, y)
+            t2 = time.perf_counter()
+            loss.backward()
+            t3 = time.perf_counter()
+            opt.step()
+            t4 = time.perf_counter()
+            opt.zero_grad()
+            t5 = time.perf_counter()
+            times.append((t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4))
+
+        wall, cpu = measure(bare_step, a.batch, a.warmup, a.steps, a.reps)
+        rows += [("train_step_pytorch", wall, "images/s"), ("train_step_cpu_pytorch", cpu, "images/cpu-s")]
+        if a.phases:
+            timed = times[a.warmup:]
+            rows += [("phase_" + n + "_pytorch", 1000 * statistics.median(t[i] for t in timed), "ms")
+                     for i, n in enumerate(names)]
+
     if a.what in ("infer", "both"):
         model.eval()
         data.augment = False
@@ -199,7 +231,8 @@ def main():
         rows += [("infer_pytorch", wall, "images/s"), ("infer_cpu_pytorch", cpu, "images/cpu-s")]
 
     for name, value, unit in rows:
-        print(f"{name},{a.model},{a.threads},{a.batch},{value:.1f},{unit}", flush=True)
+        print(f"{name},{a.model},{a.threads},{a.batch},{value:.1f}" if unit != "ms" else
+              f"{name},{a.model},{a.threads},{a.batch},{value:.3f}", f"{unit}", sep=",", flush=True)
 
 
 if __name__ == "__main__":

@@ -86,6 +86,7 @@ public final class Bench {
         Bench bench = new Bench(Arrays.copyOfRange(args, 1, args.length));
         int code = switch (args[0]) {
             case "model" -> bench.model();
+            case "step" -> bench.step();
             case "score" -> bench.score();
             case "load" -> bench.load();
             default -> {
@@ -215,6 +216,82 @@ public final class Bench {
                 }
                 row("infer", name, batch, median(rates), "images/s");
                 row("infer_cpu", name, batch, median(cpuRates), "images/cpu-s");
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * {@code step MODEL [--batch B] [--steps S] [--reps R] [--warmup-epochs W] [--phases true]}: the bare training
+     * step, as {@code scripts/bench-pytorch.py --what step}: forward, cross-entropy, backward, SGD (momentum 0.9)
+     * step and zeroed gradients on batches assembled once before timing (S distinct batches, cycled); no loss read,
+     * accuracy, masks or listeners. Rows {@code train_step} and {@code train_step_cpu}; with {@code --phases} also
+     * the median milliseconds of each phase ({@code phase_forward}, ...), timed with {@code System.nanoTime}
+     * around each (libtorch on the CPU runs synchronously).
+     */
+    private int step() {
+        String name = positional.get(0);
+        int batch = intOption("batch", 128);
+        int steps = intOption("steps", 10);
+        int reps = intOption("reps", 5);
+        int warmup = intOption("warmup-epochs", 2);
+        boolean phases = Boolean.parseBoolean(options.getOrDefault("phases", "false"));
+        Shape shape = inputShape(name);
+        boolean augment = shape.get(0) == 3;
+        ImageData data = synthetic((int) shape.get(0), (int) shape.get(1), batch * steps, 1, augment);
+        BatchLoader loader = new BatchLoader(data, data.train(), augment, Device.cpu());
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Network network = Network.create(new ModelRegistry().get(name), shape, 10, manager, 0);
+            Trainer trainer = new Trainer(network, manager, loader, loader, 0);
+            TrainSchedule schedule = new TrainSchedule(1, batch,
+                    new OptimizerSpec("sgd", 0.01, 0.9, false, 0, 0.9, 0.999, 1e-8),
+                    new LrScheduleSpec("constant", 0, List.of(), 0.1));
+            int[] order = loader.order(0, 0, true);
+            Random rng = loader.augmentation(0, 0);
+            List<BatchLoader.Batch> batches = new ArrayList<>();
+            for (int b = 0; b < steps; b++) {
+                batches.add(loader.batch(manager, order, b, batch, rng));
+            }
+            String[] names = Trainer.Step.PHASES;
+            List<double[]> phaseMs = new ArrayList<>();
+            double[] rates = new double[reps];
+            double[] cpuRates = new double[reps];
+            try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
+                Trainer.Step step = trainer.newStep(optimizer);
+                for (int r = -warmup; r < reps; r++) {
+                    long t0 = System.nanoTime();
+                    long c0 = cpuNanos();
+                    for (BatchLoader.Batch b : batches) {
+                        long[] nanos = phases ? new long[names.length] : null;
+                        try (NDManager scope = manager.newSubManager()) {
+                            // DJL puts an op's result on its input's manager: the step's arrays must go to scope.
+                            scope.tempAttachAll(b.images(), b.labels());
+                            step.run(scope, b.images(), b.labels(), 0.01, nanos);
+                        }
+                        if (r >= 0 && phases) {
+                            double[] ms = new double[names.length];
+                            for (int i = 0; i < ms.length; i++) {
+                                ms[i] = nanos[i] / 1e6;
+                            }
+                            phaseMs.add(ms);
+                        }
+                    }
+                    if (r >= 0) {
+                        rates[r] = (double) steps * batch / ((System.nanoTime() - t0) / 1e9);
+                        cpuRates[r] = (double) steps * batch / ((cpuNanos() - c0) / 1e9);
+                    }
+                }
+            }
+            System.err.printf(Locale.ROOT, "bench: %s train_step images/s per repetition: %s%n", name,
+                    Arrays.toString(rates));
+            row("train_step", name, batch, median(rates), "images/s");
+            row("train_step_cpu", name, batch, median(cpuRates), "images/cpu-s");
+            if (phases) {
+                for (int i = 0; i < names.length; i++) {
+                    int k = i;
+                    row("phase_" + names[i], name, batch,
+                            median(phaseMs.stream().mapToDouble(m -> m[k]).toArray()), "ms");
+                }
             }
         }
         return 0;

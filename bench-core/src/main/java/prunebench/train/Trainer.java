@@ -88,6 +88,7 @@ public final class Trainer {
         int steps = train.batchesPerEpoch(schedule.batchSize());
         LrSchedule lrs = new LrSchedule(schedule.lrSchedule(), schedule.optimizer().lr(), schedule.epochs(), steps);
         List<EpochRecord> records = new ArrayList<>();
+        Step step = new Step(optimizer);
         for (int epoch = fromStep / steps; epoch * steps < toStep; epoch++) {
             long start = System.nanoTime();
             int[] order = train.order(seed, epoch, true);
@@ -100,17 +101,10 @@ public final class Trainer {
                 lr = lrs.at(epoch, b);
                 try (NDManager scope = manager.newSubManager()) {
                     BatchLoader.Batch batch = train.batch(scope, order, b, schedule.batchSize(), augmentation);
-                    float loss;
-                    try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                        NDArray logits = network.block()
-                                .forward(new ParameterStore(scope, false), new NDList(batch.images()), true)
-                                .singletonOrThrow();
-                        NDArray lossArray = CrossEntropy.loss(logits, batch.labels());
-                        collector.backward(lossArray);
-                        loss = lossArray.getFloat();
-                        trainAcc.add(logits.toType(DataType.FLOAT32, false).toFloatArray(),
-                                batch.labels().toLongArray(), network.numClasses());
-                    }
+                    NDArray[] logitsAndLoss = step.forwardBackward(scope, batch.images(), batch.labels(), null);
+                    float loss = logitsAndLoss[1].getFloat();
+                    trainAcc.add(logitsAndLoss[0].toType(DataType.FLOAT32, false).toFloatArray(),
+                            batch.labels().toLongArray(), network.numClasses());
                     if (!Float.isFinite(loss)) {
                         throw new DivergenceException(stage + " epoch " + (epoch + 1) + " step " + (b + 1)
                                 + ": loss is " + loss + " (learning rate " + lr + ")");
@@ -125,7 +119,7 @@ public final class Trainer {
                     for (TrainingListener l : listeners) {
                         l.afterStep(epoch, b, epoch * steps + b, schedule.epochs() * steps);
                     }
-                    zeroGradients();
+                    step.zeroGradients();
                 }
                 if ((b + 1) % PROGRESS_EVERY == 0 && b + 1 < steps) {
                     for (TrainingListener l : listeners) {
@@ -154,9 +148,67 @@ public final class Trainer {
         return replaced;
     }
 
-    private void zeroGradients() {
-        for (TrainableParameter p : parameters) {
-            JniUtils.zeroGrad((PtNDArray) p.parameter().getArray());
+    /** A fresh {@link Step} of this trainer's network with {@code optimizer}. */
+    public Step newStep(Optimizer optimizer) {
+        JniUtils.setGradMode(false);
+        return new Step(optimizer);
+    }
+
+    /**
+     * The bare training step, shared by the training loop and {@code scripts/bench}'s {@code train_step} row:
+     * forward and cross-entropy in the gradient collector, backward, then (in {@link #run}) the optimizer step and
+     * zeroed gradients.
+     */
+    public final class Step {
+        /** The phases {@link #run} times, in order. */
+        public static final String[] PHASES = {"forward", "loss", "backward", "optimizer", "zero_grad"};
+        private final Optimizer optimizer;
+
+        private Step(Optimizer optimizer) {
+            this.optimizer = optimizer;
+        }
+
+        /**
+         * Forward, loss and backward on a batch; returns {logits, loss} on {@code scope}. {@code nanos}, when not
+         * null, receives the time of the first three phases.
+         */
+        NDArray[] forwardBackward(NDManager scope, NDArray images, NDArray labels, long[] nanos) {
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                long t0 = nanos == null ? 0 : System.nanoTime();
+                NDArray logits = network.block()
+                        .forward(new ParameterStore(scope, false), new NDList(images), true)
+                        .singletonOrThrow();
+                long t1 = nanos == null ? 0 : System.nanoTime();
+                NDArray loss = CrossEntropy.loss(logits, labels);
+                long t2 = nanos == null ? 0 : System.nanoTime();
+                collector.backward(loss);
+                if (nanos != null) {
+                    long t3 = System.nanoTime();
+                    nanos[0] += t1 - t0;
+                    nanos[1] += t2 - t1;
+                    nanos[2] += t3 - t2;
+                }
+                return new NDArray[] {logits, loss};
+            }
+        }
+
+        /** One whole bare step with learning rate {@code lr}; {@code nanos} (or null) receives each phase's time. */
+        public void run(NDManager scope, NDArray images, NDArray labels, double lr, long[] nanos) {
+            forwardBackward(scope, images, labels, nanos);
+            long t0 = nanos == null ? 0 : System.nanoTime();
+            optimizer.step(lr);
+            long t1 = nanos == null ? 0 : System.nanoTime();
+            zeroGradients();
+            if (nanos != null) {
+                nanos[3] += t1 - t0;
+                nanos[4] += System.nanoTime() - t1;
+            }
+        }
+
+        void zeroGradients() {
+            for (TrainableParameter p : parameters) {
+                JniUtils.zeroGrad((PtNDArray) p.parameter().getArray());
+            }
         }
     }
 }
