@@ -226,8 +226,8 @@ public final class Bench {
      * step, as {@code scripts/bench-pytorch.py --what step}: forward, cross-entropy, backward, SGD (momentum 0.9)
      * step and zeroed gradients on batches assembled once before timing (S distinct batches, cycled); no loss read,
      * accuracy, masks or listeners. Rows {@code train_step} and {@code train_step_cpu}; with {@code --phases} also
-     * the median milliseconds of each phase ({@code phase_forward}, ...), timed with {@code System.nanoTime}
-     * around each (libtorch on the CPU runs synchronously).
+     * the median milliseconds of each phase ({@code phase_forward}, ...; libtorch on the CPU runs synchronously),
+     * wall clock and CPU time of the calling thread ({@code phase_forward_cpu}: the work at one thread).
      */
     private int step() {
         String name = positional.get(0);
@@ -262,16 +262,17 @@ public final class Bench {
                     long t0 = System.nanoTime();
                     long c0 = cpuNanos();
                     for (BatchLoader.Batch b : batches) {
-                        long[] nanos = phases ? new long[names.length] : null;
+                        Trainer.PhaseClock clock = phases ? new Trainer.PhaseClock() : null;
                         try (NDManager scope = manager.newSubManager()) {
                             // DJL puts an op's result on its input's manager: the step's arrays must go to scope.
                             scope.tempAttachAll(b.images(), b.labels());
-                            step.run(scope, b.images(), b.labels(), 0.01, nanos);
+                            step.run(scope, b.images(), b.labels(), 0.01, clock);
                         }
                         if (r >= 0 && phases) {
-                            double[] ms = new double[names.length];
-                            for (int i = 0; i < ms.length; i++) {
-                                ms[i] = nanos[i] / 1e6;
+                            double[] ms = new double[2 * names.length];
+                            for (int i = 0; i < names.length; i++) {
+                                ms[i] = clock.wallNanos[i] / 1e6;
+                                ms[names.length + i] = clock.cpuNanos[i] / 1e6;
                             }
                             phaseMs.add(ms);
                         }
@@ -291,6 +292,8 @@ public final class Bench {
                     int k = i;
                     row("phase_" + names[i], name, batch,
                             median(phaseMs.stream().mapToDouble(m -> m[k]).toArray()), "ms");
+                    row("phase_" + names[i] + "_cpu", name, batch,
+                            median(phaseMs.stream().mapToDouble(m -> m[names.length + k]).toArray()), "thread-cpu-ms");
                 }
             }
         }

@@ -148,6 +148,34 @@ public final class Trainer {
         return replaced;
     }
 
+    /**
+     * Accumulates the wall-clock and calling-thread CPU time of the {@link Step#PHASES} (for {@code scripts/bench}).
+     * With one intra-op thread libtorch computes on the calling thread, so its CPU time is the phase's work even on
+     * a loaded machine; with more threads only wall time covers the work.
+     */
+    public static final class PhaseClock {
+        private final java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        public final long[] wallNanos = new long[Step.PHASES.length];
+        public final long[] cpuNanos = new long[Step.PHASES.length];
+        private long wall;
+        private long cpu;
+
+        void start() {
+            wall = System.nanoTime();
+            cpu = threads.getCurrentThreadCpuTime();
+        }
+
+        void lap(int phase) {
+            long w = System.nanoTime();
+            long c = threads.getCurrentThreadCpuTime();
+            wallNanos[phase] += w - wall;
+            cpuNanos[phase] += c - cpu;
+            wall = w;
+            cpu = c;
+        }
+    }
+
     /** A fresh {@link Step} of this trainer's network with {@code optimizer}. */
     public Step newStep(Optimizer optimizer) {
         JniUtils.setGradMode(false);
@@ -169,39 +197,42 @@ public final class Trainer {
         }
 
         /**
-         * Forward, loss and backward on a batch; returns {logits, loss} on {@code scope}. {@code nanos}, when not
-         * null, receives the time of the first three phases.
+         * Forward, loss and backward on a batch; returns {logits, loss} on {@code scope}. {@code clock}, when not
+         * null, times the first three phases.
          */
-        NDArray[] forwardBackward(NDManager scope, NDArray images, NDArray labels, long[] nanos) {
+        NDArray[] forwardBackward(NDManager scope, NDArray images, NDArray labels, PhaseClock clock) {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                long t0 = nanos == null ? 0 : System.nanoTime();
+                if (clock != null) {
+                    clock.start();
+                }
                 NDArray logits = network.block()
                         .forward(new ParameterStore(scope, false), new NDList(images), true)
                         .singletonOrThrow();
-                long t1 = nanos == null ? 0 : System.nanoTime();
+                if (clock != null) {
+                    clock.lap(0);
+                }
                 NDArray loss = CrossEntropy.loss(logits, labels);
-                long t2 = nanos == null ? 0 : System.nanoTime();
+                if (clock != null) {
+                    clock.lap(1);
+                }
                 collector.backward(loss);
-                if (nanos != null) {
-                    long t3 = System.nanoTime();
-                    nanos[0] += t1 - t0;
-                    nanos[1] += t2 - t1;
-                    nanos[2] += t3 - t2;
+                if (clock != null) {
+                    clock.lap(2);
                 }
                 return new NDArray[] {logits, loss};
             }
         }
 
-        /** One whole bare step with learning rate {@code lr}; {@code nanos} (or null) receives each phase's time. */
-        public void run(NDManager scope, NDArray images, NDArray labels, double lr, long[] nanos) {
-            forwardBackward(scope, images, labels, nanos);
-            long t0 = nanos == null ? 0 : System.nanoTime();
+        /** One whole bare step with learning rate {@code lr}; {@code clock} (or null) times each phase. */
+        public void run(NDManager scope, NDArray images, NDArray labels, double lr, PhaseClock clock) {
+            forwardBackward(scope, images, labels, clock);
             optimizer.step(lr);
-            long t1 = nanos == null ? 0 : System.nanoTime();
+            if (clock != null) {
+                clock.lap(3);
+            }
             zeroGradients();
-            if (nanos != null) {
-                nanos[3] += t1 - t0;
-                nanos[4] += System.nanoTime() - t1;
+            if (clock != null) {
+                clock.lap(4);
             }
         }
 
