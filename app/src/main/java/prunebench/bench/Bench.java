@@ -283,6 +283,19 @@ public final class Bench {
                     }
                 }
             }
+            if (phases) {
+                // What the whole loop adds per step: assembling a batch from bytes (with augmentation for CIFAR).
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                double[] assemble = new double[steps * reps];
+                for (int i = 0; i < assemble.length; i++) {
+                    try (NDManager scope = manager.newSubManager()) {
+                        long c0 = threads.getCurrentThreadCpuTime();
+                        loader.batch(scope, order, i % steps, batch, rng);
+                        assemble[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+                    }
+                }
+                row("phase_assemble_cpu", name, batch, median(assemble), "thread-cpu-ms");
+            }
             System.err.printf(Locale.ROOT, "bench: %s train_step images/s per repetition: %s%n", name,
                     Arrays.toString(rates));
             row("train_step", name, batch, median(rates), "images/s");
