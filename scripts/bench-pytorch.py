@@ -236,6 +236,15 @@ def main():
             timed = times[a.warmup:]
             rows += [("phase_" + n + "_pytorch", 1000 * statistics.median(t[i] for t in timed), "ms")
                      for i, n in enumerate(names)]
+            one, two = torch.ones(1), torch.ones(1)
+            per_op = []
+            for k in range(9):
+                c0 = time.thread_time()
+                for _ in range(2000):
+                    torch.add(one, two)
+                if k >= 2:
+                    per_op.append((time.thread_time() - c0) / 2000 * 1e6)
+            rows.append(("op_overhead_cpu_pytorch", statistics.median(per_op), "thread-cpu-us"))
             rows += [("phase_" + n + "_cpu_pytorch", 1000 * statistics.median(t[5 + i] for t in timed),
                       "thread-cpu-ms") for i, n in enumerate(names)]
 
@@ -252,7 +261,7 @@ def main():
         rows += [("infer_pytorch", wall, "images/s"), ("infer_cpu_pytorch", cpu, "images/cpu-s")]
 
     for name, value, unit in rows:
-        print(f"{name},{a.model},{a.threads},{a.batch},{value:.1f}" if not unit.endswith("ms") else
+        print(f"{name},{a.model},{a.threads},{a.batch},{value:.1f}" if not unit.endswith(("ms", "us")) else
               f"{name},{a.model},{a.threads},{a.batch},{value:.3f}", f"{unit}", sep=",", flush=True)
 
 

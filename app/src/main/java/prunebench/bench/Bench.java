@@ -295,6 +295,23 @@ public final class Bench {
                     }
                 }
                 row("phase_assemble_cpu", name, batch, median(assemble), "thread-cpu-ms");
+                // The fixed cost of one op through DJL's JNI (a 1-element add, its result freed), to count against
+                // the ops of a step; bench-pytorch.py measures the same through Python.
+                try (NDManager s = manager.newSubManager()) {
+                    NDArray x = s.create(1f);
+                    NDArray y = s.create(2f);
+                    double[] perOp = new double[7];
+                    for (int k = -2; k < perOp.length; k++) {
+                        long c0 = threads.getCurrentThreadCpuTime();
+                        for (int i = 0; i < 2000; i++) {
+                            x.add(y).close();
+                        }
+                        if (k >= 0) {
+                            perOp[k] = (threads.getCurrentThreadCpuTime() - c0) / 2000 / 1e3;
+                        }
+                    }
+                    row("op_overhead_cpu", name, batch, median(perOp), "thread-cpu-us");
+                }
             }
             System.err.printf(Locale.ROOT, "bench: %s train_step images/s per repetition: %s%n", name,
                     Arrays.toString(rates));
