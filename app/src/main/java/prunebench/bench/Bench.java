@@ -52,6 +52,8 @@ import prunebench.train.TrainingListener;
  *       compression, random masks) as % of the median training step, and inference images/s through
  *       {@link Evaluator} at batch B. Data: random pixels of the model's input shape, as batches assembled by
  *       {@link BatchLoader} from bytes (with the ResNet augmentation for CIFAR models).
+ *   <li>{@code step MODEL [--batch B] [--steps S] [--reps R] [--phases true]}: the bare training step
+ *       ({@code train_step}), see {@link #step()}.
  *   <li>{@code score STRATEGY [--model resnet20] [--compression C]}: seconds of scoring (time inside
  *       {@code score()}) and of the whole pruning (scoring plus exact top-k, over the strategy's default
  *       {@code iterations} rounds) at compression C of a fresh network. A strategy missing from the registry prints
@@ -79,7 +81,8 @@ public final class Bench {
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             System.err.println("usage: Bench model MODEL [--batch 128] [--steps 10] [--reps 5] [--warmup-epochs 1] "
-                    + "[--what train,infer]\n       Bench score STRATEGY [--model resnet20] [--compression 16]\n"
+                    + "[--what train,infer]\n       Bench step MODEL [--batch 128] [--steps 10] [--reps 5] [--phases true]\n"
+                    + "       Bench score STRATEGY [--model resnet20] [--compression 16]\n"
                     + "       Bench load DATASET [--root DIR]");
             System.exit(2);
         }
