@@ -3,14 +3,21 @@
 prunebench's training loop, measured the same way. Run with Debian's python3-torch (/usr/bin/python3).
 
     scripts/bench-pytorch.py --model resnet20 --threads 1 [--batch 128] [--steps 10] [--reps 5] [--warmup STEPS]
+                             [--what train|infer|both|step] [--phases] [--glibc-defaults]
+
+--what step is the bare loop (train_step_pytorch): model(x), F.cross_entropy, backward(), opt.step(),
+opt.zero_grad() on --steps batches assembled before timing, nothing else per step; --phases adds each phase's median
+wall and thread-CPU milliseconds and the fixed CPU cost of one op through Python. glibc's malloc gets the settings
+prunebench's NativeMemory gives itself, unless --glibc-defaults.
 
 Prints CSV rows without a header: benchmark,model,threads,batch,value,unit: train_pytorch and infer_pytorch in
 images/s (wall clock), train_cpu_pytorch and infer_cpu_pytorch in images per CPU-second of the process, each the
 median of --reps timed repetitions of --steps steps after --warmup untimed steps (default --steps, as
 prunebench's bench, which discards one epoch of --steps steps).
 
-Per training step, as prunebench's Trainer does: a batch is assembled from a uint8 dataset (gather, normalise, and
-for ResNet-20 the 4-pixel pad / random crop / horizontal flip of the ResNet paper), forward, F.cross_entropy,
+The pipeline (--what train): per training step, as prunebench's Trainer does, a batch is assembled from a uint8
+dataset (gather, normalise, and for ResNet-20 the 4-pixel pad / random crop / horizontal flip of the ResNet paper,
+batched: one gather for the whole batch), forward, F.cross_entropy,
 backward, torch.optim.SGD(momentum 0.9) step, loss.item() and the batch's top-1 hits. Models:
 LeNet-5 as prunebench's (ShrinkBench's) and ResNet-20 with option-A shortcuts (akamaster's pytorch_resnet_cifar10).
 The data is synthetic (random pixels): throughput does not depend on pixel values.
