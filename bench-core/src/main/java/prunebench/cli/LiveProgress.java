@@ -49,6 +49,22 @@ final class LiveProgress implements AutoCloseable {
                 .setEtaFunction(state -> eta()).startsFrom(0, Duration.ZERO).build();
     }
 
+    /**
+     * Whether this process's stderr (file descriptor 2, where the display goes) is a terminal that can redraw a line:
+     * {@code isatty(2)} from libc, and TERM not {@code dumb}. Where libc cannot be reached, whether the JVM has a
+     * console (stdin and stdout are terminals).
+     */
+    static boolean stderrIsTerminal() {
+        if ("dumb".equals(System.getenv("TERM"))) {
+            return false;
+        }
+        try {
+            return com.sun.jna.NativeLibrary.getInstance("c").getFunction("isatty").invokeInt(new Object[] {2}) == 1;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return System.console() != null;
+        }
+    }
+
     /** What worker {@code k} reports to. */
     ProgressSink worker(int k) {
         String label = workers > 1 ? "[w" + k + "] " : "";

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +24,6 @@ import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
-import java.util.function.IntFunction;
 import prunebench.run.ExperimentRunner;
 import prunebench.run.LineProgress;
 import prunebench.run.ProgressSink;
@@ -408,8 +408,7 @@ public final class Main implements Callable<Integer> {
      * lines. Logs, Slurm and CI get plain lines.
      */
     private boolean liveDisplay() {
-        return !quiet && !verbose && err == System.err && System.console() != null
-                && !"dumb".equals(System.getenv("TERM"));
+        return !quiet && !verbose && err == System.err && LiveProgress.stderrIsTerminal();
     }
 
     /** Must run before the engine loads: libtorch reads its thread counts once. */
