@@ -17,6 +17,7 @@ import prunebench.config.ExperimentSpec;
 import prunebench.config.ResolvedExperimentWriter;
 import prunebench.data.DatasetProvider;
 import prunebench.data.DatasetRegistry;
+import prunebench.data.ImageData;
 import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
 import prunebench.prune.PruningStrategy;
@@ -24,6 +25,7 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
+import prunebench.run.NetworkSize;
 import prunebench.run.RunOutline;
 import prunebench.run.RunResult;
 import prunebench.util.WriteFailedException;
@@ -287,10 +289,33 @@ public final class Main implements Callable<Integer> {
         }
         // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
         // says "no fine-tuning").
+        NetworkSize size = iterativeSize(plan, strategies);
         int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
         plan.runs().forEach(r -> out.printf("  %-" + width + "s  %s%n", r.runId(),
-                RunOutline.of(r, strategies).describe()));
+                RunOutline.of(r, strategies, size).describe()));
         return OK;
+    }
+
+    /**
+     * The network's size when an iterative run needs it for its number of levels: the one case where a dry run
+     * builds the network (on the CPU, starting the native engine); null when no run is iterative or the engine
+     * cannot start here (the outline then gives the levels' rate and target instead of their number).
+     */
+    private NetworkSize iterativeSize(ExperimentRunner.Plan plan, StrategyRegistry strategies) {
+        boolean iterative = plan.runs().stream().anyMatch(r -> !r.isDenseControl()
+                && strategies.get(r.strategy().name()) instanceof prunebench.prune.Imp);
+        if (!iterative) {
+            return null;
+        }
+        try {
+            ImageData d = plan.data();
+            return NetworkSize.of(plan.spec(), plan.model(), new ai.djl.ndarray.types.Shape(d.channels(), d.height(),
+                    d.width()), d.numClasses());
+        } catch (RuntimeException | LinkageError e) {
+            err.println("note: cannot build the network to count the iterative runs' levels (" + e.getMessage()
+                    + ")");
+            return null;
+        }
     }
 
     /** The loader, with the report: section checked at load time (errors name file, line and key). */
