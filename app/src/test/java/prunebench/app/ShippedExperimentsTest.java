@@ -70,18 +70,19 @@ class ShippedExperimentsTest {
                     "global_magnitude", "pretrained, fine-tunes 1 epoch")),
             // "Each level retrains for the dense training's 2 epochs"
             Map.entry("lottery-lenet300.yaml", Map.of(
-                    "lottery", "pretrained, fine-tunes 2 epochs",
-                    "reinit", "pretrained, fine-tunes 2 epochs",
-                    "shuffle", "pretrained, fine-tunes 2 epochs",
-                    "finetune", "pretrained, fine-tunes 2 epochs",
-                    "lr_rewind", "pretrained, fine-tunes 2 epochs")),
+                    "lottery", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
+                    "reinit", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
+                    "shuffle", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
+                    "finetune", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
+                    "lr_rewind", "pretrained, levels of 20% to 50x, retrains 2 epochs each")),
+            // "each level retrains with the dense schedule" (160 epochs)
             Map.entry("lottery-resnet20-cifar.yaml", Map.of(
-                    "rewind_500", "pretrained, fine-tunes 160 epochs",
-                    "lottery_init", "pretrained, fine-tunes 160 epochs",
-                    "reinit", "pretrained, fine-tunes 160 epochs",
-                    "shuffle", "pretrained, fine-tunes 160 epochs",
-                    "lr_rewind", "pretrained, fine-tunes 160 epochs",
-                    "finetune", "pretrained, fine-tunes 160 epochs")),
+                    "rewind_500", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "lottery_init", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "reinit", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "shuffle", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "lr_rewind", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "finetune", "pretrained, levels of 20% to 64x, retrains 160 epochs each")),
             Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
