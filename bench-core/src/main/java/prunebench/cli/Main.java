@@ -354,7 +354,7 @@ public final class Main implements Callable<Integer> {
     /** The report: section, validated before anything is trained. */
     private ReportSpec reportSpec(ExperimentSpec spec) {
         ReportSpec parsed = spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
-        return parsed.withReferences(references);
+        return parsed.resolveReferences(experiment).withReferences(references); // --references: the current directory
     }
 
     /** Without the report libraries (the GPU bundle) the grid ends at runs.csv; the rest is rebuilt elsewhere. */
