@@ -97,6 +97,30 @@ class ShippedExperimentsTest {
             // "baseline 160 epochs ... retrain 40 epochs"
             Map.entry("papers/li2017-vgg16-cifar10.yaml", Map.of(
                     "pruned_a", "pretrained, fine-tunes 40 epochs")),
+            // "pruning at initialisation, then 160 epochs of training"; "pruning after training, 20% per level,
+            // each level retrained for the 160 epochs"
+            Map.entry("papers/frankle2021-resnet20-cifar10.yaml", Map.ofEntries(
+                    Map.entry("random", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude", "init, trains 160 epochs sparse"),
+                    Map.entry("snip", "init, trains 160 epochs sparse"),
+                    Map.entry("grasp", "init, trains 160 epochs sparse"),
+                    Map.entry("synflow", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude_shuffle", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude_reinit", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude_invert", "init, trains 160 epochs sparse"),
+                    Map.entry("snip_shuffle", "init, trains 160 epochs sparse"),
+                    Map.entry("snip_reinit", "init, trains 160 epochs sparse"),
+                    Map.entry("snip_invert", "init, trains 160 epochs sparse"),
+                    Map.entry("grasp_shuffle", "init, trains 160 epochs sparse"),
+                    Map.entry("grasp_reinit", "init, trains 160 epochs sparse"),
+                    Map.entry("grasp_invert", "init, trains 160 epochs sparse"),
+                    Map.entry("synflow_shuffle", "init, trains 160 epochs sparse"),
+                    Map.entry("synflow_reinit", "init, trains 160 epochs sparse"),
+                    Map.entry("synflow_invert", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude_after_training", "pretrained, levels of 20% to 55.511151x, retrains 160 epochs each"),
+                    Map.entry("lottery_rewind", "pretrained, levels of 20% to 55.511151x, retrains 160 epochs each"),
+                    Map.entry("lottery_rewind_shuffle", "pretrained, levels of 20% to 55.511151x, retrains 160 epochs each"),
+                    Map.entry("lottery_rewind_reinit", "pretrained, levels of 20% to 55.511151x, retrains 160 epochs each"))),
             // "pruning at initialisation"; "160 epochs (\"post_epochs\") ... no pretraining"
             Map.entry("papers/tanaka2020-vgg16-cifar10.yaml", Map.of(
                     "random", "init, trains 160 epochs sparse",
