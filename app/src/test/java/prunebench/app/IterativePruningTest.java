@@ -263,4 +263,23 @@ class IterativePruningTest {
         }
         return s;
     }
+
+    @Test
+    void theDryRunCountsTheLevelsOfTheShippedLotteryExperiment() {
+        Cli.Result r = Cli.run("../experiments/lottery-lenet300.yaml", "--set", "dataset.root=" + data, "--results",
+                tmp.resolve("lottery-dry").toString(), "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        // LeNet-300-100 to 50x with the output layer and biases unpruned: 19 levels (0.8^19 = 1.4%)
+        assertTrue(r.out().contains("  lottery-c50-s0-"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  lottery-c50-s0-")
+                && l.endsWith("pretrained, 19 levels of 20%, retrains 2 epochs each (38 epochs)")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  shuffle-c50-s1-") && l.endsWith(
+                "pretrained, 19 levels of 20%, retrains 2 epochs each (38 epochs, and 36 for the ticket's own levels)")),
+                r.out());
+        Cli.Result half = Cli.run("../experiments/lottery-lenet300.yaml", "--set", "dataset.root=" + data,
+                "--set", "pruning.strategies=[{name: imp, label: lt, retrain_epochs: 4}]", "--budget", "0.5",
+                "--results", tmp.resolve("lottery-dry").toString(), "--dry-run");
+        assertEquals(0, half.code(), half.err());
+        assertTrue(half.out().contains("retrains 2 epochs each (38 epochs)"), half.out());
+    }
 }

@@ -53,10 +53,55 @@ class PapersTest {
     private static Cli.Result run(String paper, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("../experiments/papers/" + paper + ".yaml",
                 "--set", "dataset.name=imagefolder", "--set", "dataset.root=" + data,
-                "--set", "report.references=[../references/" + paper + ".csv]",
                 "--set", "dataset.max_test=2", "--results", tmp.resolve(paper).toString()));
+        if (Files.exists(Path.of("../references/" + paper + ".csv"))) { // frankle2021 has none
+            args.addAll(List.of("--set", "report.references=[../references/" + paper + ".csv]"));
+        }
         args.addAll(List.of(more));
         return Cli.run(args.toArray(String[]::new));
+    }
+
+    /**
+     * CI-sized, always run: the Tanaka protocol file as a user would smoke-test it (--budget, --set), on LeNet-5 and
+     * the generated images, its references found from the experiment file's folder (not overridden here, and not
+     * in the current directory, app/), drawn on the figure and compared in report.md and published-comparison.csv.
+     */
+    @Test
+    void aPaperProtocolRunsForRealAtCiSizeWithItsReferences() throws IOException {
+        Path dir = tmp.resolve("tanaka-ci");
+        Cli.Result r = Cli.run("../experiments/papers/tanaka2020-vgg16-cifar10.yaml", "--budget", "0.00625",
+                "--set", "model=lenet5", "--set", "dataset.name=imagefolder", "--set", "dataset.root=" + data,
+                "--set", "dataset.max_test=2", "--set", "seeds=[0]", "--set", "pruning.compressions=[1, 10]",
+                "--set", "workers=1",
+                "--set", "report.format=[png, svg]", "--results", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> runs = Files.readAllLines(dir.resolve("runs.csv"));
+        assertEquals(1 + 5 * 2, runs.size(), String.join("\n", runs));
+        assertTrue(runs.stream().skip(1).allMatch(l -> l.contains(",ok,") && l.contains(",0.00625,")
+                && l.contains(",lenet5,")), String.join("\n", runs));
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("> **Scaled protocol (budget 0.00625)**"), md);
+        // one seed: our CI half-width is 0; Synaptic-Flow's arrays give no spread, so agreement is |d| <= 0.5
+        for (String row : List.of("| synflow | 10 | ", "| snip | 10 | ", "| random | 1 | ")) {
+            assertTrue(md.contains(row), row + "\n" + md);
+        }
+        assertTrue(md.contains("| synflow | 1000 | not run | 80.39 (n=3) | — | — |"), md);
+        List<String> published = Files.readAllLines(dir.resolve("published-comparison.csv"));
+        String synflow10 = published.stream().filter(l -> l.startsWith(",tanaka2020,synflow,10,")).findFirst()
+                .orElseThrow(() -> new AssertionError(String.join("\n", published)));
+        // ours (runs.csv's top-1 in percent), n 1, published 93.26 of 3 seeds, difference ours - published, 0.5
+        double ours = 100 * Double.parseDouble(runs.stream().filter(l -> l.startsWith("synflow-c10-")).findFirst()
+                .orElseThrow().split(",")[9]);
+        String[] f = synflow10.split(",");
+        assertEquals(ours, Double.parseDouble(f[4]), 1e-9, synflow10);
+        assertEquals(List.of("1", "93.26", "", "3"), List.of(f[6], f[7], f[8], f[9]), synflow10);
+        assertEquals(ours - 93.26, Double.parseDouble(f[10]), 1e-6, synflow10);
+        assertEquals(List.of("0.5", Math.abs(ours - 93.26) <= 0.5 ? "true" : "false"), List.of(f[11], f[12]));
+        assertTrue(synflow10.endsWith("compression 10^1 of the prunable weights\""), synflow10);
+        String svg = Files.readString(dir.resolve("plots/accuracy-vs-compression.svg"));
+        for (String strategy : List.of("random", "magnitude", "snip", "grasp", "synflow")) {
+            assertTrue(svg.contains(strategy + " (published)"), strategy);
+        }
     }
 
     @Test
@@ -75,6 +120,20 @@ class PapersTest {
         Cli.Result bad = run("tanaka2020-vgg16-cifar10", "--dry-run", "--budget", "2");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--budget: must be a fraction of the epochs in (0, 1], got 2.0"), bad.err());
+    }
+
+    @Test
+    void frankleListsThePapersGrid() {
+        Cli.Result r = run("frankle2021-resnet20-cifar10", "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        // 17 at-init strategies x 7 compressions, 4 iterative strategies x 2 (dense, the levels to 55.5x); 3 seeds
+        assertTrue(r.out().startsWith("frankle2021-resnet20-cifar10: 381 runs"), r.out());
+        // ResNet-20 with every conv and the classifier pruned: 0.8^18 = 1.8% of the prunable weights in 18 levels
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  lottery_rewind_shuffle-c55.511151-s2-")
+                && l.endsWith("pretrained, 18 levels of 20%, retrains 160 epochs each (2880 epochs, and 2720 for "
+                + "the ticket's own levels)")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  grasp_invert-c7.450581-s0-")
+                && l.endsWith("init, trains 160 epochs sparse")), r.out());
     }
 
     @Test

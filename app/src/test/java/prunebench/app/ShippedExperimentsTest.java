@@ -70,18 +70,19 @@ class ShippedExperimentsTest {
                     "global_magnitude", "pretrained, fine-tunes 1 epoch")),
             // "Each level retrains for the dense training's 2 epochs"
             Map.entry("lottery-lenet300.yaml", Map.of(
-                    "lottery", "pretrained, fine-tunes 2 epochs",
-                    "reinit", "pretrained, fine-tunes 2 epochs",
-                    "shuffle", "pretrained, fine-tunes 2 epochs",
-                    "finetune", "pretrained, fine-tunes 2 epochs",
-                    "lr_rewind", "pretrained, fine-tunes 2 epochs")),
+                    "lottery", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
+                    "reinit", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
+                    "shuffle", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
+                    "finetune", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
+                    "lr_rewind", "pretrained, levels of 20% to 50x, retrains 2 epochs each")),
+            // "each level retrains with the dense schedule" (160 epochs)
             Map.entry("lottery-resnet20-cifar.yaml", Map.of(
-                    "rewind_500", "pretrained, fine-tunes 160 epochs",
-                    "lottery_init", "pretrained, fine-tunes 160 epochs",
-                    "reinit", "pretrained, fine-tunes 160 epochs",
-                    "shuffle", "pretrained, fine-tunes 160 epochs",
-                    "lr_rewind", "pretrained, fine-tunes 160 epochs",
-                    "finetune", "pretrained, fine-tunes 160 epochs")),
+                    "rewind_500", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "lottery_init", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "reinit", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "shuffle", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "lr_rewind", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
+                    "finetune", "pretrained, levels of 20% to 64x, retrains 160 epochs each")),
             Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
@@ -96,6 +97,30 @@ class ShippedExperimentsTest {
             // "baseline 160 epochs ... retrain 40 epochs"
             Map.entry("papers/li2017-vgg16-cifar10.yaml", Map.of(
                     "pruned_a", "pretrained, fine-tunes 40 epochs")),
+            // "pruning at initialisation, then 160 epochs of training"; "pruning after training, 20% per level,
+            // each level retrained for the 160 epochs"
+            Map.entry("papers/frankle2021-resnet20-cifar10.yaml", Map.ofEntries(
+                    Map.entry("random", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude", "init, trains 160 epochs sparse"),
+                    Map.entry("snip", "init, trains 160 epochs sparse"),
+                    Map.entry("grasp", "init, trains 160 epochs sparse"),
+                    Map.entry("synflow", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude_shuffle", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude_reinit", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude_invert", "init, trains 160 epochs sparse"),
+                    Map.entry("snip_shuffle", "init, trains 160 epochs sparse"),
+                    Map.entry("snip_reinit", "init, trains 160 epochs sparse"),
+                    Map.entry("snip_invert", "init, trains 160 epochs sparse"),
+                    Map.entry("grasp_shuffle", "init, trains 160 epochs sparse"),
+                    Map.entry("grasp_reinit", "init, trains 160 epochs sparse"),
+                    Map.entry("grasp_invert", "init, trains 160 epochs sparse"),
+                    Map.entry("synflow_shuffle", "init, trains 160 epochs sparse"),
+                    Map.entry("synflow_reinit", "init, trains 160 epochs sparse"),
+                    Map.entry("synflow_invert", "init, trains 160 epochs sparse"),
+                    Map.entry("magnitude_after_training", "pretrained, levels of 20% to 55.511151x, retrains 160 epochs each"),
+                    Map.entry("lottery_rewind", "pretrained, levels of 20% to 55.511151x, retrains 160 epochs each"),
+                    Map.entry("lottery_rewind_shuffle", "pretrained, levels of 20% to 55.511151x, retrains 160 epochs each"),
+                    Map.entry("lottery_rewind_reinit", "pretrained, levels of 20% to 55.511151x, retrains 160 epochs each"))),
             // "pruning at initialisation"; "160 epochs (\"post_epochs\") ... no pretraining"
             Map.entry("papers/tanaka2020-vgg16-cifar10.yaml", Map.of(
                     "random", "init, trains 160 epochs sparse",

@@ -18,6 +18,7 @@ import prunebench.config.ExperimentSpec;
 import prunebench.config.ResolvedExperimentWriter;
 import prunebench.data.DatasetProvider;
 import prunebench.data.DatasetRegistry;
+import prunebench.data.ImageData;
 import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
 import prunebench.prune.PruningStrategy;
@@ -26,6 +27,7 @@ import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
 import prunebench.run.LineProgress;
+import prunebench.run.NetworkSize;
 import prunebench.run.ProgressSink;
 import prunebench.run.ProgressSink.Level;
 import prunebench.run.RunOutline;
@@ -310,10 +312,33 @@ public final class Main implements Callable<Integer> {
         }
         // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
         // says "no fine-tuning").
+        NetworkSize size = iterativeSize(plan, strategies);
         int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
         plan.runs().forEach(r -> out.printf("  %-" + width + "s  %s%n", r.runId(),
-                RunOutline.of(r, strategies).describe()));
+                RunOutline.of(r, strategies, size).describe()));
         return OK;
+    }
+
+    /**
+     * The network's size when an iterative run needs it for its number of levels: the one case where a dry run
+     * builds the network (on the CPU, starting the native engine); null when no run is iterative or the engine
+     * cannot start here (the outline then gives the levels' rate and target instead of their number).
+     */
+    private NetworkSize iterativeSize(ExperimentRunner.Plan plan, StrategyRegistry strategies) {
+        boolean iterative = plan.runs().stream().anyMatch(r -> !r.isDenseControl()
+                && strategies.get(r.strategy().name()) instanceof prunebench.prune.Imp);
+        if (!iterative) {
+            return null;
+        }
+        try {
+            ImageData d = plan.data();
+            return NetworkSize.of(plan.spec(), plan.model(), new ai.djl.ndarray.types.Shape(d.channels(), d.height(),
+                    d.width()), d.numClasses());
+        } catch (RuntimeException | LinkageError e) {
+            err.println("note: cannot build the network to count the iterative runs' levels (" + e.getMessage()
+                    + ")");
+            return null;
+        }
     }
 
     /** The loader, with the report: section checked at load time (errors name file, line and key). */
@@ -352,7 +377,7 @@ public final class Main implements Callable<Integer> {
     /** The report: section, validated before anything is trained. */
     private ReportSpec reportSpec(ExperimentSpec spec) {
         ReportSpec parsed = spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
-        return parsed.withReferences(references);
+        return parsed.resolveReferences(experiment).withReferences(references); // --references: the current directory
     }
 
     /** Without the report libraries (the GPU bundle) the grid ends at runs.csv; the rest is rebuilt elsewhere. */

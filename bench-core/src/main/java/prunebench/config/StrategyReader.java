@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import prunebench.prune.PruningStrategy;
+import prunebench.prune.Scratch;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.StrategyRegistry;
 import prunebench.util.Names;
@@ -91,6 +92,9 @@ final class StrategyReader {
                 throw f.error("null is not a value; leave the key out to use the default");
             }
             params.put(key, typed(key, f, defaults.get(key)));
+        }
+        if ("scratch".equals(params.get(Scratch.RETRAIN)) && !name.equals(prunebench.prune.Imp.NAME)) {
+            params.putIfAbsent(Scratch.BUDGET, "epochs"); // the default spelled out: one run, one identity
         }
         try {
             new StrategyOptions(name, defaults, params); // the strategy module's own check of the keys

@@ -34,10 +34,25 @@ final class References {
         return List.copyOf(out);
     }
 
+    /** See {@link ReportSpec#resolveReferences}: the current directory first, then up from the experiment's folder. */
+    static Path locate(Path reference, Path experimentFile) {
+        if (reference.isAbsolute() || Files.exists(reference)) {
+            return reference;
+        }
+        for (Path dir = experimentFile.toAbsolutePath().normalize().getParent(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(reference);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return reference;
+    }
+
     static List<Reference> load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("references: no such file " + file + " (relative paths are resolved against "
-                    + "the current directory, " + Path.of("").toAbsolutePath() + ")");
+                    + "the current directory, " + Path.of("").toAbsolutePath() + ", then, for the report: section, "
+                    + "the experiment file's folder and the folders above it)");
         }
         List<String> lines;
         try {

@@ -60,8 +60,10 @@ final class ReportMarkdown {
     static void budgetBanner(StringBuilder md, ReportData data) {
         double budget = minBudget(data.runs());
         if (budget < 1) {
-            md.append("> **Scaled protocol (budget ").append(Numbers.compact(budget)).append(")**: every epoch count "
-                    + "was multiplied by ").append(Numbers.compact(budget)).append(" (`--budget`). These numbers "
+            // all its digits: 0.00625 is not 0.006
+            String factor = java.math.BigDecimal.valueOf(budget).stripTrailingZeros().toPlainString();
+            md.append("> **Scaled protocol (budget ").append(factor).append(")**: every epoch count "
+                    + "was multiplied by ").append(factor).append(" (`--budget`). These numbers "
                     + "are a smoke test of the protocol, not a reproduction; do not compare them with published "
                     + "results.\n\n");
         }

@@ -67,6 +67,20 @@ public record ReportSpec(
         References.load(references);
     }
 
+    /**
+     * This spec with its relative reference paths that do not exist in the current directory looked up from the
+     * folder of {@code experimentFile} and the folders above it, nearest first (so that {@code references/x.csv}
+     * in {@code experiments/papers/x.yaml} is found from any directory); a path found nowhere is kept as written,
+     * for the error that names it.
+     */
+    public ReportSpec resolveReferences(java.nio.file.Path experimentFile) {
+        if (experimentFile == null) {
+            return this;
+        }
+        return new ReportSpec(figures, title, strategies, metric, densityProfile, trainingCurves, compare, formats,
+                references.stream().map(r -> References.locate(r, experimentFile)).toList());
+    }
+
     /** This spec with {@code more} reference files after its own (--references), each file once. */
     public ReportSpec withReferences(List<java.nio.file.Path> more) {
         java.util.LinkedHashSet<java.nio.file.Path> all = new java.util.LinkedHashSet<>(references);

@@ -17,12 +17,28 @@ final class Budget {
         if (factor == 1 || t.epochs() == 0) {
             return t;
         }
-        int epochs = Math.max(1, (int) Math.round(t.epochs() * factor));
+        return withEpochs(t, epochs(t.epochs(), factor), factor);
+    }
+
+    /** An epoch count scaled by {@code factor}: rounded, at least one when it was not zero. */
+    static int epochs(int epochs, double factor) {
+        return factor == 1 || epochs == 0 ? epochs : Math.max(1, (int) Math.round(epochs * factor));
+    }
+
+    /**
+     * {@code t} stretched or shrunk to {@code epochs}: milestones at the same fraction of the training
+     * (round(m * epochs / original)), warmup scaled alike.
+     */
+    static TrainSchedule withEpochs(TrainSchedule t, int epochs) {
+        return epochs == t.epochs() || t.epochs() == 0 ? t : withEpochs(t, epochs, (double) epochs / t.epochs());
+    }
+
+    private static TrainSchedule withEpochs(TrainSchedule t, int epochs, double warmupFactor) {
         double ratio = (double) epochs / t.epochs();
         LrScheduleSpec s = t.lrSchedule();
         List<Integer> milestones = s.milestones() == null ? null
                 : s.milestones().stream().map(m -> (int) Math.round(m * ratio)).toList();
         return new TrainSchedule(epochs, t.batchSize(), t.optimizer(),
-                new LrScheduleSpec(s.name(), s.warmupEpochs() * factor, milestones, s.gamma()));
+                new LrScheduleSpec(s.name(), s.warmupEpochs() * warmupFactor, milestones, s.gamma()));
     }
 }

@@ -84,17 +84,12 @@ public final class ExperimentRunner {
 
     /** Checks everything that can be checked before training: dataset, model, strategies, reachable compressions. */
     public Plan prepare(ExperimentSpec spec, Path resultsDir) {
-        ModelFactory model = models.get(spec.model());
-        new GridPlanner(strategies).plan(spec); // strategy errors before the data is read
-        ImageData data = datasets.load(spec.dataset());
-        DataFingerprint fingerprint = DataFingerprint.of(data, datasets.locate(spec.dataset()));
-        ExperimentSpec identified = spec.withDataset(spec.dataset().withContent(fingerprint.sha256()));
-        List<RunSpec> runs = new GridPlanner(strategies).plan(identified);
+        Plan p = preview(spec, resultsDir);
         Device device = device(spec.device());
         TorchLogLevel.apply(); // the engine is loaded; nothing has been computed yet
-        checkReachable(spec, model, data, device);
-        checkStructured(spec, model, data);
-        return new Plan(identified, resultsDir, model, data, device, runs, fingerprint);
+        checkReachable(spec, p.model(), p.data(), device);
+        checkStructured(spec, p.model(), p.data());
+        return new Plan(p.spec(), resultsDir, p.model(), p.data(), device, p.runs(), p.fingerprint());
     }
 
     /**

@@ -13,6 +13,7 @@ import prunebench.model.Network;
 import prunebench.prune.DynamicContext;
 import prunebench.prune.MaskUpdater;
 import prunebench.prune.PruningTarget;
+import prunebench.prune.Scratch;
 import prunebench.train.Accuracy;
 import prunebench.train.EpochRecord;
 import prunebench.train.Evaluator;
@@ -126,7 +127,7 @@ final class PlanRunner {
      */
     void train(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt)
             throws IOException {
-        TrainSchedule schedule = t.schedule();
+        TrainSchedule schedule = t.atDenseCost() ? atDenseCost(t.schedule(), state.network) : t.schedule();
         EpochRecord last = null;
         Trainer trainer = new Trainer(state.network, state.manager, ws.train(), ws.test(), state.seed);
         int steps = trainer.stepsPerEpoch(schedule);
@@ -196,6 +197,15 @@ final class PlanRunner {
                 state.top5 = post.top5();
             }
         }
+    }
+
+    /**
+     * Scratch-B: {@code schedule} stretched to the dense network's training multiply-adds, by the dense / nonzero
+     * multiply-adds of the network as it is (its masks applied; at a resume they are the same masks).
+     */
+    private static TrainSchedule atDenseCost(TrainSchedule schedule, Network network) {
+        Complexity c = Complexity.of(network);
+        return Budget.withEpochs(schedule, Scratch.flopsMatchedEpochs(schedule.epochs(), c.flops(), c.flopsNonzero()));
     }
 
     /**

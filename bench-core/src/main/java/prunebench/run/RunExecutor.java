@@ -12,7 +12,6 @@ import prunebench.model.Network;
 import prunebench.model.TorchNames;
 import prunebench.prune.MaskSet;
 import prunebench.prune.PruningTarget;
-import prunebench.prune.PruningTargets;
 import prunebench.train.Accuracy;
 import prunebench.train.EpochRecord;
 import prunebench.train.Evaluator;
@@ -42,10 +41,8 @@ final class RunExecutor {
         try (NDManager manager = NDManager.newBaseManager(ws.device())) {
             Network network = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), manager,
                     spec.seed());
-            long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
-            long prunable = PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases()).stream()
-                    .mapToLong(PruningTarget::size).sum();
-            GridPlanner.RunPlan plan = planner.stages(spec, prunable, total);
+            GridPlanner.RunPlan plan = planner.stages(spec, NetworkSize.of(network, spec.pruneClassifier(),
+                    spec.pruneBiases()));
             TorchOutputs outputs = new TorchOutputs(TorchNames.of(ws.model(), network));
             try (RunState state = new RunState(network, manager, spec.seed(), dir, "",
                     plan.granularity().bind(network, spec))) {

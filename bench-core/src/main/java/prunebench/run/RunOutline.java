@@ -1,6 +1,9 @@
 package prunebench.run;
 
+import java.math.BigDecimal;
 import prunebench.prune.DynamicSparsity;
+import prunebench.prune.Gmp;
+import prunebench.prune.Scratch;
 import prunebench.prune.StrategyRegistry;
 import prunebench.prune.Timing;
 
@@ -12,19 +15,63 @@ import prunebench.prune.Timing;
  * @param timing      {@code pretrained} (prune the trained network, then fine-tune), {@code init} (prune the
  *                    initialisation, then train sparse) or {@code dynamic} (start from a sparse initialisation whose
  *                    masks are rewired while it trains)
- * @param epochs      the epochs trained after pruning
+ * @param epochs      the epochs trained after pruning (for an iterative run: after each level's pruning; for
+ *                    Scratch-B at least this many)
  * @param compression the target compression (1: a dense control, nothing is pruned)
+ * @param training    what the run does after pruning, in words (see {@link #describe})
  */
-public record RunOutline(String timing, int epochs, double compression) {
+public record RunOutline(String timing, int epochs, double compression, String training) {
     public static final String PRETRAINED = "pretrained";
     public static final String INIT = "init";
     public static final String DYNAMIC = "dynamic";
     public static final String NO_FINE_TUNING = "no fine-tuning";
 
+    /** Without the network's size: an iterative run's number of levels is not given. */
     public static RunOutline of(RunSpec spec, StrategyRegistry strategies) {
-        boolean dynamic = strategies.get(spec.strategy().name()) instanceof DynamicSparsity;
+        return of(spec, strategies, null);
+    }
+
+    /** {@code size} (may be null) gives an iterative run's number of levels. */
+    public static RunOutline of(RunSpec spec, StrategyRegistry strategies, NetworkSize size) {
+        StrategyAxes axes = StrategyAxes.of(spec.strategy(), strategies);
+        boolean dynamic = axes.strategy() instanceof DynamicSparsity;
         String timing = spec.timing() == Timing.PRETRAINED ? PRETRAINED : dynamic ? DYNAMIC : INIT;
-        return new RunOutline(timing, GridPlanner.epochsAfterPruning(spec), spec.compression());
+        int epochs = GridPlanner.trainingSchedule(spec).epochs();
+        String trains = timing.equals(PRETRAINED) ? "fine-tunes " + epochs(epochs) : "trains " + epochs(epochs);
+        if (spec.isDenseControl()) {
+            return new RunOutline(timing, epochs, 1, trains + (timing.equals(PRETRAINED) ? "" : " sparse"));
+        }
+        if (axes.iterative()) {
+            int each = IterativePlan.retrainEpochs(spec);
+            double rate = axes.options().getDouble("rate");
+            String text;
+            if (size == null) {
+                text = "levels of " + percent(rate) + " to " + number(spec.compression()) + "x, retrains "
+                        + epochs(each) + " each";
+            } else {
+                int levels = IterativePlan.levels(spec, rate, size);
+                text = levels + (levels == 1 ? " level" : " levels") + " of " + percent(rate) + ", retrains "
+                        + epochs(each) + " each (" + epochs(levels * each)
+                        + (axes.control() == prunebench.prune.Control.NONE ? ""
+                                : ", and " + (levels - 1) * each + " for the ticket's own levels")
+                        + ")";
+            }
+            return new RunOutline(timing, each, spec.compression(), text);
+        }
+        if (axes.scratch() != Scratch.NONE) {
+            int dense = spec.pretrain().epochs();
+            return new RunOutline(timing, dense, spec.compression(), axes.scratch() == Scratch.EPOCHS
+                    ? "retrains " + epochs(dense) + " from scratch (Scratch-E)"
+                    : "retrains from scratch at the dense training's cost (Scratch-B: " + epochs(dense)
+                            + " x dense / pruned multiply-adds)");
+        }
+        if (axes.strategy() instanceof Gmp) {
+            return new RunOutline(timing, epochs, spec.compression(), trains + ", pruning every "
+                    + axes.options().getInt("every") + " steps from " + percent(axes.options().getDouble("start"))
+                    + " to " + percent(axes.options().getDouble("end")) + " of them (cubic schedule)");
+        }
+        return new RunOutline(timing, epochs, spec.compression(),
+                trains + (timing.equals(PRETRAINED) ? "" : " sparse"));
     }
 
     /** A trained network pruned and scored with no training after it. */
@@ -32,12 +79,24 @@ public record RunOutline(String timing, int epochs, double compression) {
         return timing.equals(PRETRAINED) && epochs == 0 && compression > 1;
     }
 
-    /** e.g. {@code pretrained, fine-tunes 1 epoch}, {@code init, trains 4 epochs sparse}, {@code pretrained, no fine-tuning}. */
+    /**
+     * e.g. {@code pretrained, fine-tunes 1 epoch}, {@code init, trains 4 epochs sparse}, {@code pretrained, no
+     * fine-tuning}, {@code pretrained, 19 levels of 20%, retrains 2 epochs each (38 epochs)}.
+     */
     public String describe() {
-        if (noFineTuning()) {
-            return timing + ", " + NO_FINE_TUNING;
-        }
-        String n = epochs + (epochs == 1 ? " epoch" : " epochs");
-        return timing + ", " + (timing.equals(PRETRAINED) ? "fine-tunes " + n : "trains " + n + " sparse");
+        return timing + ", " + (noFineTuning() ? NO_FINE_TUNING : training);
+    }
+
+    private static String epochs(int n) {
+        return n + (n == 1 ? " epoch" : " epochs");
+    }
+
+    private static String percent(double fraction) {
+        return BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    private static String number(double x) {
+        return x == Math.rint(x) ? String.valueOf((long) x) : BigDecimal.valueOf(x).stripTrailingZeros()
+                .toPlainString();
     }
 }

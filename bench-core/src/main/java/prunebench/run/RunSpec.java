@@ -19,7 +19,8 @@ import prunebench.prune.Timing;
  * @param initScale   the scale of the sparse initial weights (timing INIT only; always DENSE for a pretrained run)
  * @param compressionOf what the compression counts: {@code all} trainable parameters or the {@code prunable} ones
  * @param budget      the factor the experiment's epoch counts were scaled by (1 = the whole protocol); recorded
- *                    with the result, not part of the identity (the scaled schedules are)
+ *                    with the result and, when not 1, part of the identity (it scales strategy parameters such as
+ *                    imp's retrain_epochs, which the identity holds unscaled)
  */
 public record RunSpec(
         String model, DatasetSpec dataset, long seed, StrategySpec strategy, double compression,
@@ -65,13 +66,15 @@ public record RunSpec(
         Object id = new Identity(model, dataIdentity, seed, new StrategySpec(strategy.name(),
                 strategy.name(), strategy.params()), compression, pruneClassifier, pruneBiases, timing, distribution,
                 iterations, denseFirstLayer, pretrain, finetune);
-        // Defaults hash as before their keys existed, so that stored runs keep their identity. The budget is left out:
-        // the scaled schedules are in.
+        // Defaults hash as before their keys existed, so that stored runs keep their identity.
         if (initScale != InitScale.DENSE) {
             id = new ScaledIdentity(id, initScale);
         }
         if (!prunebench.config.PruningSpec.ALL.equals(compressionOf)) {
             id = new CountedIdentity(id, compressionOf);
+        }
+        if (budget != 1) { // it also scales epoch counts that are strategy parameters (imp's retrain_epochs)
+            id = new BudgetIdentity(id, budget);
         }
         return Canonical.hash(id);
     }
@@ -85,6 +88,8 @@ public record RunSpec(
     private record ScaledIdentity(Object run, InitScale initScale) {}
 
     private record CountedIdentity(Object run, String compressionOf) {}
+
+    private record BudgetIdentity(Object run, double budget) {}
 
     /** A dataset as hashed before {@code validation}: every component but the hold-out. */
     private record DataIdentity(String name, String root, Integer maxTrain, Integer maxTest, Boolean augment,

@@ -61,12 +61,18 @@ sealed interface Stage {
     /**
      * The one training routine: {@code schedule} from its step {@code fromIterations + fromEpochs} epochs to its
      * end (or to {@code toStep}, when not negative), the masks held; {@code updates}, when not null, rewires them
-     * (dynamic sparse training).
+     * (dynamic sparse training). With {@code atDenseCost} the schedule is stretched, when the stage starts, to as
+     * many training multiply-adds as it would cost the dense network (Scratch-B, {@link prunebench.prune.Scratch}).
      */
     record Train(String label, TrainSchedule schedule, int fromIterations, int fromEpochs, int toStep,
-            MaskUpdates updates) implements Stage {
+            MaskUpdates updates, boolean atDenseCost) implements Stage {
         Train(String label, TrainSchedule schedule, MaskUpdates updates) {
-            this(label, schedule, 0, 0, -1, updates);
+            this(label, schedule, 0, 0, -1, updates, false);
+        }
+
+        Train(String label, TrainSchedule schedule, int fromIterations, int fromEpochs, int toStep,
+                MaskUpdates updates) {
+            this(label, schedule, fromIterations, fromEpochs, toStep, updates, false);
         }
     }
 

@@ -116,4 +116,29 @@ class ReportSpecTest {
         e = error("report: [accuracy-vs-compression]");
         assertTrue(e.startsWith("report: expected a mapping"), e);
     }
+
+    @Test
+    void referencesAreFoundInTheCurrentDirectoryFirstThenUpFromTheExperimentFile(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+        java.nio.file.Path experiment = tmp.resolve("experiments/papers/x.yaml");
+        java.nio.file.Files.createDirectories(experiment.getParent());
+        java.nio.file.Path above = tmp.resolve("references/above.csv");
+        java.nio.file.Files.createDirectories(above.getParent());
+        java.nio.file.Files.writeString(above, "x");
+        java.nio.file.Path beside = experiment.resolveSibling("references/above.csv"); // nearest first
+        java.nio.file.Path inCwd = java.nio.file.Path.of("pom.xml"); // bench-core/pom.xml, the tests' directory
+        java.nio.file.Path nowhere = java.nio.file.Path.of("references/missing.csv");
+        ReportSpec spec = ReportSpec.defaults().withReferences(List.of(java.nio.file.Path.of("references/above.csv"),
+                inCwd, nowhere));
+        assertEquals(List.of(above.toAbsolutePath().normalize(), inCwd, nowhere),
+                spec.resolveReferences(experiment).references());
+        java.nio.file.Files.createDirectories(beside.getParent());
+        java.nio.file.Files.writeString(beside, "x");
+        assertEquals(beside.toAbsolutePath().normalize(),
+                spec.resolveReferences(experiment).references().get(0));
+        ReportSpec missing = ReportSpec.defaults().withReferences(List.of(nowhere)).resolveReferences(experiment);
+        String message = assertThrows(ConfigException.class, missing::checkReferences).getMessage();
+        assertTrue(message.contains("references: no such file references/missing.csv") && message.contains(
+                "the experiment file's folder and the folders above it"), message);
+    }
 }

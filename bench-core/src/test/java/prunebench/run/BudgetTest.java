@@ -29,6 +29,14 @@ class BudgetTest {
     }
 
     @Test
+    void scratchBStretchesTheScheduleWithItsMilestones() {
+        // Liu et al.'s main_B.py at 3x fewer FLOPs: int(160 * 3) = 480 epochs, drops at int(0.5 E), int(0.75 E)
+        assertEquals(step(480, List.of(240, 360), 0), Budget.withEpochs(step(160, List.of(80, 120), 0), 480));
+        // 2 epochs stretched to 5: the drop at 1 moves to round(2.5) = 3, the warmup to 2.5 epochs
+        assertEquals(step(5, List.of(3), 2.5), Budget.withEpochs(step(2, List.of(1), 1), 5));
+    }
+
+    @Test
     void theGridCarriesScaledSchedulesAndTheFactor() {
         ExperimentSpec whole = Experiments.tiny("lenet5", List.of(1.0, 4.0),
                 List.of(Experiments.strategy("magnitude")), List.of(0L));

@@ -37,7 +37,11 @@ class GridPlannerStagesTest {
         }
     };
 
-    final GridPlanner planner = new GridPlanner(new StrategyRegistry(List.of(MAGNITUDE, new Imp(), new Gmp())));
+    static final NetworkSize SIZE = new NetworkSize(100, 110);
+    /** LeNet-300-100 with its classifier and biases left alone. */
+    static final NetworkSize LENET300 = new NetworkSize(265_200, 266_610);
+    final GridPlanner planner = new GridPlanner(new StrategyRegistry(List.of(MAGNITUDE, new Imp(), new Gmp(),
+            new prunebench.testing.TestChannelScores())));
 
     List<RunSpec> runs(StrategySpec s, List<Double> compressions) {
         return planner.plan(Experiments.tiny("lenet5", compressions, List.of(s), List.of(0L)));
@@ -50,10 +54,10 @@ class GridPlannerStagesTest {
     @Test
     void oneShotIsStartPruneFinetune() {
         RunSpec run = runs(new StrategySpec("global_magnitude", "m", Map.of()), List.of(4.0)).get(0);
-        assertEquals(List.of("Start", "Prune", "Train"), kinds(planner.stages(run, 100, 110)));
+        assertEquals(List.of("Start", "Prune", "Train"), kinds(planner.stages(run, SIZE)));
         RunSpec init = runs(new StrategySpec("global_magnitude", "m", Map.of("at", "init", "control", "shuffle")),
                 List.of(4.0)).get(0);
-        GridPlanner.RunPlan plan = planner.stages(init, 100, 110);
+        GridPlanner.RunPlan plan = planner.stages(init, SIZE);
         assertEquals(List.of("Start", "Prune", "Shuffle", "Train"), kinds(plan));
         assertEquals(Timing.INIT, ((Stage.Start) plan.stages().get(0)).from());
         assertEquals(3, ((Stage.Train) plan.stages().get(3)).schedule().epochs(), "pretrain + finetune epochs");
@@ -64,9 +68,9 @@ class GridPlannerStagesTest {
         List<RunSpec> runs = runs(new StrategySpec("imp", "lt", Map.of()), List.of(1.0, 2.0, 4.0));
         assertEquals(List.of(1.0, 4.0), runs.stream().map(RunSpec::compression).toList());
         // 4x of 110 parameters with 100 prunable: keep 17.5 -> 18 of 100, i.e. 8 levels of 20% (0.8^8 = 0.168).
-        assertEquals(8, GridPlanner.levels(100, 110, 0.2, 4));
-        assertEquals(19, GridPlanner.levels(265_200, 266_610, 0.2, 50), "LeNet-300-100 to 50x");
-        GridPlanner.RunPlan plan = planner.stages(runs.get(1), 100, 110);
+        assertEquals(8, IterativePlan.levels(100, 110, 0.2, 4));
+        assertEquals(19, IterativePlan.levels(265_200, 266_610, 0.2, 50), "LeNet-300-100 to 50x");
+        GridPlanner.RunPlan plan = planner.stages(runs.get(1), SIZE);
         List<String> kinds = kinds(plan);
         assertEquals(List.of("Start", "Level", "Prune", "Rewind", "Train", "Level"), kinds.subList(0, 6));
         assertEquals(8, kinds.stream().filter("Prune"::equals).count());
@@ -77,7 +81,7 @@ class GridPlannerStagesTest {
     void aControlBranchesOffTheTicketAtEveryLevel() {
         RunSpec run = runs(new StrategySpec("imp", "r", Map.of("control", "reinit", "rewind_to", 500)),
                 List.of(4.0)).get(0);
-        List<String> kinds = kinds(planner.stages(run, 100, 110));
+        List<String> kinds = kinds(planner.stages(run, SIZE));
         assertEquals(List.of("Start", "Level", "Prune", "Stash", "Rewind", "Reinit", "Train", "Level", "Restore",
                 "Rewind", "Train", "Prune"), kinds.subList(0, 12));
         assertEquals("Level", kinds.get(kinds.size() - 1), "the last level has no trajectory after it");
@@ -90,7 +94,7 @@ class GridPlannerStagesTest {
                 Map.of("control", "invert"), Map.of("score", "imp"), Map.of("rewind_to", "soon"))) {
             ConfigException e = assertThrows(ConfigException.class, () -> {
                 RunSpec run = runs(new StrategySpec("imp", "x", p), List.of(4.0)).get(0);
-                planner.stages(run, 100, 110);
+                planner.stages(run, SIZE);
             }, p.toString());
             assertTrue(e.getMessage().contains("strategy 'x'") || e.getMessage().contains("rewind_to"),
                     e.getMessage());
@@ -100,7 +104,7 @@ class GridPlannerStagesTest {
     @Test
     void gradualPruningIsOneTrainingStageThatPrunesOnTheCubicSchedule() {
         RunSpec run = runs(new StrategySpec("gmp", "g", Map.of()), List.of(4.0)).get(0);
-        GridPlanner.RunPlan plan = planner.stages(run, 100, 110);
+        GridPlanner.RunPlan plan = planner.stages(run, SIZE);
         assertEquals(List.of("Start", "Train"), kinds(plan));
         assertTrue(((Stage.Train) plan.stages().get(1)).updates() != null);
         // 1000 steps, start 0.1, end 0.75, every 100: prunes at 100, 200, ..., 700 and at 750.
@@ -114,5 +118,88 @@ class GridPlannerStagesTest {
                 Gmp.keptAfter(200, 1000, prunable, keep, 0.1, 0.75, 100));
         assertEquals(keep, Gmp.keptAfter(750, 1000, prunable, keep, 0.1, 0.75, 100), "the target at t_end");
         assertEquals(-1, Gmp.keptAfter(800, 1000, prunable, keep, 0.1, 0.75, 100));
+    }
+
+    @Test
+    void scratchPrunesThenTrainsFreshWeightsWithTheDenseSchedule() {
+        RunSpec e = runs(new StrategySpec("global_magnitude", "e", Map.of("retrain", "scratch")), List.of(4.0)).get(0);
+        GridPlanner.RunPlan plan = planner.stages(e, SIZE);
+        assertEquals(List.of("Start", "Prune", "Reinit", "Train"), kinds(plan));
+        assertEquals(Timing.PRETRAINED, ((Stage.Start) plan.stages().get(0)).from());
+        assertTrue(((Stage.Reinit) plan.stages().get(2)).seed() != e.seed(), "a fresh initialisation");
+        Stage.Train train = (Stage.Train) plan.stages().get(3);
+        assertEquals(e.pretrain(), train.schedule(), "the dense training's optimizer, schedule and epochs");
+        assertTrue(!train.atDenseCost());
+        assertEquals("pretrained, retrains 2 epochs from scratch (Scratch-E)", outline(e));
+        RunSpec b = runs(new StrategySpec("test_channels", "b", Map.of("retrain", "scratch", "scratch_budget",
+                "flops")), List.of(4.0)).get(0);
+        GridPlanner.RunPlan planB = planner.stages(b, SIZE);
+        assertEquals(GridPlanner.Granularity.CHANNELS, planB.granularity());
+        assertTrue(((Stage.Train) planB.stages().get(3)).atDenseCost());
+        assertTrue(outline(b).contains("Scratch-B"), outline(b));
+    }
+
+    @Test
+    void scratchCombinationsThatCannotRunAreBadInput() {
+        Map<Map<String, Object>, String> bad = Map.of(
+                Map.of("name", "gmp", "retrain", "scratch"), "there is no pruned network to start from",
+                Map.of("name", "global_magnitude", "retrain", "scratch", "at", "init"), "with at: init",
+                Map.of("name", "global_magnitude", "scratch_budget", "flops"), "applies to retrain: scratch only",
+                Map.of("name", "global_magnitude", "retrain", "scratch", "scratch_budget", "time"),
+                "must be epochs (Scratch-E) or flops (Scratch-B)",
+                Map.of("name", "global_magnitude", "retrain", "rewind"), "retrain must be finetune or scratch",
+                Map.of("name", "imp", "scratch_budget", "flops"), "which imp does not take",
+                Map.of("name", "imp", "score", "test_channels"),
+                "imp with score 'test_channels' would remove channels iteratively",
+                Map.of("name", "gmp", "score", "test_channels"),
+                "gmp with score 'test_channels' would remove channels gradually");
+        bad.forEach((p, message) -> {
+            Map<String, Object> params = new java.util.HashMap<>(p);
+            String name = (String) params.remove("name");
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> runs(new StrategySpec(name, "x", params), List.of(4.0)), p.toString());
+            assertTrue(e.getMessage().startsWith("strategy 'x': ") && e.getMessage().contains(message),
+                    e.getMessage());
+        });
+    }
+
+    @Test
+    void theBudgetScalesRetrainEpochsAndTheOutlineCountsLevels() {
+        StrategySpec imp = new StrategySpec("imp", "lt", Map.of("retrain_epochs", 10));
+        prunebench.config.ExperimentSpec whole = Experiments.tiny("lenet5", List.of(50.0), List.of(imp),
+                List.of(0L));
+        prunebench.config.ExperimentSpec half = new prunebench.config.ExperimentSpec(whole.name(), whole.model(),
+                whole.dataset(), whole.seeds(), whole.device(), whole.threads(), whole.workers(), whole.pretrain(),
+                whole.finetune(), whole.pruning(), whole.report(), true, 0.5);
+        RunSpec full = planner.plan(whole).get(0);
+        RunSpec scaled = planner.plan(half).get(0);
+        assertEquals(List.of(10), trainEpochs(planner.stages(full, LENET300)).stream().distinct().toList());
+        assertEquals(List.of(5), trainEpochs(planner.stages(scaled, LENET300)).stream().distinct().toList());
+        // pretrain 2 epochs x 0.5 = 1 epoch either way: the budget itself tells the two runs apart
+        assertTrue(!full.runId().equals(scaled.runId()));
+        assertEquals("pretrained, 19 levels of 20%, retrains 10 epochs each (190 epochs)",
+                RunOutline.of(full, registry(), LENET300).describe());
+        assertEquals("pretrained, 19 levels of 20%, retrains 5 epochs each (95 epochs)",
+                RunOutline.of(scaled, registry(), LENET300).describe());
+        assertEquals("pretrained, levels of 20% to 50x, retrains 10 epochs each", outline(full));
+        RunSpec shuffle = runs(new StrategySpec("imp", "s", Map.of("control", "shuffle")), List.of(50.0)).get(0);
+        assertEquals("pretrained, 19 levels of 20%, retrains 2 epochs each (38 epochs, and 36 for the ticket's own "
+                + "levels)", RunOutline.of(shuffle, registry(), LENET300).describe());
+        RunSpec gmp = runs(new StrategySpec("gmp", "g", Map.of("every", 50)), List.of(4.0)).get(0);
+        assertEquals("pretrained, fine-tunes 1 epoch, pruning every 50 steps from 10% to 75% of them (cubic "
+                + "schedule)", outline(gmp));
+    }
+
+    StrategyRegistry registry() {
+        return new StrategyRegistry(List.of(MAGNITUDE, new Imp(), new Gmp(), new prunebench.testing.TestChannelScores()));
+    }
+
+    String outline(RunSpec run) {
+        return RunOutline.of(run, registry()).describe();
+    }
+
+    static List<Integer> trainEpochs(GridPlanner.RunPlan plan) {
+        return plan.stages().stream().filter(Stage.Train.class::isInstance)
+                .map(t -> ((Stage.Train) t).schedule().epochs()).toList();
     }
 }

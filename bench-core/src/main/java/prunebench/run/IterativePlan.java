@@ -1,0 +1,106 @@
+package prunebench.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import prunebench.config.TrainSchedule;
+import prunebench.prune.CompressionBudget;
+import prunebench.prune.Control;
+import prunebench.prune.Imp;
+import prunebench.prune.StrategyOptions;
+import prunebench.prune.Timing;
+
+/**
+ * The stages of an iterative ({@code imp}) run, as OpenLTH's levels: level 0 is the dense model; each level after it
+ * prunes {@code rate} of the weights still kept, (rewinds,) retrains and is recorded. A control ({@code shuffle},
+ * {@code reinit}) is a branch of each level off the lottery-ticket trajectory, which goes on after it.
+ */
+final class IterativePlan {
+    private IterativePlan() {}
+
+    static List<Stage> stages(RunSpec run, StrategyAxes axes, long prunable, long total, long controlSeed) {
+        List<Stage> stages = new ArrayList<>();
+        stages.add(new Stage.Start(Timing.PRETRAINED));
+        if (run.isDenseControl()) {
+            stages.add(new Stage.Train("finetune", run.finetune(), null));
+            return stages;
+        }
+        StrategyOptions options = axes.options();
+        Control control = axes.control();
+        double rate = options.getDouble("rate");
+        Imp.Retrain retrain = Imp.retrain(options);
+        int[] rewindTo = Imp.rewindTo(options);
+        TrainSchedule from = retrain == Imp.Retrain.FINETUNE ? run.finetune() : run.pretrain();
+        // the schedule as it is, for other epochs (its milestones stay where the file puts them)
+        TrainSchedule schedule = new TrainSchedule(retrainEpochs(run), from.batchSize(), from.optimizer(),
+                from.lrSchedule());
+        int levels = levels(prunable, total, rate, run.compression());
+        stages.add(new Stage.Level(0));
+        for (int level = 1; level <= levels; level++) {
+            stages.add(new Stage.Prune(axes.scorer(), axes.scorerOptions(), new Stage.Amount.Rate(rate),
+                    run.distribution(), 1, run.denseFirstLayer(), false, schedule.batchSize()));
+            String label = "level" + level;
+            if (control != Control.NONE) {
+                stages.add(new Stage.Stash());
+                if (control == Control.SHUFFLE) {
+                    stages.add(new Stage.Shuffle(controlSeed + level));
+                }
+                retrain(stages, retrain, rewindTo, schedule, label + "-" + control.name().toLowerCase(Locale.ROOT));
+                if (control == Control.REINIT) {
+                    stages.add(stages.size() - 1, new Stage.Reinit(controlSeed + level));
+                }
+                stages.add(new Stage.Level(level));
+                if (level == levels) {
+                    break; // the trajectory's last retraining would only give masks for a level not run
+                }
+                stages.add(new Stage.Restore());
+            }
+            retrain(stages, retrain, rewindTo, schedule, label);
+            if (control == Control.NONE) {
+                stages.add(new Stage.Level(level));
+            }
+        }
+        return stages;
+    }
+
+    /**
+     * Epochs each level retrains: {@code retrain_epochs} scaled by the experiment's budget like every epoch count,
+     * or by default the (already scaled) dense training's.
+     */
+    static int retrainEpochs(RunSpec run) {
+        Object e = run.strategy().params().get("retrain_epochs");
+        return e instanceof Number n && n.intValue() >= 0 ? Budget.epochs(n.intValue(), run.budget())
+                : run.pretrain().epochs();
+    }
+
+    private static void retrain(List<Stage> stages, Imp.Retrain retrain, int[] rewindTo, TrainSchedule schedule,
+            String label) {
+        if (retrain == Imp.Retrain.REWIND_WEIGHTS) {
+            stages.add(new Stage.Rewind(rewindTo[0], rewindTo[1]));
+            stages.add(new Stage.Train(label, schedule, rewindTo[0], rewindTo[1], -1, null));
+        } else {
+            stages.add(new Stage.Train(label, schedule, null));
+        }
+    }
+
+    /**
+     * Levels of removing {@code rate} of the remaining prunable weights (rounded up) until the compression reaches
+     * {@code compression} (at least one level).
+     */
+    static int levels(long prunable, long total, double rate, double compression) {
+        long keep = new CompressionBudget(total, prunable, compression).keep();
+        long kept = prunable;
+        int levels = 0;
+        while (kept > keep && kept > 0) {
+            kept -= (long) Math.ceil(rate * kept);
+            levels++;
+        }
+        return Math.max(1, levels);
+    }
+
+    /** {@link #levels(long, long, double, double)} of {@code run} on a network of this size. */
+    static int levels(RunSpec run, double rate, NetworkSize size) {
+        long total = RunExecutor.budget(run, size.total(), size.prunable()).totalParameters();
+        return levels(size.prunable(), total, rate, run.compression());
+    }
+}

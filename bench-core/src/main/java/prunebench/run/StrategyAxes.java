@@ -1,0 +1,127 @@
+package prunebench.run;
+
+import java.util.Locale;
+import prunebench.config.ConfigException;
+import prunebench.config.StrategySpec;
+import prunebench.prune.Control;
+import prunebench.prune.Distribution;
+import prunebench.prune.DynamicSparsity;
+import prunebench.prune.Gmp;
+import prunebench.prune.Imp;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.Scratch;
+import prunebench.prune.StrategyOptions;
+import prunebench.prune.StrategyRegistry;
+import prunebench.prune.Timing;
+import prunebench.prune.structured.StructuredStrategy;
+
+/**
+ * A strategy of the experiment, checked once: its options over its defaults and the axes around its score (when it
+ * prunes, how the sparsity is spread, how many rounds, what scores an iterative or gradual strategy, the control and
+ * the scratch retraining). Every combination that cannot run is bad input here, naming the strategy's label.
+ */
+record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningStrategy scorer, Control control,
+        Scratch scratch, Timing timing, Distribution distribution, int iterations, boolean denseFirst) {
+
+    static StrategyAxes of(StrategySpec s, StrategyRegistry strategies) {
+        PruningStrategy strategy = strategies.get(s.name());
+        StrategyOptions options = new StrategyOptions(s.name(), strategy.parameterDefaults(), s.params());
+        Control control;
+        Scratch scratch;
+        try {
+            strategy.validate(options);
+            control = Control.of(options);
+            scratch = Scratch.of(options);
+        } catch (ConfigException ex) {
+            throw error(s, ex.getMessage());
+        }
+        boolean iterative = strategy instanceof Imp;
+        boolean gradual = strategy instanceof Gmp;
+        PruningStrategy scorer = strategy;
+        if (iterative || gradual) {
+            scorer = strategies.get(options.getString("score"));
+            if (scorer instanceof StructuredStrategy) {
+                throw error(s, strategy.name() + " with score '" + scorer.name() + "' would remove channels "
+                        + (iterative ? "iteratively" : "gradually") + " (iterative or gradual filter pruning), which "
+                        + "is not supported: imp and gmp remove single weights; name a weight score such as "
+                        + "global_magnitude, or prune channels one-shot with {name: " + scorer.name() + "}");
+            }
+            if (scorer instanceof Imp || scorer instanceof Gmp || scorer instanceof DynamicSparsity) {
+                throw error(s, "score must name an unstructured, static strategy, got '" + scorer.name() + "'");
+            }
+        }
+        if (iterative && control == Control.INVERT) {
+            throw error(s, "imp takes control shuffle or reinit");
+        }
+        if (control == Control.SHUFFLE && strategy instanceof StructuredStrategy) {
+            throw error(s, "control shuffle moves single weights; structured strategies take reinit or invert");
+        }
+        Timing timing = iterative ? Timing.PRETRAINED : timing(s, options, strategy);
+        if (scratch != Scratch.NONE && (gradual || strategy instanceof DynamicSparsity)) {
+            throw error(s, "retrain: scratch trains a pruned network's masks from fresh weights; " + strategy.name()
+                    + " changes its masks while it trains, so there is no pruned network to start from");
+        }
+        if (scratch != Scratch.NONE && timing == Timing.INIT) {
+            throw error(s, "retrain: scratch retrains the masks of a trained network from fresh weights; with at: "
+                    + "init the network already trains from its initialisation (leave one of the two out)");
+        }
+        int iterations = options.has("iterations") ? options.getInt("iterations") : 1;
+        if (iterations < 1) {
+            throw error(s, "iterations must be >= 1, got " + iterations);
+        }
+        boolean denseFirst = options.has("dense_first_layer") && options.getBoolean("dense_first_layer");
+        return new StrategyAxes(strategy, options, scorer, control, scratch, timing,
+                distribution(s, options, scorer), iterations, denseFirst);
+    }
+
+    /** Prunes iteratively ({@code imp}): one run per seed whose levels are the curve. */
+    boolean iterative() {
+        return strategy instanceof Imp;
+    }
+
+    /** The defaults of the scorer of {@code imp} and {@code gmp} (which take no parameters of their own). */
+    StrategyOptions scorerOptions() {
+        return new StrategyOptions(scorer.name(), scorer.parameterDefaults(), java.util.Map.of());
+    }
+
+    private static ConfigException error(StrategySpec s, String message) {
+        return new ConfigException("strategy '" + s.label() + "': " + message);
+    }
+
+    private static Timing timing(StrategySpec s, StrategyOptions o, PruningStrategy strategy) {
+        if (!o.has("at")) {
+            return strategy.defaultTiming();
+        }
+        return switch (o.getString("at")) {
+            case "init" -> Timing.INIT;
+            case "pretrained" -> Timing.PRETRAINED;
+            default -> throw error(s, "at must be 'init' or 'pretrained', got '" + o.getString("at") + "'");
+        };
+    }
+
+    private static Distribution distribution(StrategySpec s, StrategyOptions o, PruningStrategy strategy) {
+        if (o.has("distribution") && o.has("scope")) {
+            throw error(s, "give either distribution or scope, not both");
+        }
+        if (o.has("scope")) {
+            return switch (o.getString("scope")) {
+                case "global" -> Distribution.GLOBAL;
+                case "layer" -> Distribution.UNIFORM;
+                default -> throw error(s, "scope must be 'global' or 'layer', got '" + o.getString("scope") + "'");
+            };
+        }
+        if (o.has("distribution")) {
+            String d = o.getString("distribution").toUpperCase(Locale.ROOT);
+            if (d.equals("LAYER")) {
+                return Distribution.UNIFORM;
+            }
+            try {
+                return Distribution.valueOf(d);
+            } catch (IllegalArgumentException ex) {
+                throw error(s, "distribution must be one of global, uniform, erk, got '"
+                        + o.getString("distribution") + "'");
+            }
+        }
+        return strategy.defaultDistribution();
+    }
+}
