@@ -1,8 +1,6 @@
 package prunebench.report;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import prunebench.util.AtomicFiles;
+import prunebench.util.CsvFile;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -101,13 +99,8 @@ public final class Summary {
         return groups;
     }
 
-    public static void writeCsv(Table summary, Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            AtomicFiles.write(file, out -> summary.write().csv(out));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static void writeCsv(Table summary, Path file) throws IOException {
+        CsvFile.write(file, summary);
     }
 
     /** The core metrics as a Markdown table: mean ± 95% CI half-width, accuracies in percent. */
