@@ -293,10 +293,14 @@ public final class Main implements Callable<Integer> {
         return OK;
     }
 
-    /** The loader, with the report: section checked at load time (errors name file, line and key). */
-    private static ExperimentLoader loader(ModelRegistry models, DatasetRegistry datasets,
-            StrategyRegistry strategies) {
-        return new ExperimentLoader(models, datasets, strategies, ReportSpec::parse);
+    /**
+     * The loader, with the report: section checked at load time (errors name file, line and key); its warnings are
+     * printed once, by the command the user started, not by its workers or Slurm jobs.
+     */
+    private ExperimentLoader loader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+        boolean spawned = workerIndex != null || slurm.stage() != null;
+        return new ExperimentLoader(models, datasets, strategies, ReportSpec::parse,
+                spawned ? w -> { } : err::println);
     }
 
     private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import prunebench.data.DatasetException;
+import prunebench.data.DataShape;
 import prunebench.data.DatasetProvider;
 import prunebench.data.ImageData;
 import prunebench.datasets.Labels;
@@ -35,6 +37,13 @@ public final class CifarProvider implements DatasetProvider {
         Path base = base(f, dir);
         return Stream.concat(f.trainFiles().stream(), Stream.of(f.testFile()))
                 .allMatch(file -> Files.isRegularFile(base.resolve(file)));
+    }
+
+    @Override
+    public Optional<DataShape> describe(String name) {
+        CifarFormat f = format(name);
+        return Optional.of(new DataShape(CifarFormat.CHANNELS, CifarFormat.SIDE, CifarFormat.SIDE, f.numClasses(),
+                f.recordsPerTrainFile() * f.trainFiles().size(), f.testRecords()));
     }
 
     @Override

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import prunebench.data.DatasetException;
+import prunebench.data.DataShape;
 import prunebench.data.DatasetProvider;
 import prunebench.data.ImageData;
 
@@ -45,6 +47,13 @@ public final class IdxProvider implements DatasetProvider {
     @Override
     public boolean isPresent(String name, Path dir) {
         return FILES.stream().allMatch(f -> find(dir, f) != null);
+    }
+
+    /** Both are 60,000 training and 10,000 test images of 1x28x28, 10 classes. */
+    @Override
+    public Optional<DataShape> describe(String name) {
+        variant(name);
+        return Optional.of(new DataShape(1, 28, 28, NUM_CLASSES, 60_000, 10_000));
     }
 
     @Override
