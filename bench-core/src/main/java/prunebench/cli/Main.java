@@ -15,6 +15,7 @@ import prunebench.config.ConfigException;
 import prunebench.config.ExperimentLoader;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.ResolvedExperimentWriter;
+import prunebench.data.DataShape;
 import prunebench.data.DatasetProvider;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelFactory;
@@ -24,7 +25,9 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
+import prunebench.run.GridCost;
 import prunebench.run.RunOutline;
+import prunebench.run.RunStatus;
 import prunebench.run.RunResult;
 import prunebench.util.WriteFailedException;
 
@@ -280,6 +283,19 @@ public final class Main implements Callable<Integer> {
         }
         out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),
                 spec.device().name().toLowerCase(java.util.Locale.ROOT), dir);
+        String dataset = spec.dataset().name();
+        DataShape shape;
+        if (plan.data() == null) {
+            shape = datasets.get(dataset).describe(dataset).orElseThrow()
+                    .capped(spec.dataset().maxTrain(), spec.dataset().maxTest(), spec.dataset().validation());
+            out.printf("dataset '%s' is not here (%s): planned from its description (%s images, %d classes, %,d "
+                    + "training images); the run ids below lack the data's fingerprint, so they change once the data "
+                    + "is here; get it with: ./run-experiment --download %s%n", dataset,
+                    String.join(", ", datasets.candidates(spec.dataset()).stream().map(Path::toString).toList()),
+                    shape.image(), shape.classes(), shape.trainSize(), dataset);
+        } else {
+            shape = DataShape.of(plan.data());
+        }
         if (spec.budget() < 1) {
             out.printf("budget %s: every epoch count scaled (pretrain %d, finetune %d epochs)%n",
                     spec.budget(), plan.runs().isEmpty() ? 0 : plan.runs().get(0).pretrain().epochs(),
@@ -287,9 +303,20 @@ public final class Main implements Callable<Integer> {
         }
         // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
         // says "no fine-tuning").
+        // and, in a folder with runs, whether each is done, failed, running (another process holds its lock) or
+        // interrupted.
+        List<RunStatus> statuses = plan.runs().stream().map(r -> RunStatus.of(dir, r.runId())).toList();
         int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
-        plan.runs().forEach(r -> out.printf("  %-" + width + "s  %s%n", r.runId(),
-                RunOutline.of(r, strategies).describe()));
+        int outlineWidth = plan.runs().stream().mapToInt(r -> RunOutline.of(r, strategies).describe().length())
+                .max().orElse(0);
+        for (int i = 0; i < plan.runs().size(); i++) {
+            var r = plan.runs().get(i);
+            String mark = statuses.get(i).mark();
+            out.println(String.format("  %-" + width + "s  %-" + outlineWidth + "s  %s", r.runId(),
+                    RunOutline.of(r, strategies).describe(), mark.isEmpty() ? "" : "[" + mark + "]").stripTrailing());
+        }
+        out.println(GridCost.of(plan.runs(), statuses, plan.model(), shape,
+                workerCount(spec, plan.runs().size()), spec.threads(), dir).describe());
         return OK;
     }
 

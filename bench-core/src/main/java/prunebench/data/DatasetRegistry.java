@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import prunebench.config.DatasetSpec;
 import prunebench.util.Names;
@@ -57,15 +58,20 @@ public final class DatasetRegistry {
         return dirs;
     }
 
+    /** The first candidate folder that holds the dataset, if any. */
+    public Optional<Path> find(DatasetSpec spec) {
+        DatasetProvider p = get(spec.name());
+        return candidates(spec).stream().filter(d -> Files.isDirectory(d) && p.isPresent(spec.name(), d)).findFirst();
+    }
+
     /** The first candidate folder that holds the dataset, or an error saying where we looked and what is expected. */
     public Path locate(DatasetSpec spec) {
+        Optional<Path> found = find(spec);
+        if (found.isPresent()) {
+            return found.get();
+        }
         DatasetProvider p = get(spec.name());
         List<Path> dirs = candidates(spec);
-        for (Path d : dirs) {
-            if (Files.isDirectory(d) && p.isPresent(spec.name(), d)) {
-                return d;
-            }
-        }
         StringBuilder msg = new StringBuilder("dataset '" + spec.name() + "' not found. Looked in:");
         for (Path d : dirs) {
             msg.append("\n  ").append(d).append(Files.isDirectory(d) ? " (exists, but incomplete)" : " (missing)");
