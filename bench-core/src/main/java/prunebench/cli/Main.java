@@ -288,7 +288,7 @@ public final class Main implements Callable<Integer> {
         if (plan.data() == null) {
             shape = datasets.get(dataset).describe(dataset).orElseThrow()
                     .capped(spec.dataset().maxTrain(), spec.dataset().maxTest(), spec.dataset().validation());
-            out.printf("dataset '%s' is not here (%s): planned from its description (%s images, %d classes, %,d "
+            err.printf("note: dataset '%s' is not here (%s): planned from its description (%s images, %d classes, %,d "
                     + "training images); the run ids below lack the data's fingerprint, so they change once the data "
                     + "is here; get it with: ./run-experiment --download %s%n", dataset,
                     String.join(", ", datasets.candidates(spec.dataset()).stream().map(Path::toString).toList()),
@@ -304,7 +304,8 @@ public final class Main implements Callable<Integer> {
         // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
         // says "no fine-tuning").
         // and, in a folder with runs, whether each is done, failed, running (another process holds its lock) or
-        // interrupted.
+        // interrupted. Standard output is the run list, one run a line; notes and the grid's cost go to the error
+        // stream, like every other note.
         List<RunStatus> statuses = plan.runs().stream().map(r -> RunStatus.of(dir, r.runId())).toList();
         int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
         int outlineWidth = plan.runs().stream().mapToInt(r -> RunOutline.of(r, strategies).describe().length())
@@ -315,7 +316,7 @@ public final class Main implements Callable<Integer> {
             out.println(String.format("  %-" + width + "s  %-" + outlineWidth + "s  %s", r.runId(),
                     RunOutline.of(r, strategies).describe(), mark.isEmpty() ? "" : "[" + mark + "]").stripTrailing());
         }
-        out.println(GridCost.of(plan.runs(), statuses, plan.model(), shape,
+        err.println(GridCost.of(plan.runs(), statuses, plan.model(), shape,
                 workerCount(spec, plan.runs().size()), spec.threads(), dir).describe());
         return OK;
     }

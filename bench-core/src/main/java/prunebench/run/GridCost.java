@@ -156,6 +156,9 @@ public record GridCost(int runs, int done, long epochs, long images, double macs
     }
 
     static String duration(double s) {
+        if (s < 1) {
+            return "under a second";
+        }
         if (s < 90) {
             return Math.round(s) + " seconds";
         }
