@@ -79,6 +79,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--dry-run", description = "validate the experiment and list its runs; train nothing")
     boolean dryRun;
 
+    @Option(names = "--download", paramLabel = "DATASET",
+            description = "fetch a dataset (mnist, fashion-mnist, cifar10, cifar100) from where it is published into "
+                    + "$PRUNEBENCH_DATA/DATASET (default ./data/DATASET), checking the published checksums; resumes an "
+                    + "interrupted download. With an experiment file, then runs it")
+    String download;
+
     @Option(names = "--list", description = "list the available models, datasets and strategies")
     boolean list;
 
@@ -191,6 +197,13 @@ public final class Main implements Callable<Integer> {
             ListOrigins.print(out, found, modelList, datasetList, strategyList);
             return OK;
         }
+        if (download != null) {
+            datasets.get(download); // an unknown name: exit 2 with the known ones
+            datasets.download(new prunebench.config.DatasetSpec(download, null, null, null, null), err);
+            if (experiment == null) {
+                return OK;
+            }
+        }
         if (reportDirs != null) {
             return report(models, datasets, strategies);
         }
@@ -206,6 +219,9 @@ public final class Main implements Callable<Integer> {
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
         if (dryRun && slurm.stage() == null) {
             return dryRun(spec, dir, runner, datasets, strategies, found);
+        }
+        if (spec.download() && workerIndex == null && slurm.stage() == null) {
+            datasets.download(spec.dataset(), err); // dataset.download: true, when it is not found
         }
         configureThreads(spec.threads());
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
@@ -293,6 +309,10 @@ public final class Main implements Callable<Integer> {
                     + "is here; get it with: ./run-experiment --download %s%n", dataset,
                     String.join(", ", datasets.candidates(spec.dataset()).stream().map(Path::toString).toList()),
                     shape.image(), shape.classes(), shape.trainSize(), dataset);
+            if (spec.download()) {
+                err.printf("dataset.download: true: a run downloads it first, into %s%n",
+                        datasets.downloadTarget(spec.dataset()));
+            }
         } else {
             shape = DataShape.of(plan.data());
         }

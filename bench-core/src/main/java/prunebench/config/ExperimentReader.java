@@ -46,7 +46,8 @@ final class ExperimentReader {
         if (!models.names().contains(model)) {
             throw modelField.error(Names.unknown("model", model, models.names()));
         }
-        DatasetSpec dataset = dataset(s.required("dataset"));
+        Field datasetField = s.required("dataset");
+        DatasetSpec dataset = dataset(datasetField);
         checkInput(modelField, dataset);
         List<Long> seeds = s.get("seeds").map(ExperimentReader::seeds).orElse(List.of(0L));
         DeviceChoice device = s.get("device").map(ExperimentReader::device).orElse(DeviceChoice.AUTO);
@@ -61,8 +62,9 @@ final class ExperimentReader {
         boolean saveWeights = s.get("save_weights").map(Field::bool).orElse(true);
         double budget = s.get("budget").map(f -> f.number(v -> v > 0 && v <= 1,
                 "must be a fraction of the epochs in (0, 1] (1 = the whole protocol)")).orElse(1.0);
+        boolean download = datasetField.section(null).get("download").map(Field::bool).orElse(false);
         return new ExperimentSpec(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning,
-                report, saveWeights, budget);
+                report, saveWeights, budget, download);
     }
 
     /**
@@ -104,7 +106,8 @@ final class ExperimentReader {
     }
 
     private DatasetSpec dataset(Field field) {
-        Section s = field.section(List.of("name", "root", "max_train", "max_test", "augment", "validation"));
+        Section s = field.section(List.of("name", "root", "max_train", "max_test", "augment", "validation",
+                "download"));
         Field nameField = s.required("name");
         String name = nameField.string();
         if (!datasets.names().contains(name)) {

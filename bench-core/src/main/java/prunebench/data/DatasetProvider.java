@@ -33,6 +33,14 @@ public interface DatasetProvider {
         return Optional.empty();
     }
 
+    /**
+     * Where the dataset is published, for {@code --download} and {@code dataset.download: true}; empty when it
+     * cannot be downloaded.
+     */
+    default Optional<DataSource> source(String name) {
+        return Optional.empty();
+    }
+
     /** How a user gets the data, e.g. a package to install; null if nothing can be suggested. */
     default String installHint(String name) {
         return null;

@@ -58,6 +58,21 @@ public final class DatasetRegistry {
         return dirs;
     }
 
+    /**
+     * Where {@code --download} and {@code dataset.download: true} put the dataset: {@code dataset.root} when set,
+     * else {@code $PRUNEBENCH_DATA/<name>}, else {@code ./data/<name>}, the first folders searched.
+     */
+    public Path downloadTarget(DatasetSpec spec) {
+        return candidates(spec).get(0);
+    }
+
+    /** Fetches the dataset into {@link #downloadTarget} unless it is found already. */
+    public void download(DatasetSpec spec, java.io.PrintStream log) throws IOException {
+        if (find(spec).isEmpty()) {
+            new Downloader(log).fetch(spec.name(), get(spec.name()), downloadTarget(spec));
+        }
+    }
+
     /** The first candidate folder that holds the dataset, if any. */
     public Optional<Path> find(DatasetSpec spec) {
         DatasetProvider p = get(spec.name());
