@@ -20,6 +20,12 @@ import tech.tablesaw.columns.Column;
  * {@code m_std} (sample, empty when n = 1) and {@code m_ci95} (Student t half-width), plus {@code n} (successful runs)
  * and {@code n_failed}. Rows are sorted by strategy, config, then compression; combined tables are grouped by experiment
  * first. A {@code config} column (runs.csv's) is kept when the runs have one.
+ *
+ * <p>The grouping is a sorted map of {@link GroupKey}, not Tablesaw's {@code summarize(...).by(...)}: the same key
+ * pairs runs in the paired comparisons, the dense control and the run selector; a group whose runs all failed still
+ * needs its row (n = 0); each metric counts only successful runs with a value; and the Student t half-width is not one
+ * of Tablesaw's aggregates. Tablesaw's version needed custom aggregate functions, a filtered copy, a join for the
+ * failure counts and the renaming of its "Mean [top1]" columns: longer than this loop.
  */
 public final class Summary {
     static final String N = "n";
