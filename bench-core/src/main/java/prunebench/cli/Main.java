@@ -16,9 +16,9 @@ import prunebench.config.ConfigException;
 import prunebench.config.ExperimentLoader;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.ResolvedExperimentWriter;
+import prunebench.data.DataShape;
 import prunebench.data.DatasetProvider;
 import prunebench.data.DatasetRegistry;
-import prunebench.data.ImageData;
 import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
 import prunebench.prune.PruningStrategy;
@@ -26,11 +26,13 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
+import prunebench.run.GridCost;
 import prunebench.run.LineProgress;
 import prunebench.run.NetworkSize;
 import prunebench.run.ProgressSink;
 import prunebench.run.ProgressSink.Level;
 import prunebench.run.RunOutline;
+import prunebench.run.RunStatus;
 import prunebench.run.RunResult;
 import prunebench.util.WriteFailedException;
 
@@ -81,6 +83,12 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "validate the experiment and list its runs; train nothing")
     boolean dryRun;
+
+    @Option(names = "--download", paramLabel = "DATASET",
+            description = "fetch a dataset (mnist, fashion-mnist, cifar10, cifar100) from where it is published into "
+                    + "$PRUNEBENCH_DATA/DATASET (default ./data/DATASET), checking the published checksums; resumes an "
+                    + "interrupted download. With an experiment file, then runs it")
+    String download;
 
     @Option(names = "--list", description = "list the available models, datasets and strategies")
     boolean list;
@@ -204,6 +212,13 @@ public final class Main implements Callable<Integer> {
             ListOrigins.print(out, found, modelList, datasetList, strategyList);
             return OK;
         }
+        if (download != null) {
+            datasets.get(download); // an unknown name: exit 2 with the known ones
+            datasets.download(new prunebench.config.DatasetSpec(download, null, null, null, null), err);
+            if (experiment == null) {
+                return OK;
+            }
+        }
         if (reportDirs != null) {
             return report(models, datasets, strategies);
         }
@@ -219,6 +234,9 @@ public final class Main implements Callable<Integer> {
         ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
         if (dryRun && slurm.stage() == null) {
             return dryRun(spec, dir, runner, datasets, strategies, found);
+        }
+        if (spec.download() && workerIndex == null && slurm.stage() == null) {
+            datasets.download(spec.dataset(), err); // dataset.download: true, when it is not found
         }
         configureThreads(spec.threads());
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
@@ -305,6 +323,23 @@ public final class Main implements Callable<Integer> {
         }
         out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),
                 spec.device().name().toLowerCase(java.util.Locale.ROOT), dir);
+        String dataset = spec.dataset().name();
+        DataShape shape;
+        if (plan.data() == null) {
+            shape = datasets.get(dataset).describe(dataset).orElseThrow()
+                    .capped(spec.dataset().maxTrain(), spec.dataset().maxTest(), spec.dataset().validation());
+            err.printf("note: dataset '%s' is not here (%s): planned from its description (%s images, %d classes, %,d "
+                    + "training images); the run ids below lack the data's fingerprint, so they change once the data "
+                    + "is here; get it with: ./run-experiment --download %s%n", dataset,
+                    String.join(", ", datasets.candidates(spec.dataset()).stream().map(Path::toString).toList()),
+                    shape.image(), shape.classes(), shape.trainSize(), dataset);
+            if (spec.download()) {
+                err.printf("dataset.download: true: a run downloads it first, into %s%n",
+                        datasets.downloadTarget(spec.dataset()));
+            }
+        } else {
+            shape = DataShape.of(plan.data());
+        }
         if (spec.budget() < 1) {
             out.printf("budget %s: every epoch count scaled (pretrain %d, finetune %d epochs)%n",
                     spec.budget(), plan.runs().isEmpty() ? 0 : plan.runs().get(0).pretrain().epochs(),
@@ -312,10 +347,24 @@ public final class Main implements Callable<Integer> {
         }
         // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
         // says "no fine-tuning").
-        NetworkSize size = iterativeSize(plan, strategies);
+        // and, in a folder with runs, whether each is done, failed, running (another process holds its lock) or
+        // interrupted. Standard output is the run list, one run a line; notes and the grid's cost go to the error
+        // stream, like every other note.
+        List<RunStatus> statuses = plan.runs().stream().map(r -> RunStatus.of(dir, r.runId())).toList();
+        NetworkSize size = iterativeSize(plan, strategies, shape);
         int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
-        plan.runs().forEach(r -> out.printf("  %-" + width + "s  %s%n", r.runId(),
-                RunOutline.of(r, strategies, size).describe()));
+        int outlineWidth = plan.runs().stream().mapToInt(r -> RunOutline.of(r, strategies, size).describe().length())
+                .max().orElse(0);
+        for (int i = 0; i < plan.runs().size(); i++) {
+            var r = plan.runs().get(i);
+            String mark = statuses.get(i).mark();
+            String outline = RunOutline.of(r, strategies, size).describe();
+            out.println(String.format("  %-" + width + "s  %-" + outlineWidth + "s  %s", r.runId(), outline,
+                    mark.isEmpty() ? "" : "[" + mark + "]").stripTrailing());
+        }
+        err.println(GridCost.of(plan.runs(), statuses, plan.model(), shape,
+                workerCount(spec, plan.runs().size()), spec.threads(), dir,
+                r -> RunOutline.totalEpochs(r, strategies, size)).describe());
         return OK;
     }
 
@@ -324,16 +373,15 @@ public final class Main implements Callable<Integer> {
      * builds the network (on the CPU, starting the native engine); null when no run is iterative or the engine
      * cannot start here (the outline then gives the levels' rate and target instead of their number).
      */
-    private NetworkSize iterativeSize(ExperimentRunner.Plan plan, StrategyRegistry strategies) {
+    private NetworkSize iterativeSize(ExperimentRunner.Plan plan, StrategyRegistry strategies, DataShape d) {
         boolean iterative = plan.runs().stream().anyMatch(r -> !r.isDenseControl()
                 && strategies.get(r.strategy().name()) instanceof prunebench.prune.Imp);
         if (!iterative) {
             return null;
         }
         try {
-            ImageData d = plan.data();
             return NetworkSize.of(plan.spec(), plan.model(), new ai.djl.ndarray.types.Shape(d.channels(), d.height(),
-                    d.width()), d.numClasses());
+                    d.width()), d.classes());
         } catch (RuntimeException | LinkageError e) {
             err.println("note: cannot build the network to count the iterative runs' levels (" + e.getMessage()
                     + ")");
@@ -341,10 +389,14 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** The loader, with the report: section checked at load time (errors name file, line and key). */
-    private static ExperimentLoader loader(ModelRegistry models, DatasetRegistry datasets,
-            StrategyRegistry strategies) {
-        return new ExperimentLoader(models, datasets, strategies, ReportSpec::parse);
+    /**
+     * The loader, with the report: section checked at load time (errors name file, line and key); its warnings are
+     * printed once, by the command the user started, not by its workers or Slurm jobs.
+     */
+    private ExperimentLoader loader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
+        boolean spawned = workerIndex != null || slurm.stage() != null;
+        return new ExperimentLoader(models, datasets, strategies, ReportSpec::parse,
+                spawned ? w -> { } : err::println);
     }
 
     private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {

@@ -33,7 +33,13 @@ public final class ExperimentLoader {
      */
     public ExperimentLoader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies,
             Consumer<Object> reportCheck) {
-        this.reader = new ExperimentReader(models, datasets, strategies, reportCheck);
+        this(models, datasets, strategies, reportCheck, System.err::println);
+    }
+
+    /** {@code warnings} receives what is allowed but unusual (a model on images it was not designed for). */
+    public ExperimentLoader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies,
+            Consumer<Object> reportCheck, Consumer<String> warnings) {
+        this.reader = new ExperimentReader(models, datasets, strategies, reportCheck, warnings);
     }
 
     public ExperimentSpec load(Path file) {

@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import prunebench.config.ExperimentSpec.DeviceChoice;
 import prunebench.data.DatasetRegistry;
+import prunebench.model.InputFit;
+import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
 import prunebench.prune.InitScale;
 import prunebench.prune.StrategyRegistry;
@@ -24,13 +26,15 @@ final class ExperimentReader {
     private final DatasetRegistry datasets;
     private final StrategyReader strategies;
     private final Consumer<Object> reportCheck;
+    private final Consumer<String> warnings;
 
     ExperimentReader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies,
-            Consumer<Object> reportCheck) {
+            Consumer<Object> reportCheck, Consumer<String> warnings) {
         this.models = models;
         this.datasets = datasets;
         this.strategies = new StrategyReader(strategies);
         this.reportCheck = reportCheck;
+        this.warnings = warnings;
     }
 
     ExperimentSpec read(Field root) {
@@ -42,7 +46,9 @@ final class ExperimentReader {
         if (!models.names().contains(model)) {
             throw modelField.error(Names.unknown("model", model, models.names()));
         }
-        DatasetSpec dataset = dataset(s.required("dataset"));
+        Field datasetField = s.required("dataset");
+        DatasetSpec dataset = dataset(datasetField);
+        checkInput(modelField, dataset);
         List<Long> seeds = s.get("seeds").map(ExperimentReader::seeds).orElse(List.of(0L));
         DeviceChoice device = s.get("device").map(ExperimentReader::device).orElse(DeviceChoice.AUTO);
         int threads = s.get("threads").map(f -> f.intValue(v -> v >= 1 && v <= ExperimentSpec.MAX_THREADS,
@@ -56,8 +62,25 @@ final class ExperimentReader {
         boolean saveWeights = s.get("save_weights").map(Field::bool).orElse(true);
         double budget = s.get("budget").map(f -> f.number(v -> v > 0 && v <= 1,
                 "must be a fraction of the epochs in (0, 1] (1 = the whole protocol)")).orElse(1.0);
+        boolean download = datasetField.section(null).get("download").map(Field::bool).orElse(false);
         return new ExperimentSpec(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning,
-                report, saveWeights, budget);
+                report, saveWeights, budget, download);
+    }
+
+    /**
+     * A model whose poolings would shrink the dataset's images to nothing is refused; one designed for other images
+     * (resnet20 on Fashion-MNIST) is named in a warning. Datasets that cannot describe themselves without being read
+     * (image folders) are checked when the data is read.
+     */
+    private void checkInput(Field modelField, DatasetSpec dataset) {
+        ModelFactory model = models.get(modelField.string());
+        datasets.get(dataset.name()).describe(dataset.name()).ifPresent(shape -> {
+            InputFit.refusal(model, dataset.name(), shape).ifPresent(why -> {
+                throw modelField.error(why);
+            });
+            InputFit.warning(model, dataset.name(), shape).ifPresent(why ->
+                    warnings.accept("warning: " + modelField.error(why).getMessage()));
+        });
     }
 
     /** Kept raw: the report module owns its keys and checks them; its errors get the line of the key here. */
@@ -83,7 +106,8 @@ final class ExperimentReader {
     }
 
     private DatasetSpec dataset(Field field) {
-        Section s = field.section(List.of("name", "root", "max_train", "max_test", "augment", "validation"));
+        Section s = field.section(List.of("name", "root", "max_train", "max_test", "augment", "validation",
+                "download"));
         Field nameField = s.required("name");
         String name = nameField.string();
         if (!datasets.names().contains(name)) {

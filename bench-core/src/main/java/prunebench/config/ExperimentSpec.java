@@ -8,7 +8,9 @@ import java.util.Map;
  * Everything here is the user contract: researchers' scripts read these keys.
  * {@code report} is the optional {@code report:} section kept raw (never null; empty when absent); the report
  * module validates it. {@code saveWeights}: whether each run writes {@code weights.npz} (default true).
- * {@code budget}: the factor every epoch count is scaled by (1 = the whole protocol).
+ * {@code budget}: the factor every epoch count is scaled by (1 = the whole protocol). {@code download}
+ * ({@code dataset.download}): fetch the dataset from where it is published when it is not found, without asking; not
+ * a setting of a run.
  */
 public record ExperimentSpec(
         String name,
@@ -23,7 +25,8 @@ public record ExperimentSpec(
         PruningSpec pruning,
         Map<String, Object> report,
         boolean saveWeights,
-        double budget) {
+        double budget,
+        boolean download) {
 
     public enum DeviceChoice { AUTO, CPU, GPU }
 
@@ -40,6 +43,15 @@ public record ExperimentSpec(
         if (!(budget > 0 && budget <= 1)) {
             throw new IllegalArgumentException("budget must be in (0, 1], got " + budget);
         }
+    }
+
+    /** Not downloading the data (the shape before {@code dataset.download} was added). */
+    public ExperimentSpec(
+            String name, String model, DatasetSpec dataset, List<Long> seeds, DeviceChoice device, int threads,
+            Integer workers, TrainSchedule pretrain, TrainSchedule finetune, PruningSpec pruning,
+            Map<String, Object> report, boolean saveWeights, double budget) {
+        this(name, model, dataset, seeds, device, threads, workers, pretrain, finetune, pruning, report, saveWeights,
+                budget, false);
     }
 
     /** The whole protocol (budget 1; the shape before {@code budget} was added). */
@@ -79,6 +91,6 @@ public record ExperimentSpec(
     /** The same experiment on {@code other} (e.g. with the data's fingerprint filled in). */
     public ExperimentSpec withDataset(DatasetSpec other) {
         return new ExperimentSpec(name, model, other, seeds, device, threads, workers, pretrain, finetune, pruning,
-                report, saveWeights, budget);
+                report, saveWeights, budget, download);
     }
 }

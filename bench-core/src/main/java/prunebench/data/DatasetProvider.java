@@ -3,6 +3,7 @@ package prunebench.data;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A dataset reader, found through {@link java.util.ServiceLoader}: a new dataset is one class plus one line in
@@ -23,6 +24,22 @@ public interface DatasetProvider {
      * file and what was wrong.
      */
     ImageData load(String name, Path dir) throws IOException;
+
+    /**
+     * The dataset's shape, classes and split sizes as published, without reading it (for the model check at load
+     * time and {@code --dry-run}); empty when only the files can tell, e.g. an image folder.
+     */
+    default Optional<DataShape> describe(String name) {
+        return Optional.empty();
+    }
+
+    /**
+     * Where the dataset is published, for {@code --download} and {@code dataset.download: true}; empty when it
+     * cannot be downloaded.
+     */
+    default Optional<DataSource> source(String name) {
+        return Optional.empty();
+    }
 
     /** How a user gets the data, e.g. a package to install; null if nothing can be suggested. */
     default String installHint(String name) {

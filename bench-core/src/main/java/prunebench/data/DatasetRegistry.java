@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import prunebench.config.DatasetSpec;
 import prunebench.util.Names;
@@ -57,15 +58,35 @@ public final class DatasetRegistry {
         return dirs;
     }
 
+    /**
+     * Where {@code --download} and {@code dataset.download: true} put the dataset: {@code dataset.root} when set,
+     * else {@code $PRUNEBENCH_DATA/<name>}, else {@code ./data/<name>}, the first folders searched.
+     */
+    public Path downloadTarget(DatasetSpec spec) {
+        return candidates(spec).get(0);
+    }
+
+    /** Fetches the dataset into {@link #downloadTarget} unless it is found already. */
+    public void download(DatasetSpec spec, java.io.PrintStream log) throws IOException {
+        if (find(spec).isEmpty()) {
+            new Downloader(log).fetch(spec.name(), get(spec.name()), downloadTarget(spec));
+        }
+    }
+
+    /** The first candidate folder that holds the dataset, if any. */
+    public Optional<Path> find(DatasetSpec spec) {
+        DatasetProvider p = get(spec.name());
+        return candidates(spec).stream().filter(d -> Files.isDirectory(d) && p.isPresent(spec.name(), d)).findFirst();
+    }
+
     /** The first candidate folder that holds the dataset, or an error saying where we looked and what is expected. */
     public Path locate(DatasetSpec spec) {
+        Optional<Path> found = find(spec);
+        if (found.isPresent()) {
+            return found.get();
+        }
         DatasetProvider p = get(spec.name());
         List<Path> dirs = candidates(spec);
-        for (Path d : dirs) {
-            if (Files.isDirectory(d) && p.isPresent(spec.name(), d)) {
-                return d;
-            }
-        }
         StringBuilder msg = new StringBuilder("dataset '" + spec.name() + "' not found. Looked in:");
         for (Path d : dirs) {
             msg.append("\n  ").append(d).append(Files.isDirectory(d) ? " (exists, but incomplete)" : " (missing)");

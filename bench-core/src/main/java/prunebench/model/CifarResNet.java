@@ -47,6 +47,32 @@ public class CifarResNet implements ModelFactory {
     }
 
     @Override
+    public Shape designedInput() {
+        return new Shape(3, 32, 32);
+    }
+
+    /** Stem, then per stage n blocks of two 3x3 convolutions (the first of stages 2 and 3 with stride 2), then fc. */
+    @Override
+    public java.util.OptionalLong multiplyAdds(Shape input, int numClasses) {
+        long h = input.get(1);
+        long w = input.get(2);
+        long macs = 9L * BASE_WIDTH * input.get(0) * h * w;
+        long in = BASE_WIDTH;
+        for (int stage = 0; stage < STAGES; stage++) {
+            long width = (long) BASE_WIDTH << stage;
+            if (stage > 0) {
+                h = (h + 1) / 2; // 3x3, padding 1, stride 2
+                w = (w + 1) / 2;
+            }
+            for (int b = 0; b < blocksPerStage(); b++) {
+                macs += 9 * width * (b == 0 ? in : width) * h * w + 9 * width * width * h * w;
+            }
+            in = width;
+        }
+        return java.util.OptionalLong.of(macs + in * numClasses);
+    }
+
+    @Override
     public WeightInit weightInit() {
         return WeightInit.KAIMING_NORMAL;
     }

@@ -125,6 +125,40 @@ public class CifarVgg implements ModelFactory {
     }
 
     @Override
+    public Shape designedInput() {
+        return new Shape(3, 32, 32);
+    }
+
+    /** Every 2x2 pooling halves the image (rounding down), and the last one must leave at least 1x1. */
+    @Override
+    public int minInputSide() {
+        return 1 << config.stream().filter(w -> w == POOL).count();
+    }
+
+    @Override
+    public java.util.OptionalLong multiplyAdds(Shape input, int numClasses) {
+        long in = input.get(0);
+        long h = input.get(1);
+        long w = input.get(2);
+        long macs = 0;
+        for (int width : config) {
+            if (width == POOL) {
+                h /= 2;
+                w /= 2;
+            } else {
+                macs += 9 * width * in * h * w;
+                in = width;
+            }
+        }
+        long features = in * h * w;
+        if (variant.hiddenFc()) {
+            macs += features * 512;
+            features = 512;
+        }
+        return java.util.OptionalLong.of(macs + features * numClasses);
+    }
+
+    @Override
     public Architecture build(Shape inputShape, int numClasses) {
         NamedSequentialBlock net = new NamedSequentialBlock();
         // Layers are named as in the VGG paper: conv<block>_<index within block>.

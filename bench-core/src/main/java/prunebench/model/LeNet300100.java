@@ -25,6 +25,16 @@ public final class LeNet300100 implements ModelFactory {
     }
 
     @Override
+    public Shape designedInput() {
+        return new Shape(1, 28, 28);
+    }
+
+    @Override
+    public java.util.OptionalLong multiplyAdds(Shape input, int numClasses) {
+        return java.util.OptionalLong.of(input.size() * 300 + 300 * 100 + 100L * numClasses);
+    }
+
+    @Override
     public Architecture build(Shape inputShape, int numClasses) {
         Linear classifier = Linear.builder().setUnits(numClasses).build();
         SequentialBlock net = new SequentialBlock()

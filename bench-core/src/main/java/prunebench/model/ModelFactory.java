@@ -28,6 +28,31 @@ public interface ModelFactory {
         return layer.sequentialPath();
     }
 
+    /**
+     * The input (C, H, W) the architecture was designed for, e.g. 3x32x32 for the CIFAR ResNets; null when any input
+     * is usual. Data of another shape runs (layers adapt to their input) with a warning at load time.
+     */
+    default Shape designedInput() {
+        return null;
+    }
+
+    /**
+     * The smallest height and width the architecture can compute on (its poolings shrink the image); smaller images
+     * are refused at load time.
+     */
+    default int minInputSide() {
+        return 1;
+    }
+
+    /**
+     * The dense network's multiply-adds per image (Conv/Linear weights at each layer's output resolution, as
+     * {@link Complexity} counts them on a built network), computed without building it, so that {@code --dry-run}
+     * can cost a grid without the native engine; empty when the model cannot say.
+     */
+    default java.util.OptionalLong multiplyAdds(Shape input, int numClasses) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** How weights are drawn from the run's seed. */
     default WeightInit weightInit() {
         return WeightInit.PYTORCH_DEFAULT;

@@ -1,8 +1,6 @@
 package prunebench.report;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import prunebench.config.ConfigException;
-import prunebench.util.AtomicFiles;
+import prunebench.util.CsvFile;
 import prunebench.util.Names;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -169,13 +167,8 @@ public final class PairedComparison {
         return "comparison-" + FileNames.safe(a) + "-vs-" + FileNames.safe(b) + ".csv";
     }
 
-    public static void writeCsv(Table comparison, Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            AtomicFiles.write(file, out -> comparison.write().csv(out));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static void writeCsv(Table comparison, Path file) throws IOException {
+        CsvFile.write(file, comparison);
     }
 
     /** Accuracy-like metrics in percent and differences in percentage points. */

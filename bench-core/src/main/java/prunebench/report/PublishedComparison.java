@@ -1,13 +1,13 @@
 package prunebench.report;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import prunebench.report.References.Reference;
+import prunebench.util.CsvFile;
 import tech.tablesaw.api.Table;
 
 /**
@@ -110,32 +110,16 @@ final class PublishedComparison {
         return table.render();
     }
 
-    static void writeCsv(List<Row> rows, Path file) {
-        StringBuilder sb = new StringBuilder("experiment,paper,strategy,compression,ours_top1_mean,ours_top1_ci95,"
-                + "ours_n,published_top1,published_top1_std,published_n,difference,tolerance,agrees,source\n");
+    static void writeCsv(List<Row> rows, Path file) throws IOException {
+        List<List<Object>> cells = new ArrayList<>();
         for (Row row : rows) {
             Reference ref = row.reference();
-            sb.append(String.join(",", csv(row.experiment()), csv(ref.paper()), csv(ref.strategy()),
-                    num(ref.compression()), num(row.oursMean()), num(row.oursHalf()), String.valueOf(row.oursN()),
-                    num(ref.top1()), num(ref.top1Std()), ref.n() > 0 ? String.valueOf(ref.n()) : "",
-                    num(row.difference()), num(row.tolerance()), row.agrees() == null ? "" : row.agrees().toString(),
-                    csv(ref.source()))).append('\n');
+            cells.add(Arrays.asList(row.experiment(), ref.paper(), ref.strategy(), ref.compression(), row.oursMean(),
+                    row.oursHalf(), row.oursN(), ref.top1(), ref.top1Std(), ref.n() > 0 ? ref.n() : null,
+                    row.difference(), row.tolerance(), row.agrees(), ref.source()));
         }
-        try {
-            Files.writeString(file, sb.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) ? "" : Numbers.format("0.######").format(v);
-    }
-
-    private static String csv(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        CsvFile.write(file, List.of("experiment", "paper", "strategy", "compression", "ours_top1_mean",
+                "ours_top1_ci95", "ours_n", "published_top1", "published_top1_std", "published_n", "difference",
+                "tolerance", "agrees", "source"), cells);
     }
 }

@@ -1,8 +1,6 @@
 package prunebench.report;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import prunebench.util.AtomicFiles;
+import prunebench.util.CsvFile;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -22,6 +20,12 @@ import tech.tablesaw.columns.Column;
  * {@code m_std} (sample, empty when n = 1) and {@code m_ci95} (Student t half-width), plus {@code n} (successful runs)
  * and {@code n_failed}. Rows are sorted by strategy, config, then compression; combined tables are grouped by experiment
  * first. A {@code config} column (runs.csv's) is kept when the runs have one.
+ *
+ * <p>The grouping is a sorted map of {@link GroupKey}, not Tablesaw's {@code summarize(...).by(...)}: the same key
+ * pairs runs in the paired comparisons, the dense control and the run selector; a group whose runs all failed still
+ * needs its row (n = 0); each metric counts only successful runs with a value; and the Student t half-width is not one
+ * of Tablesaw's aggregates. Tablesaw's version needed custom aggregate functions, a filtered copy, a join for the
+ * failure counts and the renaming of its "Mean [top1]" columns: longer than this loop.
  */
 public final class Summary {
     static final String N = "n";
@@ -101,13 +105,8 @@ public final class Summary {
         return groups;
     }
 
-    public static void writeCsv(Table summary, Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            AtomicFiles.write(file, out -> summary.write().csv(out));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static void writeCsv(Table summary, Path file) throws IOException {
+        CsvFile.write(file, summary);
     }
 
     /** The core metrics as a Markdown table: mean ± 95% CI half-width, accuracies in percent. */

@@ -84,7 +84,7 @@ public final class ExperimentRunner {
 
     /** Checks everything that can be checked before training: dataset, model, strategies, reachable compressions. */
     public Plan prepare(ExperimentSpec spec, Path resultsDir) {
-        Plan p = preview(spec, resultsDir);
+        Plan p = loaded(spec, resultsDir);
         Device device = device(spec.device());
         TorchLogLevel.apply(); // the engine is loaded; nothing has been computed yet
         checkReachable(spec, p.model(), p.data(), device);
@@ -95,12 +95,26 @@ public final class ExperimentRunner {
     /**
      * The plan of a dry run: the model, the grid and the dataset are checked, but the native engine is not started
      * (no device is chosen, which is null, and the compressions are not checked against the model's size). The data
-     * is fingerprinted as for a real run, so the run ids listed are the ones a run will use.
+     * is fingerprinted as for a real run, so the run ids listed are the ones a run will use. A dataset that is not
+     * here but describes itself (the built-in ones) is planned from its description: the plan has no data and no
+     * fingerprint, and its run ids lack the data's.
      */
     public Plan preview(ExperimentSpec spec, Path resultsDir) {
         ModelFactory model = models.get(spec.model());
         new GridPlanner(strategies).plan(spec); // strategy errors before the data is read
+        if (datasets.find(spec.dataset()).isEmpty()
+                && datasets.get(spec.dataset().name()).describe(spec.dataset().name()).isPresent()) {
+            return new Plan(spec, resultsDir, model, null, null, new GridPlanner(strategies).plan(spec), null);
+        }
+        return loaded(spec, resultsDir);
+    }
+
+    /** {@link #preview}'s plan with the data read, checked against the model and fingerprinted into the run ids. */
+    private Plan loaded(ExperimentSpec spec, Path resultsDir) {
+        ModelFactory model = models.get(spec.model());
+        new GridPlanner(strategies).plan(spec); // strategy errors before the data is read
         ImageData data = datasets.load(spec.dataset());
+        checkInput(spec, model, data);
         DataFingerprint fingerprint = DataFingerprint.of(data, datasets.locate(spec.dataset()));
         ExperimentSpec identified = spec.withDataset(spec.dataset().withContent(fingerprint.sha256()));
         return new Plan(identified, resultsDir, model, data, null, new GridPlanner(strategies).plan(identified),
@@ -113,6 +127,22 @@ public final class ExperimentRunner {
      */
     public record Plan(ExperimentSpec spec, Path resultsDir, ModelFactory model, ImageData data, Device device,
             List<RunSpec> runs, DataFingerprint fingerprint) {}
+
+    /**
+     * The model against the images read, for datasets that could not describe themselves when the experiment was
+     * loaded (image folders, plug-ins); the loader checked the others.
+     */
+    private void checkInput(ExperimentSpec spec, ModelFactory model, ImageData data) {
+        String name = spec.dataset().name();
+        if (datasets.get(name).describe(name).isPresent()) {
+            return;
+        }
+        prunebench.data.DataShape shape = prunebench.data.DataShape.of(data);
+        prunebench.model.InputFit.refusal(model, name, shape).ifPresent(why -> {
+            throw new ConfigException("model: " + why);
+        });
+        prunebench.model.InputFit.warning(model, name, shape).ifPresent(why -> log.println("warning: model: " + why));
+    }
 
     /** Structured strategies' layer names exist in the model; their targets count all parameters. */
     private void checkStructured(ExperimentSpec spec, ModelFactory model, ImageData data) {

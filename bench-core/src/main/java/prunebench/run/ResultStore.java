@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +25,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import prunebench.config.Settings;
 import prunebench.util.AtomicFiles;
+import prunebench.util.CsvFile;
 import prunebench.util.Json;
 
 /**
@@ -221,34 +221,33 @@ public final class ResultStore {
         List<Optional<Settings.RunConfig>> configs = results.stream()
                 .map(r -> Settings.readRun(settingsFile(r.run_id()))).toList();
         List<String> keys = differingSettings(results.stream().map(RunResult::strategy).toList(), configs);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cols.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(cols[i].getName());
+        List<String> header = new ArrayList<>();
+        for (RecordComponent c : cols) {
+            header.add(c.getName());
         }
-        sb.append(',').append(CONFIG);
-        keys.forEach(k -> sb.append(',').append(csv(k)));
-        sb.append('\n');
+        header.add(CONFIG);
+        header.addAll(keys);
+        List<List<Object>> rows = new ArrayList<>();
         for (int row = 0; row < results.size(); row++) {
             RunResult r = results.get(row);
-            for (int i = 0; i < cols.length; i++) {
-                Object v;
+            List<Object> cells = new ArrayList<>();
+            for (RecordComponent c : cols) {
                 try {
-                    v = cols[i].getAccessor().invoke(r);
+                    cells.add(c.getAccessor().invoke(r));
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
-                sb.append(i == 0 ? "" : ",").append(csv(v));
             }
             Optional<Settings.RunConfig> config = configs.get(row);
-            sb.append(',').append(config.map(Settings.RunConfig::config).orElse(""));
+            cells.add(config.map(Settings.RunConfig::config).orElse(null));
             for (String k : keys) {
                 boolean has = config.isPresent() && config.get().values().containsKey(k);
-                sb.append(',').append(has ? csv(Settings.format(config.get().values().get(k))) : "");
+                cells.add(has ? Settings.format(config.get().values().get(k)) : null);
             }
-            sb.append('\n');
+            rows.add(cells);
         }
         Path file = root.resolve("runs.csv");
-        AtomicFiles.writeString(file, sb.toString());
+        CsvFile.write(file, header, rows);
         return file;
     }
 
@@ -276,23 +275,5 @@ public final class ResultStore {
             }
         }
         return differing;
-    }
-
-    static String csv(Object v) {
-        if (v == null) {
-            return "";
-        }
-        if (v instanceof Double d) {
-            if (d.isNaN() || d.isInfinite()) {
-                return "";
-            }
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue())
-                    : String.format(Locale.ROOT, "%.6g", d).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "");
-        }
-        String s = v.toString();
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return '"' + s.replace("\"", "\"\"").replace("\n", " ") + '"';
-        }
-        return s;
     }
 }

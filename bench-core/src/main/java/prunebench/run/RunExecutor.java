@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import prunebench.model.Complexity;
 import prunebench.prune.CompressionBudget;
@@ -15,7 +17,7 @@ import prunebench.prune.PruningTarget;
 import prunebench.train.Accuracy;
 import prunebench.train.EpochRecord;
 import prunebench.train.Evaluator;
-import prunebench.util.AtomicFiles;
+import prunebench.util.CsvFile;
 
 /**
  * Executes one run: resolves its plan of stages ({@link GridPlanner#stages}), folds it over a fresh
@@ -115,16 +117,15 @@ final class RunExecutor {
         s.levels.add(result(spec, runId, s, Double.NaN, level));
         outputs.writeLevelMasks(dir, level, s.masks);
         long prunable = s.masks.targets().stream().mapToLong(PruningTarget::size).sum();
-        StringBuilder sb = new StringBuilder("level,density,top1,top5,epochs,compression_actual\n");
+        List<List<Object>> rows = new ArrayList<>();
         for (RunResult r : s.levels) {
             long epochs = r.level() == 0 ? spec.pretrain().epochs() : s.epochs.stream().filter(e ->
                     e.stage().equals("level" + r.level()) || e.stage().startsWith("level" + r.level() + "-")).count();
-            sb.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%s%n", r.level(),
-                    ResultStore.csv((double) (r.params_nonzero() - (r.params() - prunable)) / prunable),
-                    ResultStore.csv(r.top1()), ResultStore.csv(r.top5()), epochs,
-                    ResultStore.csv(r.compression_actual())));
+            rows.add(List.of(r.level(), (double) (r.params_nonzero() - (r.params() - prunable)) / prunable, r.top1(),
+                    r.top5(), epochs, r.compression_actual()));
         }
-        AtomicFiles.writeString(dir.resolve("levels.csv"), sb.toString());
+        CsvFile.write(dir.resolve("levels.csv"), List.of("level", "density", "top1", "top5", "epochs",
+                "compression_actual"), rows);
     }
 
     /**

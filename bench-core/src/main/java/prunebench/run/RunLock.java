@@ -69,6 +69,28 @@ final class RunLock implements AutoCloseable {
         return new RunLock(ch, lock);
     }
 
+    /**
+     * Whether a live process holds the lock, asked without writing anything (for {@code --dry-run}): a shared lock on
+     * a read-only channel conflicts with a holder's exclusive one and is released at once. No lock file: not held.
+     */
+    static boolean isHeld(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // this process holds it
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Who holds (or last held) the lock, as its holder wrote it, e.g. "pid 1234 on node7 since ...". */
     static String holder(Path file) {
         try {

@@ -74,6 +74,27 @@ public record RunOutline(String timing, int epochs, double compression, String t
                 trains + (timing.equals(PRETRAINED) ? "" : " sparse"));
     }
 
+    /**
+     * The epochs a run trains after pretraining, for the cost of a grid: every level's retraining of an iterative run
+     * (and a control's ticket levels; one level when {@code size} is null), Scratch-E's dense epochs (a lower bound
+     * for Scratch-B), otherwise the training stage's.
+     */
+    public static int totalEpochs(RunSpec spec, StrategyRegistry strategies, NetworkSize size) {
+        StrategyAxes axes = StrategyAxes.of(spec.strategy(), strategies);
+        if (!spec.isDenseControl() && axes.iterative()) {
+            int each = IterativePlan.retrainEpochs(spec);
+            if (size == null) {
+                return each;
+            }
+            int levels = IterativePlan.levels(spec, axes.options().getDouble("rate"), size);
+            return levels * each + (axes.control() == prunebench.prune.Control.NONE ? 0 : (levels - 1) * each);
+        }
+        if (!spec.isDenseControl() && axes.scratch() != Scratch.NONE) {
+            return spec.pretrain().epochs();
+        }
+        return GridPlanner.trainingSchedule(spec).epochs();
+    }
+
     /** A trained network pruned and scored with no training after it. */
     public boolean noFineTuning() {
         return timing.equals(PRETRAINED) && epochs == 0 && compression > 1;

@@ -1,7 +1,10 @@
 package prunebench.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,18 @@ class ExperimentLoaderTest {
                 new StrategySpec("global_magnitude", "global_magnitude", Map.of()),
                 new StrategySpec("snip", "snip-1shot", Map.of("iterations", 1)))), spec.pruning());
         assertEquals(Map.of(), spec.report());
+    }
+
+    @Test
+    void datasetDownloadIsAFlagOfTheExperimentNotOfItsRuns() {
+        ExperimentSpec plain = loader.parse(Experiments.QUICKSTART, "q.yaml", List.of());
+        ExperimentSpec download = loader.parse(Experiments.QUICKSTART, "q.yaml", List.of("dataset.download=true"));
+        assertFalse(plain.download());
+        assertTrue(download.download());
+        assertEquals(plain.dataset(), download.dataset()); // not in the dataset's identity
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.parse(Experiments.QUICKSTART, "q.yaml", List.of("dataset.download=maybe")));
+        assertTrue(e.getMessage().contains("dataset.download"), e.getMessage());
     }
 
     @Test

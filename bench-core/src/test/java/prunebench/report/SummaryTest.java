@@ -89,7 +89,7 @@ class SummaryTest {
         assertEquals(5, lines.size());
         assertTrue(lines.get(0).startsWith("strategy,compression,n,n_failed,top1_mean,top1_std,top1_ci95,top5_mean"),
                 lines.get(0));
-        assertTrue(lines.get(3).startsWith("layer,4.0,1,0,0.85,,,"), lines.get(3));
+        assertTrue(lines.get(3).startsWith("layer,4,1,0,0.85,,,"), lines.get(3)); // one number format: 4, not 4.0
         Table back = Table.read().csv(file.toFile());
         assertEquals(0.92, back.doubleColumn("top1_mean").getDouble(1), 1e-12);
     }

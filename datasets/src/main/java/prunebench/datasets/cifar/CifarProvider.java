@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import prunebench.data.DatasetException;
+import prunebench.data.DataShape;
+import prunebench.data.DataSource;
 import prunebench.data.DatasetProvider;
 import prunebench.data.ImageData;
 import prunebench.datasets.Labels;
@@ -38,10 +41,32 @@ public final class CifarProvider implements DatasetProvider {
     }
 
     @Override
-    public String installHint(String name) {
+    public Optional<DataShape> describe(String name) {
         CifarFormat f = format(name);
-        String archive = f == CifarFormat.CIFAR10 ? "cifar-10-binary.tar.gz" : "cifar-100-binary.tar.gz";
-        return "download " + archive + " from https://www.cs.toronto.edu/~kriz/cifar.html and unpack it in the folder";
+        return Optional.of(new DataShape(CifarFormat.CHANNELS, CifarFormat.SIDE, CifarFormat.SIDE, f.numClasses(),
+                f.recordsPerTrainFile() * f.trainFiles().size(), f.testRecords()));
+    }
+
+    /**
+     * The binary versions' MD5s as the dataset's page publishes them (https://www.cs.toronto.edu/~kriz/cifar.html,
+     * "binary version"; torchvision's cifar.py lists only the Python versions').
+     */
+    @Override
+    public Optional<DataSource> source(String name) {
+        CifarFormat f = format(name);
+        String md5 = f == CifarFormat.CIFAR10 ? "c32a1d4ab5d03f1284b67883e8d87530" : "03b5dce01913d631647c71ecec9e9cb8";
+        return Optional.of(new DataSource("https://www.cs.toronto.edu/~kriz/", List.of(
+                new DataSource.RemoteFile(archive(f), md5)), true, "https://www.cs.toronto.edu/~kriz/cifar.html"));
+    }
+
+    private static String archive(CifarFormat f) {
+        return f == CifarFormat.CIFAR10 ? "cifar-10-binary.tar.gz" : "cifar-100-binary.tar.gz";
+    }
+
+    @Override
+    public String installHint(String name) {
+        return "./run-experiment --download " + name + ", or download " + archive(format(name))
+                + " from https://www.cs.toronto.edu/~kriz/cifar.html and unpack it in the folder";
     }
 
     @Override

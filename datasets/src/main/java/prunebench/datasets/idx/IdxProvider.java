@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import prunebench.data.DatasetException;
+import prunebench.data.DataShape;
+import prunebench.data.DataSource;
 import prunebench.data.DatasetProvider;
 import prunebench.data.ImageData;
 
@@ -18,13 +21,32 @@ public final class IdxProvider implements DatasetProvider {
     private static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
     private static final List<String> FILES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
 
+    /**
+     * The official files and MD5s as torchvision lists them (torchvision/datasets/mnist.py: {@code MNIST.mirrors}
+     * and {@code resources}; {@code FashionMNIST.mirrors} and {@code resources}).
+     */
+    private static final String TORCHVISION = "torchvision/datasets/mnist.py";
     private static final Variant MNIST = new Variant("mnist", List.of(),
-            "download the four .gz files from an MNIST mirror, e.g. https://ossci-datasets.s3.amazonaws.com/mnist/");
+            "./run-experiment --download mnist, or download the four .gz files from an MNIST mirror, e.g. "
+                    + "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            new DataSource("https://ossci-datasets.s3.amazonaws.com/mnist/", List.of(
+                    new DataSource.RemoteFile(TRAIN_IMAGES + ".gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+                    new DataSource.RemoteFile(TRAIN_LABELS + ".gz", "d53e105ee54ea40749a09fcbcd1e9432"),
+                    new DataSource.RemoteFile(TEST_IMAGES + ".gz", "9fb629c4189551a2d022fa330f9573f3"),
+                    new DataSource.RemoteFile(TEST_LABELS + ".gz", "ec29112dd5afa0611ce80d1b7f02629c")),
+                    false, TORCHVISION));
     private static final Variant FASHION = new Variant("fashion-mnist", List.of("fashion_mnist", "fashionmnist"),
-            "sudo apt-get install dataset-fashion-mnist (Debian/Ubuntu; installs /usr/share/datasets/fashion-mnist)");
+            "./run-experiment --download fashion-mnist, or sudo apt-get install dataset-fashion-mnist (Debian/Ubuntu; "
+                    + "installs /usr/share/datasets/fashion-mnist)",
+            new DataSource("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/", List.of(
+                    new DataSource.RemoteFile(TRAIN_IMAGES + ".gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
+                    new DataSource.RemoteFile(TRAIN_LABELS + ".gz", "25c81989df183df01b3e8a0aad5dffbe"),
+                    new DataSource.RemoteFile(TEST_IMAGES + ".gz", "bef4ecab320f06d8554ea6380940ec79"),
+                    new DataSource.RemoteFile(TEST_LABELS + ".gz", "bb300cfdad3c16e7a12a480ee83cd310")),
+                    false, TORCHVISION));
 
-    /** One dataset in this format: its canonical name, aliases, and where to get it. */
-    private record Variant(String canonical, List<String> aliases, String installHint) {
+    /** One dataset in this format: its canonical name, aliases, where to get it, and where it is published. */
+    private record Variant(String canonical, List<String> aliases, String installHint, DataSource source) {
         boolean answers(String name) {
             return canonical.equals(name) || aliases.contains(name);
         }
@@ -45,6 +67,18 @@ public final class IdxProvider implements DatasetProvider {
     @Override
     public boolean isPresent(String name, Path dir) {
         return FILES.stream().allMatch(f -> find(dir, f) != null);
+    }
+
+    /** Both are 60,000 training and 10,000 test images of 1x28x28, 10 classes. */
+    @Override
+    public Optional<DataShape> describe(String name) {
+        variant(name);
+        return Optional.of(new DataShape(1, 28, 28, NUM_CLASSES, 60_000, 10_000));
+    }
+
+    @Override
+    public Optional<DataSource> source(String name) {
+        return Optional.of(variant(name).source());
     }
 
     @Override
