@@ -15,6 +15,8 @@ import prunebench.prune.DynamicContext;
 import prunebench.prune.DynamicSparsity;
 import prunebench.prune.Gmp;
 import prunebench.prune.Imp;
+import prunebench.prune.LearnedMask;
+import prunebench.prune.PenalizedStrategy;
 import prunebench.prune.InitScale;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyOptions;
@@ -74,13 +76,25 @@ public final class GridPlanner {
                             + iterations);
                 }
                 boolean denseFirst = options.has("dense_first_layer") && options.getBoolean("dense_first_layer");
+                TrainSchedule runPretrain = pretrain;
+                if (strategy instanceof PenalizedStrategy ps && ps.duringPretraining()) {
+                    if (pretrain.penalty() != null) {
+                        throw new ConfigException("strategy '" + s.label() + "' trains the dense model with its own "
+                                + "penalty; pretrain.penalty is set too (use one or the other)");
+                    }
+                    if (timing != Timing.PRETRAINED) {
+                        throw new ConfigException("strategy '" + s.label() + "' prunes the dense model it trains "
+                                + "with its penalty: it takes at: pretrained only");
+                    }
+                    runPretrain = pretrain.withPenalty(ps.penalty(options));
+                }
                 for (double c : e.pruning().compressions()) {
                     if (strategy instanceof Imp && c != 1 && c != largest) {
                         continue; // its levels pass through the smaller compressions
                     }
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
-                            e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst, pretrain,
-                            finetune, timing == Timing.INIT ? e.pruning().initScale() : InitScale.DENSE,
+                            e.pruning().pruneBiases(), timing, distribution, iterations, denseFirst,
+                            c == 1 ? pretrain : runPretrain, finetune, timing == Timing.INIT ? e.pruning().initScale() : InitScale.DENSE,
                             e.pruning().compressionOf(), e.budget()));
                 }
             }
@@ -151,6 +165,12 @@ public final class GridPlanner {
         List<Stage> stages = new ArrayList<>();
         stages.add(new Stage.Start(run.timing()));
         if (!run.isDenseControl()) {
+            TrainSchedule learning = learningSchedule(strategy, options, schedule, run.budget());
+            if (strategy instanceof LearnedMask learned) {
+                stages.add(new Stage.Learn("learn", learning, learned, options));
+            } else if (strategy instanceof PenalizedStrategy ps && !ps.duringPretraining()) {
+                stages.add(new Stage.Train("sparsify", learning.withPenalty(ps.penalty(options)), null));
+            }
             stages.add(new Stage.Prune(strategy, options, new Stage.Amount.Compression(run.compression()),
                     run.distribution(), run.iterations(), run.denseFirstLayer(), control == Control.INVERT,
                     schedule.batchSize()));
@@ -162,6 +182,28 @@ public final class GridPlanner {
         }
         stages.add(new Stage.Train(run.timing() == Timing.PRETRAINED ? "finetune" : "sparse", schedule, updates));
         return new RunPlan(granularity, stages);
+    }
+
+    /**
+     * The schedule of a learned or penalised strategy's training before its prune: {@code schedule} (the run's
+     * training stage), for {@code learn_epochs} epochs when given (scaled by the budget), with a learned strategy's
+     * optimizer at
+     * {@code learn_lr}; null for other strategies.
+     */
+    static TrainSchedule learningSchedule(PruningStrategy strategy, StrategyOptions options, TrainSchedule schedule,
+            double budget) {
+        if (!(strategy instanceof LearnedMask) && !(strategy instanceof PenalizedStrategy)) {
+            return null;
+        }
+        int epochs = options.has(LearnedMask.LEARN_EPOCHS) ? options.getInt(LearnedMask.LEARN_EPOCHS) : -1;
+        TrainSchedule s = epochs < 0 ? schedule // already scaled by the budget
+                : schedule.withEpochs(epochs == 0 || budget == 1 ? epochs : Math.max(1, (int) Math.round(epochs
+                        * budget)));
+        if (strategy instanceof LearnedMask learned) {
+            s = new TrainSchedule(s.epochs(), s.batchSize(), learned.learnOptimizer(options.getDouble(
+                    LearnedMask.LEARN_LR)), s.lrSchedule(), s.penalty());
+        }
+        return s;
     }
 
     /** Epochs trained after each prune: an iterative run's retraining per level, otherwise the training stage's. */

@@ -31,6 +31,9 @@ public final class Trainer {
     private final long seed;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<TrainableParameter> parameters = new ArrayList<>();
+    private final List<Penalty> penalties = new ArrayList<>();
+    private Reparameterization reparameterization;
+    private java.util.Map<ai.djl.nn.Parameter, String> reparameterized = java.util.Map.of();
 
     public Trainer(Network network, NDManager manager, BatchLoader train, BatchLoader test, long seed) {
         this.network = network;
@@ -44,6 +47,43 @@ public final class Trainer {
     public Trainer addListener(TrainingListener listener) {
         listeners.add(listener);
         return this;
+    }
+
+    /** Adds {@code penalty} to the loss of every step. */
+    public Trainer addPenalty(Penalty penalty) {
+        penalties.add(penalty);
+        return this;
+    }
+
+    /**
+     * Trains {@code r}'s auxiliary parameters with the network (call before {@link #newOptimizer}): the forward pass
+     * sees its weights, the loss gets its term, and evaluation uses its deterministic weights.
+     */
+    public Trainer reparameterize(Reparameterization r) {
+        reparameterization = r;
+        parameters.addAll(r.parameters());
+        reparameterized = new java.util.IdentityHashMap<>();
+        for (String name : r.weights()) {
+            reparameterized.put(network.allParameters().get(name), name);
+        }
+        return this;
+    }
+
+    /** The parameter store of a forward pass: the network's own weights, or their reparameterisation at {@code step}. */
+    ParameterStore store(NDManager scope, long step) {
+        if (reparameterization == null) {
+            return new ParameterStore(scope, false);
+        }
+        Reparameterization r = reparameterization;
+        java.util.Map<ai.djl.nn.Parameter, String> names = reparameterized;
+        return new ParameterStore(scope, false) {
+            @Override
+            public NDArray getValue(ai.djl.nn.Parameter parameter, ai.djl.Device device, boolean training) {
+                NDArray value = super.getValue(parameter, device, training);
+                String name = names.get(parameter);
+                return name == null ? value : r.weight(name, value, scope, step);
+            }
+        };
     }
 
     public List<TrainableParameter> parameters() {
@@ -102,12 +142,23 @@ public final class Trainer {
                     BatchLoader.Batch batch = train.batch(scope, order, b, schedule.batchSize(), augmentation);
                     float loss;
                     try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                        long step = (long) epoch * steps + b;
                         NDArray logits = network.block()
-                                .forward(new ParameterStore(scope, false), new NDList(batch.images()), true)
+                                .forward(store(scope, step), new NDList(batch.images()), true)
                                 .singletonOrThrow();
                         NDArray lossArray = CrossEntropy.loss(logits, batch.labels());
-                        collector.backward(lossArray);
-                        loss = lossArray.getFloat();
+                        NDArray total = lossArray;
+                        for (Penalty p : penalties) {
+                            total = total.add(p.value(scope));
+                        }
+                        if (reparameterization != null) {
+                            total = total.add(reparameterization.loss(scope, step, (long) schedule.epochs() * steps));
+                        }
+                        collector.backward(total);
+                        loss = lossArray.getFloat(); // the log keeps the cross-entropy; the penalty only steers
+                        if (!Float.isFinite(total.getFloat())) {
+                            loss = total.getFloat();
+                        }
                         trainAcc.add(logits.toType(DataType.FLOAT32, false).toFloatArray(),
                                 batch.labels().toLongArray(), network.numClasses());
                     }
@@ -122,6 +173,9 @@ public final class Trainer {
                     if (masks != null) {
                         masks.apply();
                     }
+                    if (reparameterization != null) {
+                        reparameterization.afterStep(epoch * steps + b, (long) schedule.epochs() * steps);
+                    }
                     for (TrainingListener l : listeners) {
                         l.afterStep(epoch, b, epoch * steps + b, schedule.epochs() * steps);
                     }
@@ -134,7 +188,8 @@ public final class Trainer {
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Accuracy testAcc = Evaluator.evaluate(network, test, manager);
+            Accuracy testAcc = reparameterization == null ? Evaluator.evaluate(network, test, manager)
+                    : Evaluator.evaluate(network, test, manager, Evaluator.BATCH, scope -> store(scope, -1));
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochRecord record = new EpochRecord(stage, epoch + 1, lr, lossSum / trainAcc.examples(), trainAcc.top1(),
                     testAcc.top1(), testAcc.top5(), seconds, trainAcc.examples() / trainSeconds);
