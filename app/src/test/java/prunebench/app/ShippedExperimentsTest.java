@@ -90,6 +90,10 @@ class ShippedExperimentsTest {
                     "variational_dropout", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "continuous_sparsification", "init, learns 2 epochs, trains 4 epochs sparse",
                     "group_lasso", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
+            Map.entry("slimming-resnet20-fashion.yaml", Map.of(
+                    "bn_scale", "pretrained, fine-tunes 1 epoch",
+                    "slimming", "pretrained, fine-tunes 1 epoch",
+                    "slimming_s1e-2", "pretrained, fine-tunes 1 epoch")),
             Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
