@@ -52,7 +52,8 @@ public final class GridPlanner {
                 if (strategy instanceof Imp || strategy instanceof Gmp) {
                     scorer = strategies.get(options.getString("score"));
                     if (scorer instanceof Imp || scorer instanceof Gmp || scorer instanceof StructuredStrategy
-                            || scorer instanceof DynamicSparsity) {
+                            || scorer instanceof DynamicSparsity || scorer instanceof LearnedMask
+                            || scorer instanceof PenalizedStrategy) {
                         throw new ConfigException("strategy '" + s.label() + "': score must name an unstructured, "
                                 + "static strategy, got '" + scorer.name() + "'");
                     }

@@ -140,6 +140,8 @@ class GridPlannerStagesTest {
 
         assertThrows(ConfigException.class, () -> runs(new StrategySpec("slim", "slim", Map.of("at", "init")),
                 List.of(4.0)));
+        assertThrows(ConfigException.class, () -> runs(new StrategySpec("gmp", "gmp", Map.of("score", "gated")),
+                List.of(4.0)), "a learned strategy scores only after its own learning stage");
     }
 
 
