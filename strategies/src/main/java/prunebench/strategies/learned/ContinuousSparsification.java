@@ -18,7 +18,9 @@ import prunebench.prune.Timing;
  * 0.9 for weights and masks at lr 0.1 without weight decay on the masks (here the same optimizer for both, the
  * run's weight decay 0); rounds 2 as its README's CIFAR default. It prunes the initialisation by default, as the
  * paper searches tickets; {@code learn_epochs} is the length of the whole search (all rounds, -1: the training
- * stage's epochs), split evenly into the rounds.
+ * stage's epochs), split evenly into the rounds. {@code anneal: epoch} raises beta once per epoch as the reference
+ * does (over its 85-epoch rounds); a round of one or two epochs then holds beta at 1 or jumps from 1 to 200, so
+ * {@code anneal: step} raises it geometrically at every step instead, for short budgets.
  */
 public final class ContinuousSparsification implements LearnedMask {
     @Override
@@ -34,7 +36,7 @@ public final class ContinuousSparsification implements LearnedMask {
     @Override
     public Map<String, Object> parameterDefaults() {
         return Map.of("mask_init", -0.01, "lambda", 1e-8, "final_temp", 200.0, "rounds", 2, "rewind_epoch", 2,
-                LEARN_LR, 0.1, LEARN_EPOCHS, -1);
+                "anneal", "epoch", LEARN_LR, 0.1, LEARN_EPOCHS, -1);
     }
 
     @Override
@@ -60,6 +62,9 @@ public final class ContinuousSparsification implements LearnedMask {
         if (o.getInt("rounds") < 1) {
             throw new ConfigException("rounds must be at least 1, got " + o.raw("rounds"));
         }
+        if (!o.getString("anneal").equals("epoch") && !o.getString("anneal").equals("step")) {
+            throw new ConfigException("anneal must be 'epoch' or 'step', got '" + o.raw("anneal") + "'");
+        }
         if (o.getInt("rewind_epoch") < 0) {
             throw new ConfigException("rewind_epoch must be non-negative, got " + o.raw("rewind_epoch"));
         }
@@ -69,6 +74,6 @@ public final class ContinuousSparsification implements LearnedMask {
     public Gates gates(GateContext c) {
         StrategyOptions o = c.options();
         return new SoftMaskGates(c, o.getDouble("mask_init"), o.getDouble("final_temp"), o.getDouble("lambda"),
-                o.getInt("rounds"), o.getInt("rewind_epoch"));
+                o.getInt("rounds"), o.getInt("rewind_epoch"), o.getString("anneal").equals("step"));
     }
 }

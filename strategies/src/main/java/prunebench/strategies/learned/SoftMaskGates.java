@@ -24,14 +24,17 @@ final class SoftMaskGates extends WeightGates {
     private final double finalTemp;
     private final double lambda;
     private final int rounds;
+    private final boolean perStep;
     private final long roundSteps;
     private final long rewindStep;
     private final Map<String, NDArray> rewind = new LinkedHashMap<>();
     /** The last training step taken, for the evaluation's temperature. */
     private long lastStep;
 
-    SoftMaskGates(GateContext context, double s0, double finalTemp, double lambda, int rounds, int rewindEpoch) {
+    SoftMaskGates(GateContext context, double s0, double finalTemp, double lambda, int rounds, int rewindEpoch,
+            boolean perStep) {
         super(context, "mask", r -> s0);
+        this.perStep = perStep;
         this.s0 = s0;
         this.finalTemp = finalTemp;
         this.lambda = lambda;
@@ -49,8 +52,14 @@ final class SoftMaskGates extends WeightGates {
         return 1 + Math.exp(-s0);
     }
 
-    /** beta at training step {@code step}: finalTemp^(e / (E - 1)) at epoch e of a round of E epochs. */
+    /**
+     * beta at training step {@code step}: finalTemp^(e / (E - 1)) at epoch e of a round of E epochs, or, annealed per
+     * step, finalTemp^(t / (T - 1)) at step t of a round of T steps.
+     */
     double temperature(long step) {
+        if (perStep) {
+            return roundSteps <= 1 ? 1 : Math.pow(finalTemp, (double) (step % roundSteps) / (roundSteps - 1));
+        }
         long epochs = roundSteps / context.stepsPerEpoch();
         long epoch = (step % roundSteps) / context.stepsPerEpoch();
         return epochs <= 1 ? 1 : Math.pow(finalTemp, (double) epoch / (epochs - 1));

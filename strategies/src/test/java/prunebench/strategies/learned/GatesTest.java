@@ -156,6 +156,13 @@ class GatesTest {
             assertEquals(Math.sqrt(200), gates.temperature(1), 1e-9);
             assertEquals(200, gates.temperature(2), 1e-9);
             assertEquals(1, gates.temperature(3), 1e-12);
+            // annealed per step: 200^(t / (T - 1)) at step t of a round of T steps
+            SoftMaskGates perStep = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of("anneal", "step"), 1, 2,
+                    4)); // 2 rounds of 2 epochs of 2 steps: T = 4
+            assertEquals(1, perStep.temperature(0), 1e-12);
+            assertEquals(Math.pow(200, 1.0 / 3), perStep.temperature(1), 1e-9);
+            assertEquals(200, perStep.temperature(3), 1e-9);
+            assertEquals(1, perStep.temperature(4), 1e-12);
             // at s = s0 the mask is sigmoid(s0) / sigmoid(s0) = 1: the weights as they are, the loss lambda * 4
             try (NDManager scope = manager.newSubManager()) {
                 assertArrayEquals(values(weight), values(gates.weight(w, weight, scope, 0)), 1e-6f);
@@ -187,7 +194,7 @@ class GatesTest {
         expected.put("variational_dropout", Map.of("log_sigma_init", -5.0, "threshold", 3.0, "kl_weight_start",
                 0.02, "kl_weight_step", 0.02, LearnedMask.LEARN_LR, 1e-3, LearnedMask.LEARN_EPOCHS, -1));
         expected.put("continuous_sparsification", Map.of("mask_init", -0.01, "lambda", 1e-8, "final_temp", 200.0,
-                "rounds", 2, "rewind_epoch", 2, LearnedMask.LEARN_LR, 0.1, LearnedMask.LEARN_EPOCHS, -1));
+                "rounds", 2, "rewind_epoch", 2, "anneal", "epoch", LearnedMask.LEARN_LR, 0.1, LearnedMask.LEARN_EPOCHS, -1));
         for (PruningStrategy s : List.of(new L0(), new VariationalDropout(), new ContinuousSparsification())) {
             assertEquals(expected.get(s.name()), s.parameterDefaults(), s.name());
         }
