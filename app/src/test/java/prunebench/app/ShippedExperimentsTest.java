@@ -83,6 +83,18 @@ class ShippedExperimentsTest {
                     "shuffle", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
                     "lr_rewind", "pretrained, levels of 20% to 64x, retrains 160 epochs each",
                     "finetune", "pretrained, levels of 20% to 64x, retrains 160 epochs each")),
+            // "learn for 2 epochs on it, prune and fine-tune for 1"; "searches its ticket from the initialisation for 2
+            // epochs ... then trains the ticket for the pretrain + finetune budget, 4 epochs sparse"
+            Map.entry("learned-masks-lenet5.yaml", Map.of(
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "l0", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "variational_dropout", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "continuous_sparsification", "init, learns 2 epochs, trains 4 epochs sparse",
+                    "group_lasso", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
+            Map.entry("slimming-resnet20-fashion.yaml", Map.of(
+                    "bn_scale", "pretrained, fine-tunes 1 epoch",
+                    "slimming", "pretrained, fine-tunes 1 epoch",
+                    "slimming_s1e-2", "pretrained, fine-tunes 1 epoch")),
             Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",

@@ -25,6 +25,14 @@ import java.util.TreeMap;
 public final class Canonical {
     private Canonical() {}
 
+    /**
+     * A record component left out of the canonical form while it is null: a key added later hashes as it did before
+     * it existed, as long as it is not set.
+     */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.RECORD_COMPONENT)
+    public @interface OmitWhenNull {}
+
     public static String text(Object value) {
         StringBuilder out = new StringBuilder();
         append(out, value);
@@ -92,14 +100,19 @@ public final class Canonical {
 
     private static void record(StringBuilder out, Record r) {
         out.append('{');
-        RecordComponent[] components = r.getClass().getRecordComponents();
-        for (int i = 0; i < components.length; i++) {
-            if (i > 0) {
+        boolean first = true;
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            Object value = component(r, c);
+            if (value == null && c.isAnnotationPresent(OmitWhenNull.class)) {
+                continue;
+            }
+            if (!first) {
                 out.append(',');
             }
-            quote(out, components[i].getName());
+            first = false;
+            quote(out, c.getName());
             out.append(':');
-            append(out, component(r, components[i]));
+            append(out, value);
         }
         out.append('}');
     }

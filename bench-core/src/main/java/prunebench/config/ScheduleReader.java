@@ -26,11 +26,36 @@ final class ScheduleReader {
         if (block.isEmpty()) {
             return new TrainSchedule(0, DEFAULT_BATCH_SIZE, optimizer(Optional.empty()), lrSchedule(Optional.empty()));
         }
-        Section s = block.get().section(List.of("epochs", "batch_size", "optimizer", "lr_schedule"));
+        Section s = block.get().section(List.of("epochs", "batch_size", "optimizer", "lr_schedule", "penalty"));
         int epochs = s.required("epochs").intValue(v -> v >= 0, "must be a non-negative integer");
         int batchSize = s.get("batch_size")
                 .map(f -> f.intValue(v -> v >= 1, "must be a positive integer")).orElse(DEFAULT_BATCH_SIZE);
-        return new TrainSchedule(epochs, batchSize, optimizer(s.get("optimizer")), lrSchedule(s.get("lr_schedule")));
+        return new TrainSchedule(epochs, batchSize, optimizer(s.get("optimizer")), lrSchedule(s.get("lr_schedule")),
+                s.get("penalty").map(ScheduleReader::penalty).orElse(null));
+    }
+
+    /** {@code penalty: {name: l1_bn | group_lasso, weight: w, groups: filters | channels | both}}. */
+    static PenaltySpec penalty(Field block) {
+        Section any = block.section(null);
+        String name = any.required("name").string();
+        if (!PenaltySpec.NAMES.contains(name)) {
+            throw any.required("name").error(Names.unknown("penalty", name, PenaltySpec.NAMES));
+        }
+        boolean lasso = name.equals(PenaltySpec.GROUP_LASSO);
+        Section s = block.section(lasso ? List.of("name", "weight", "groups") : List.of("name", "weight"));
+        double weight = s.required("weight").number(v -> v >= 0 && Double.isFinite(v),
+                "must be a non-negative number");
+        String groups = null;
+        if (lasso) {
+            groups = s.get("groups").map(f -> {
+                String g = f.string();
+                if (!PenaltySpec.GROUPS.contains(g)) {
+                    throw f.error(Names.unknown("groups", g, PenaltySpec.GROUPS));
+                }
+                return g;
+            }).orElse("filters");
+        }
+        return new PenaltySpec(name, weight, groups);
     }
 
     /** sgd by default; keys other than the chosen optimizer's are errors. Unused fields are 0 / false. */

@@ -163,6 +163,19 @@ public final class Settings {
         m.put("batch_size", t.batchSize());
         m.put("optimizer", optimizer(t.optimizer()));
         m.put("lr_schedule", lrSchedule(t.lrSchedule()));
+        if (t.penalty() != null) { // absent when unset: configs of runs without one stay as they were
+            m.put("penalty", penalty(t.penalty()));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> penalty(PenaltySpec p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", p.name());
+        m.put("weight", p.weight());
+        if (p.groups() != null) {
+            m.put("groups", p.groups());
+        }
         return m;
     }
 

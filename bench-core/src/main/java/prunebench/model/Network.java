@@ -164,6 +164,25 @@ public final class Network {
         return out;
     }
 
+    /** The names of every BatchNorm scale (gamma) in block order: what network slimming's penalty acts on. */
+    public List<String> batchNormScales() {
+        Map<Parameter, String> nameOf = new IdentityHashMap<>();
+        parameters.forEach((n, p) -> nameOf.put(p, n));
+        List<String> out = new ArrayList<>();
+        collectScales(block, nameOf, out);
+        return out;
+    }
+
+    private static void collectScales(Block block, Map<Parameter, String> nameOf, List<String> out) {
+        if (block instanceof ai.djl.nn.norm.BatchNorm) {
+            out.add(nameOf.get(block.getParameters().get("gamma")));
+            return;
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            collectScales(child.getValue(), nameOf, out);
+        }
+    }
+
     /** Conv and Linear layers in forward order. */
     public List<PrunableLayer> layers() {
         return layers;

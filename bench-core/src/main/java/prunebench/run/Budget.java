@@ -39,6 +39,6 @@ final class Budget {
         List<Integer> milestones = s.milestones() == null ? null
                 : s.milestones().stream().map(m -> (int) Math.round(m * ratio)).toList();
         return new TrainSchedule(epochs, t.batchSize(), t.optimizer(),
-                new LrScheduleSpec(s.name(), s.warmupEpochs() * warmupFactor, milestones, s.gamma()));
+                new LrScheduleSpec(s.name(), s.warmupEpochs() * warmupFactor, milestones, s.gamma()), t.penalty());
     }
 }

@@ -47,6 +47,8 @@ final class Checkpoint {
         put(tensors, "scored/", s.scored);
         put(tensors, "stash_param/", s.stashedWeights);
         put(tensors, "stash_mask/", s.stashedMasks);
+        put(tensors, "learned/", s.learned);
+        put(tensors, "gate/", s.gates);
         if (optimizer != null) {
             optimizer.state().forEach((n, t) -> tensors.put("optimizer/" + n, t));
         }
@@ -103,6 +105,8 @@ final class Checkpoint {
             s.scored = kept(prefixed(tensors, "scored/"), s.manager);
             s.stashedWeights = kept(prefixed(tensors, "stash_param/"), s.manager);
             s.stashedMasks = kept(prefixed(tensors, "stash_mask/"), s.manager);
+            s.learned = kept(prefixed(tensors, "learned/"), s.manager);
+            s.gates = kept(prefixed(tensors, "gate/"), s.manager);
         }
         s.epochs.addAll(state.epochs());
         s.top1Pre = state.top1Pre();

@@ -165,7 +165,7 @@ public final class ExperimentRunner {
         }
     }
 
-    private static void checkReachable(ExperimentSpec spec, ModelFactory model, ImageData data, Device device) {
+    private void checkReachable(ExperimentSpec spec, ModelFactory model, ImageData data, Device device) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                     data.width()), data.numClasses(), manager, 0);
@@ -174,6 +174,7 @@ public final class ExperimentRunner {
             } catch (IllegalStateException e) {
                 throw new ConfigException("model " + spec.model() + ": " + e.getMessage());
             }
+            checkPenalties(spec, net);
             List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
                     spec.pruning().pruneBiases());
             long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
@@ -186,6 +187,28 @@ public final class ExperimentRunner {
                 } catch (ConfigException e) {
                     throw new ConfigException("pruning.compressions: " + e.getMessage());
                 }
+            }
+        }
+    }
+
+    /** A penalty on BatchNorm scales needs a model that has some: said before anything is trained. */
+    private void checkPenalties(ExperimentSpec spec, Network net) {
+        if (!net.batchNormScales().isEmpty()) {
+            return;
+        }
+        String none = "l1_bn acts on BatchNorm scales, but model " + spec.model() + " has no BatchNorm";
+        for (var section : List.of(java.util.Map.entry("pretrain", spec.pretrain()),
+                java.util.Map.entry("finetune", spec.finetune()))) {
+            if (section.getValue().penalty() != null
+                    && section.getValue().penalty().name().equals(prunebench.config.PenaltySpec.L1_BN)) {
+                throw new ConfigException(section.getKey() + ".penalty: " + none);
+            }
+        }
+        for (prunebench.config.StrategySpec s : spec.pruning().strategies()) {
+            if (strategies.get(s.name()) instanceof prunebench.prune.PenalizedStrategy p
+                    && p.penalty(new prunebench.prune.StrategyOptions(s.name(), p.parameterDefaults(), s.params()))
+                            .name().equals(prunebench.config.PenaltySpec.L1_BN)) {
+                throw new ConfigException("strategy '" + s.label() + "': " + none);
             }
         }
     }

@@ -5,13 +5,18 @@ import java.util.List;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.StrategySpec;
 import prunebench.config.TrainSchedule;
+import prunebench.config.ConfigException;
 import prunebench.model.Network;
 import prunebench.prune.Control;
 import prunebench.prune.DynamicContext;
 import prunebench.prune.DynamicSparsity;
 import prunebench.prune.Gmp;
+import prunebench.prune.LearnedMask;
+import prunebench.prune.PenalizedStrategy;
 import prunebench.prune.InitScale;
+import prunebench.prune.PruningStrategy;
 import prunebench.prune.Scratch;
+import prunebench.prune.StrategyOptions;
 import prunebench.prune.StrategyRegistry;
 import prunebench.prune.Timing;
 import prunebench.prune.structured.StructuredStrategy;
@@ -41,13 +46,26 @@ public final class GridPlanner {
                 StrategyAxes axes = StrategyAxes.of(s, strategies);
                 // a run that trains from an initialisation starts at the experiment's init scale
                 boolean fromInit = axes.timing() == Timing.INIT || axes.scratch() != Scratch.NONE;
+                TrainSchedule runPretrain = pretrain;
+                if (axes.strategy() instanceof PenalizedStrategy ps && ps.duringPretraining()) {
+                    if (pretrain.penalty() != null) {
+                        throw new ConfigException("strategy '" + s.label() + "' trains the dense model with its own "
+                                + "penalty; pretrain.penalty is set too (use one or the other)");
+                    }
+                    if (axes.timing() != Timing.PRETRAINED) {
+                        throw new ConfigException("strategy '" + s.label() + "' prunes the dense model it trains "
+                                + "with its penalty: it takes at: pretrained only");
+                    }
+                    runPretrain = pretrain.withPenalty(ps.penalty(axes.options()));
+                }
                 for (double c : e.pruning().compressions()) {
                     if (axes.iterative() && c != 1 && c != largest) {
                         continue; // its levels pass through the smaller compressions
                     }
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
                             e.pruning().pruneBiases(), axes.timing(), axes.distribution(), axes.iterations(),
-                            axes.denseFirst(), pretrain, finetune, fromInit ? e.pruning().initScale() : InitScale.DENSE,
+                            axes.denseFirst(), c == 1 ? pretrain : runPretrain, finetune,
+                            fromInit ? e.pruning().initScale() : InitScale.DENSE,
                             e.pruning().compressionOf(), e.budget()));
                 }
             }
@@ -99,6 +117,12 @@ public final class GridPlanner {
             stages.add(new Stage.Train(label, schedule, (c, data) -> new GradualPruner(c, settings, data)));
             return new RunPlan(Granularity.WEIGHTS, stages);
         }
+        TrainSchedule learning = learningSchedule(axes.strategy(), axes.options(), schedule, run.budget());
+        if (axes.strategy() instanceof LearnedMask learned) {
+            stages.add(new Stage.Learn("learn", learning, learned, axes.options()));
+        } else if (axes.strategy() instanceof PenalizedStrategy ps && !ps.duringPretraining()) {
+            stages.add(new Stage.Train("sparsify", learning.withPenalty(ps.penalty(axes.options())), null));
+        }
         stages.add(new Stage.Prune(axes.strategy(), axes.options(), new Stage.Amount.Compression(run.compression()),
                 run.distribution(), run.iterations(), run.denseFirstLayer(), axes.control() == Control.INVERT,
                 schedule.batchSize()));
@@ -117,6 +141,28 @@ public final class GridPlanner {
                     : null));
         }
         return new RunPlan(granularity, stages);
+    }
+
+    /**
+     * The schedule of a learned or penalised strategy's training before its prune: {@code schedule} (the run's
+     * training stage), for {@code learn_epochs} epochs when given (scaled by the budget), with a learned strategy's
+     * optimizer at
+     * {@code learn_lr}; null for other strategies.
+     */
+    static TrainSchedule learningSchedule(PruningStrategy strategy, StrategyOptions options, TrainSchedule schedule,
+            double budget) {
+        if (!(strategy instanceof LearnedMask) && !(strategy instanceof PenalizedStrategy)) {
+            return null;
+        }
+        int epochs = options.has(LearnedMask.LEARN_EPOCHS) ? options.getInt(LearnedMask.LEARN_EPOCHS) : -1;
+        TrainSchedule s = epochs < 0 ? schedule // already scaled by the budget
+                : schedule.withEpochs(epochs == 0 || budget == 1 ? epochs : Math.max(1, (int) Math.round(epochs
+                        * budget)));
+        if (strategy instanceof LearnedMask learned) {
+            s = new TrainSchedule(s.epochs(), s.batchSize(), learned.learnOptimizer(options.getDouble(
+                    LearnedMask.LEARN_LR)), s.lrSchedule(), s.penalty());
+        }
+        return s;
     }
 
     /** Pruning at init trains sparse for the whole budget: pretrain's optimizer and schedule, both stages' epochs. */

@@ -11,6 +11,9 @@ import prunebench.config.TrainSchedule;
 import prunebench.model.Complexity;
 import prunebench.model.Network;
 import prunebench.prune.DynamicContext;
+import prunebench.prune.GateContext;
+import prunebench.prune.Gates;
+import prunebench.prune.LearnedMask;
 import prunebench.prune.MaskUpdater;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.Scratch;
@@ -18,6 +21,7 @@ import prunebench.train.Accuracy;
 import prunebench.train.EpochRecord;
 import prunebench.train.Evaluator;
 import prunebench.train.Optimizer;
+import prunebench.train.Penalty;
 import prunebench.train.Trainer;
 import prunebench.train.TrainingListener;
 
@@ -61,7 +65,8 @@ final class PlanRunner {
             checkpoint.restore(resumed, state);
             first = resumed.stage();
             stepsDone = resumed.stepsDone();
-            if (!(first < stages.size() && stages.get(first) instanceof Stage.Train && stepsDone > 0)) {
+            if (!(first < stages.size() && (stages.get(first) instanceof Stage.Train
+                    || stages.get(first) instanceof Stage.Learn) && stepsDone > 0)) {
                 ws.progress().info("  resuming at stage " + (first + 1) + " of " + stages.size());
             }
         }
@@ -69,6 +74,8 @@ final class PlanRunner {
             Stage stage = stages.get(i);
             if (stage instanceof Stage.Train t) {
                 train(t, state, checkpoint, i, i == first ? stepsDone : 0);
+            } else if (stage instanceof Stage.Learn l) {
+                learn(l, state, checkpoint, i, i == first ? stepsDone : 0);
             } else if (stage instanceof Stage.Start s) {
                 if (s.from() == prunebench.prune.Timing.PRETRAINED) {
                     cache.loadInto(DenseCache.Key.of(spec), state.network, state.manager);
@@ -78,7 +85,11 @@ final class PlanRunner {
                 RunState.close(state.scored);
                 state.scored = state.copyWeights(true);
                 records.masks(state);
-            } else if (stage instanceof Stage.Prune p) {
+            } else if (stage instanceof Stage.Prune prune) {
+                Stage.Prune p = prune;
+                if (p.strategy() instanceof LearnedMask learned && state.learned != null) {
+                    p = p.scoredBy(new LearnedScores(learned, state.learned));
+                }
                 RunState.close(state.scored);
                 state.scored = state.copyWeights(true);
                 long t0 = System.nanoTime();
@@ -87,6 +98,10 @@ final class PlanRunner {
                 state.epochsTrained = 0;
                 records.masks(state);
                 spec.initScale().apply(state.masks); // sparse training starts at the sparse scale when asked
+                if (p.strategy() instanceof LearnedScores) {
+                    RunState.close(state.learned);
+                    state.learned = null;
+                }
             } else if (stage instanceof Stage.Shuffle s) {
                 if (state.scored != null) {
                     state.loadWeights(state.scored);
@@ -127,9 +142,43 @@ final class PlanRunner {
      */
     void train(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt)
             throws IOException {
+        train(t, state, checkpoint, stageIndex, resumeAt, null);
+    }
+
+    /**
+     * A learning stage: the training routine with the strategy's gates trained along (their tensors checkpointed
+     * with the run), then their scores kept for the prune and their effect folded into the weights.
+     */
+    private void learn(Stage.Learn l, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt)
+            throws IOException {
+        Gates gates = l.strategy().gates(new GateContext(state.network, state.masking.targets(), state.manager,
+                state.seed, l.options(), ws.train().size(), ws.train().batchesPerEpoch(l.schedule().batchSize()),
+                l.schedule().epochs()));
+        if (resumeAt > 0 && state.gates != null) {
+            gates.loadState(state.gates);
+            RunState.close(state.gates);
+        }
+        state.gates = gates.state();
+        train(new Stage.Train(l.label(), l.schedule(), null), state, checkpoint, stageIndex, resumeAt, gates);
+        RunState.close(state.learned);
+        state.learned = gates.scores(state.manager);
+        gates.fold();
+        state.masks.apply();
+        RunState.close(state.gates);
+        state.gates = null;
+    }
+
+    private void train(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt,
+            Gates gates) throws IOException {
         TrainSchedule schedule = t.atDenseCost() ? atDenseCost(t.schedule(), state.network) : t.schedule();
         EpochRecord last = null;
         Trainer trainer = new Trainer(state.network, state.manager, ws.train(), ws.test(), state.seed);
+        if (schedule.penalty() != null) {
+            trainer.addPenalty(Penalty.of(schedule.penalty(), state.network));
+        }
+        if (gates != null) {
+            trainer.reparameterize(gates);
+        }
         int steps = trainer.stepsPerEpoch(schedule);
         int from = t.fromIterations() + t.fromEpochs() * steps;
         int to = t.toStep() >= 0 ? t.toStep() : schedule.epochs() * steps;
@@ -160,6 +209,9 @@ final class PlanRunner {
                 @Override
                 public void afterEpoch(EpochRecord r) {
                     state.epochs.add(r);
+                    if (gates != null) {
+                        state.gates = gates.state(); // live tensors, saved with the checkpoint below
+                    }
                     ws.progress().epoch(state.progressLabel, r, schedule.epochs());
                     try {
                         checkpoint.save(stageIndex, Math.min(r.epoch() * steps, lastStep), state, optimizer,
@@ -196,6 +248,31 @@ final class PlanRunner {
                 state.top1 = post.top1();
                 state.top5 = post.top5();
             }
+        }
+    }
+
+    /** A learned strategy's trained scores, handed to the prune as the strategy's. */
+    private record LearnedScores(LearnedMask strategy, java.util.Map<String, NDArray> scores)
+            implements prunebench.prune.PruningStrategy {
+        @Override
+        public String name() {
+            return strategy.name();
+        }
+
+        @Override
+        public String description() {
+            return strategy.description();
+        }
+
+        @Override
+        public java.util.Map<String, NDArray> score(prunebench.prune.PruningContext context) {
+            java.util.Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+            scores.forEach((n, a) -> {
+                NDArray copy = a.duplicate();
+                copy.attach(context.manager());
+                out.put(n, copy);
+            });
+            return out;
         }
     }
 

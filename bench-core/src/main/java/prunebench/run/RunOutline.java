@@ -1,8 +1,10 @@
 package prunebench.run;
 
 import java.math.BigDecimal;
+import prunebench.config.TrainSchedule;
 import prunebench.prune.DynamicSparsity;
 import prunebench.prune.Gmp;
+import prunebench.prune.PenalizedStrategy;
 import prunebench.prune.Scratch;
 import prunebench.prune.StrategyRegistry;
 import prunebench.prune.Timing;
@@ -70,8 +72,20 @@ public record RunOutline(String timing, int epochs, double compression, String t
                     + axes.options().getInt("every") + " steps from " + percent(axes.options().getDouble("start"))
                     + " to " + percent(axes.options().getDouble("end")) + " of them (cubic schedule)");
         }
-        return new RunOutline(timing, epochs, spec.compression(),
-                trains + (timing.equals(PRETRAINED) ? "" : " sparse"));
+        int learn = learnEpochs(spec, axes);
+        return new RunOutline(timing, epochs, spec.compression(), (learn == 0 ? "" : "learns " + epochs(learn) + ", ")
+                + trains + (timing.equals(PRETRAINED) ? "" : " sparse"));
+    }
+
+    /** The epochs a learned or penalised strategy trains before its prune (its gates, or under its penalty). */
+    private static int learnEpochs(RunSpec spec, StrategyAxes axes) {
+        if (spec.isDenseControl()) {
+            return 0;
+        }
+        TrainSchedule learning = GridPlanner.learningSchedule(axes.strategy(), axes.options(),
+                GridPlanner.trainingSchedule(spec), spec.budget());
+        return learning == null || axes.strategy() instanceof PenalizedStrategy p && p.duringPretraining() ? 0
+                : learning.epochs();
     }
 
     /**
@@ -92,7 +106,7 @@ public record RunOutline(String timing, int epochs, double compression, String t
         if (!spec.isDenseControl() && axes.scratch() != Scratch.NONE) {
             return spec.pretrain().epochs();
         }
-        return GridPlanner.trainingSchedule(spec).epochs();
+        return learnEpochs(spec, axes) + GridPlanner.trainingSchedule(spec).epochs();
     }
 
     /** A trained network pruned and scored with no training after it. */

@@ -33,6 +33,10 @@ final class RunState implements AutoCloseable {
     Map<String, NDArray> scored;
     Map<String, NDArray> stashedWeights;
     Map<String, NDArray> stashedMasks;
+    /** A learned strategy's scores, from its learning stage to its prune. */
+    Map<String, NDArray> learned;
+    /** The gates' tensors while a learning stage runs (checkpointed with it), else null. */
+    Map<String, NDArray> gates;
     final List<EpochRecord> epochs = new ArrayList<>();
     double top1Pre = Double.NaN;
     double top5Pre = Double.NaN;
@@ -104,6 +108,7 @@ final class RunState implements AutoCloseable {
         close(scored);
         close(stashedWeights);
         close(stashedMasks);
+        close(learned);
         if (masks != null) {
             masks.close();
         }

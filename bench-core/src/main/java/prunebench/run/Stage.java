@@ -4,6 +4,7 @@ import prunebench.config.TrainSchedule;
 import prunebench.data.BatchLoader;
 import prunebench.prune.Distribution;
 import prunebench.prune.DynamicContext;
+import prunebench.prune.LearnedMask;
 import prunebench.prune.MaskUpdater;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyOptions;
@@ -26,7 +27,12 @@ sealed interface Stage {
      * @param batchSize the batch size of the data-driven scores: the next training stage's
      */
     record Prune(PruningStrategy strategy, StrategyOptions options, Amount amount, Distribution distribution,
-            int iterations, boolean denseFirst, boolean invert, int batchSize) implements Stage {}
+            int iterations, boolean denseFirst, boolean invert, int batchSize) implements Stage {
+        /** The same prune, scored by {@code scorer}. */
+        Prune scoredBy(PruningStrategy scorer) {
+            return new Prune(scorer, options, amount, distribution, iterations, denseFirst, invert, batchSize);
+        }
+    }
 
     /** How much a {@link Prune} keeps. */
     sealed interface Amount {
@@ -75,6 +81,14 @@ sealed interface Stage {
             this(label, schedule, fromIterations, fromEpochs, toStep, updates, false);
         }
     }
+
+    /**
+     * Trains the network together with a learned strategy's gates ({@link LearnedMask}) on {@code schedule}; at its
+     * end the gates' scores are kept for the next {@link Prune} of that strategy and their deterministic effect is
+     * folded into the weights.
+     */
+    record Learn(String label, TrainSchedule schedule, LearnedMask strategy, StrategyOptions options)
+            implements Stage {}
 
     /**
      * Makes what rewires the masks while a {@link Train} stage runs (dynamic sparse training, gradual pruning), bound

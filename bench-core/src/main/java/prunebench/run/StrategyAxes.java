@@ -46,7 +46,9 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
                         + "is not supported: imp and gmp remove single weights; name a weight score such as "
                         + "global_magnitude, or prune channels one-shot with {name: " + scorer.name() + "}");
             }
-            if (scorer instanceof Imp || scorer instanceof Gmp || scorer instanceof DynamicSparsity) {
+            if (scorer instanceof Imp || scorer instanceof Gmp || scorer instanceof DynamicSparsity
+                    || scorer instanceof prunebench.prune.LearnedMask
+                    || scorer instanceof prunebench.prune.PenalizedStrategy) {
                 throw error(s, "score must name an unstructured, static strategy, got '" + scorer.name() + "'");
             }
         }

@@ -9,7 +9,7 @@ import prunebench.model.Network;
 
 /** Top-1 / top-5 accuracy of a network on a whole split, in inference mode. */
 public final class Evaluator {
-    private static final int BATCH = 500;
+    static final int BATCH = 500;
 
     private Evaluator() {}
 
@@ -19,13 +19,19 @@ public final class Evaluator {
 
     /** The same with another batch size (scripts/bench measures inference at the training batch size). */
     public static Accuracy evaluate(Network network, BatchLoader data, NDManager manager, int batchSize) {
+        return evaluate(network, data, manager, batchSize, scope -> new ParameterStore(scope, false));
+    }
+
+    /** The same with the weights {@code stores} gives (a reparameterised network's deterministic weights). */
+    public static Accuracy evaluate(Network network, BatchLoader data, NDManager manager, int batchSize,
+            java.util.function.Function<NDManager, ParameterStore> stores) {
         Accuracy acc = new Accuracy();
         int[] order = data.order(0, 0, false);
         for (int b = 0; b < data.batchesPerEpoch(batchSize); b++) {
             try (NDManager scope = manager.newSubManager()) {
                 BatchLoader.Batch batch = data.batch(scope, order, b, batchSize, null);
                 NDArray logits = network.block()
-                        .forward(new ParameterStore(scope, false), new NDList(batch.images()), false)
+                        .forward(stores.apply(scope), new NDList(batch.images()), false)
                         .singletonOrThrow();
                 acc.add(logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
                         batch.labels().toLongArray(), network.numClasses());

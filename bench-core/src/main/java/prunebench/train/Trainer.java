@@ -30,6 +30,9 @@ public final class Trainer {
     private final long seed;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<TrainableParameter> parameters = new ArrayList<>();
+    private final List<Penalty> penalties = new ArrayList<>();
+    private Reparameterization reparameterization;
+    private java.util.Map<ai.djl.nn.Parameter, String> reparameterized = java.util.Map.of();
 
     public Trainer(Network network, NDManager manager, BatchLoader train, BatchLoader test, long seed) {
         this.network = network;
@@ -43,6 +46,43 @@ public final class Trainer {
     public Trainer addListener(TrainingListener listener) {
         listeners.add(listener);
         return this;
+    }
+
+    /** Adds {@code penalty} to the loss of every step. */
+    public Trainer addPenalty(Penalty penalty) {
+        penalties.add(penalty);
+        return this;
+    }
+
+    /**
+     * Trains {@code r}'s auxiliary parameters with the network (call before {@link #newOptimizer}): the forward pass
+     * sees its weights, the loss gets its term, and evaluation uses its deterministic weights.
+     */
+    public Trainer reparameterize(Reparameterization r) {
+        reparameterization = r;
+        parameters.addAll(r.parameters());
+        reparameterized = new java.util.IdentityHashMap<>();
+        for (String name : r.weights()) {
+            reparameterized.put(network.allParameters().get(name), name);
+        }
+        return this;
+    }
+
+    /** The parameter store of a forward pass: the network's own weights, or their reparameterisation at {@code step}. */
+    ParameterStore store(NDManager scope, long step) {
+        if (reparameterization == null) {
+            return new ParameterStore(scope, false);
+        }
+        Reparameterization r = reparameterization;
+        java.util.Map<ai.djl.nn.Parameter, String> names = reparameterized;
+        return new ParameterStore(scope, false) {
+            @Override
+            public NDArray getValue(ai.djl.nn.Parameter parameter, ai.djl.Device device, boolean training) {
+                NDArray value = super.getValue(parameter, device, training);
+                String name = names.get(parameter);
+                return name == null ? value : r.weight(name, value, scope, step);
+            }
+        };
     }
 
     public List<TrainableParameter> parameters() {
@@ -100,8 +140,12 @@ public final class Trainer {
                 lr = lrs.at(epoch, b);
                 try (NDManager scope = manager.newSubManager()) {
                     BatchLoader.Batch batch = train.batch(scope, order, b, schedule.batchSize(), augmentation);
-                    NDArray[] logitsAndLoss = step.forwardBackward(scope, batch.images(), batch.labels(), null);
-                    float loss = logitsAndLoss[1].getFloat();
+                    long globalStep = (long) epoch * steps + b;
+                    NDArray[] logitsAndLoss = step.forwardBackward(scope, batch.images(), batch.labels(), null,
+                            globalStep, (long) schedule.epochs() * steps);
+                    // the log keeps the cross-entropy (the penalty only steers), unless the total is not finite
+                    float loss = Float.isFinite(logitsAndLoss[2].getFloat()) ? logitsAndLoss[1].getFloat()
+                            : logitsAndLoss[2].getFloat();
                     trainAcc.add(logitsAndLoss[0].toType(DataType.FLOAT32, false).toFloatArray(),
                             batch.labels().toLongArray(), network.numClasses());
                     if (!Float.isFinite(loss)) {
@@ -115,6 +159,9 @@ public final class Trainer {
                     if (masks != null) {
                         masks.apply();
                     }
+                    if (reparameterization != null) {
+                        reparameterization.afterStep(epoch * steps + b, (long) schedule.epochs() * steps);
+                    }
                     for (TrainingListener l : listeners) {
                         l.afterStep(epoch, b, epoch * steps + b, schedule.epochs() * steps);
                     }
@@ -127,7 +174,8 @@ public final class Trainer {
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Accuracy testAcc = Evaluator.evaluate(network, test, manager);
+            Accuracy testAcc = reparameterization == null ? Evaluator.evaluate(network, test, manager)
+                    : Evaluator.evaluate(network, test, manager, Evaluator.BATCH, scope -> store(scope, -1));
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochRecord record = new EpochRecord(stage, epoch + 1, lr, lossSum / trainAcc.examples(), trainAcc.top1(),
                     testAcc.top1(), testAcc.top5(), seconds, trainAcc.examples() / trainSeconds);
@@ -200,25 +248,42 @@ public final class Trainer {
          * null, times the first three phases.
          */
         NDArray[] forwardBackward(NDManager scope, NDArray images, NDArray labels, PhaseClock clock) {
+            return forwardBackward(scope, images, labels, clock, 0, 1);
+        }
+
+        /**
+         * The same at training step {@code globalStep} of {@code totalSteps}: the forward pass sees the
+         * reparameterised weights and the loss gets the penalties and the gates' term, if any; returns {logits,
+         * cross-entropy, total loss}.
+         */
+        NDArray[] forwardBackward(NDManager scope, NDArray images, NDArray labels, PhaseClock clock, long globalStep,
+                long totalSteps) {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 if (clock != null) {
                     clock.start();
                 }
                 NDArray logits = network.block()
-                        .forward(new ParameterStore(scope, false), new NDList(images), true)
+                        .forward(store(scope, globalStep), new NDList(images), true)
                         .singletonOrThrow();
                 if (clock != null) {
                     clock.lap(0);
                 }
                 NDArray loss = CrossEntropy.loss(logits, labels);
+                NDArray total = loss;
+                for (Penalty p : penalties) {
+                    total = total.add(p.value(scope));
+                }
+                if (reparameterization != null) {
+                    total = total.add(reparameterization.loss(scope, globalStep, totalSteps));
+                }
                 if (clock != null) {
                     clock.lap(1);
                 }
-                collector.backward(loss);
+                collector.backward(total);
                 if (clock != null) {
                     clock.lap(2);
                 }
-                return new NDArray[] {logits, loss};
+                return new NDArray[] {logits, loss, total};
             }
         }
 

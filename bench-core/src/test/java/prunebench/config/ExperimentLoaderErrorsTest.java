@@ -61,7 +61,7 @@ class ExperimentLoaderErrorsTest {
                 error(replaceLine(7, "  epoch: 3")));
         assertEquals("x.yaml:2: unknown key 'modle' (did you mean 'model'?)", error(replaceLine(2, "modle: lenet5")));
         assertEquals("x.yaml:8: unknown key 'colour' in pretrain; valid keys: batch_size, epochs, lr_schedule, "
-                + "optimizer", error(replaceLine(7, "  epochs: 3\n  colour: red")));
+                + "optimizer, penalty", error(replaceLine(7, "  epochs: 3\n  colour: red")));
         // Keys belong to the chosen optimizer / schedule.
         assertEquals("x.yaml:11: unknown key 'beta1' in pretrain.optimizer: it belongs to adam, not sgd", error(replaceLine(10, "    lr: 0.05\n    beta1: 0.9")));
         assertEquals("x.yaml:14: unknown key 'gamma' in finetune.lr_schedule: it belongs to step, not cosine",

@@ -1,6 +1,7 @@
 package prunebench.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import prunebench.config.ConfigException;
 import prunebench.config.StrategySpec;
+import prunebench.config.PenaltySpec;
+import prunebench.prune.GateContext;
+import prunebench.prune.Gates;
 import prunebench.prune.Gmp;
+import prunebench.prune.LearnedMask;
+import prunebench.prune.PenalizedStrategy;
 import prunebench.prune.Imp;
 import prunebench.prune.PruningContext;
 import prunebench.prune.PruningStrategy;
@@ -37,11 +43,110 @@ class GridPlannerStagesTest {
         }
     };
 
+    /** A learned strategy: gates are never made here, only planned. */
+    static final LearnedMask GATED = new LearnedMask() {
+        @Override
+        public String name() {
+            return "gated";
+        }
+
+        @Override
+        public String description() {
+            return "test";
+        }
+
+        @Override
+        public Map<String, Object> parameterDefaults() {
+            return Map.of(LEARN_LR, 1e-3, LEARN_EPOCHS, -1);
+        }
+
+        @Override
+        public Gates gates(GateContext context) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    /** A penalised strategy, during pretraining ({@code pretraining: true}) or in a stage before the prune. */
+    static PenalizedStrategy penalized(String name, boolean pretraining) {
+        return new PenalizedStrategy() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return "test";
+            }
+
+            @Override
+            public Map<String, Object> parameterDefaults() {
+                return Map.of("s", 1e-4);
+            }
+
+            @Override
+            public PenaltySpec penalty(prunebench.prune.StrategyOptions options) {
+                return PenaltySpec.l1Bn(options.getDouble("s"));
+            }
+
+            @Override
+            public boolean duringPretraining() {
+                return pretraining;
+            }
+
+            @Override
+            public Map<String, NDArray> score(PruningContext context) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
     static final NetworkSize SIZE = new NetworkSize(100, 110);
     /** LeNet-300-100 with its classifier and biases left alone. */
     static final NetworkSize LENET300 = new NetworkSize(265_200, 266_610);
     final GridPlanner planner = new GridPlanner(new StrategyRegistry(List.of(MAGNITUDE, new Imp(), new Gmp(),
-            new prunebench.testing.TestChannelScores())));
+            new prunebench.testing.TestChannelScores(), GATED, penalized("slim", true), penalized("ssl", false))));
+
+    @Test
+    void aLearnedStrategyLearnsItsGatesThenPrunesThenFineTunes() {
+        RunSpec run = runs(new StrategySpec("gated", "g", Map.of("learn_epochs", 5)), List.of(4.0)).get(0);
+        GridPlanner.RunPlan plan = planner.stages(run, SIZE);
+        assertEquals(List.of("Start", "Learn", "Prune", "Train"), kinds(plan));
+        Stage.Learn learn = (Stage.Learn) plan.stages().get(1);
+        assertEquals(5, learn.schedule().epochs());
+        assertEquals("adam", learn.schedule().optimizer().name());
+        assertEquals(1e-3, learn.schedule().optimizer().lr());
+        assertEquals(1, ((Stage.Train) plan.stages().get(3)).schedule().epochs(), "then the fine-tuning");
+        RunSpec defaults = runs(new StrategySpec("gated", "g", Map.of()), List.of(4.0)).get(0);
+        assertEquals(1, ((Stage.Learn) planner.stages(defaults, SIZE).stages().get(1)).schedule().epochs(),
+                "learn_epochs -1: the fine-tuning's epochs");
+        RunSpec dense = runs(new StrategySpec("gated", "g", Map.of()), List.of(1.0)).get(0);
+        assertEquals(List.of("Start", "Train"), kinds(planner.stages(dense, SIZE)));
+    }
+
+    @Test
+    void aPenaltyDuringPretrainingIsPartOfTheDenseModelAndOneBeforeThePruneIsAStage() {
+        List<RunSpec> slim = runs(new StrategySpec("slim", "slim", Map.of("s", 1e-5)), List.of(1.0, 4.0));
+        assertEquals(null, slim.get(0).pretrain().penalty(), "the dense control is the plain dense model");
+        assertEquals(PenaltySpec.l1Bn(1e-5), slim.get(1).pretrain().penalty());
+        assertEquals(List.of("Start", "Prune", "Train"), kinds(planner.stages(slim.get(1), SIZE)));
+        RunSpec plain = runs(new StrategySpec("global_magnitude", "m", Map.of()), List.of(4.0)).get(0);
+        assertNotEquals(DenseCache.Key.of(plain).identity(), DenseCache.Key.of(slim.get(1)).identity());
+        assertEquals(DenseCache.Key.of(plain).identity(), DenseCache.Key.of(slim.get(0)).identity());
+
+        RunSpec ssl = runs(new StrategySpec("ssl", "ssl", Map.of()), List.of(4.0)).get(0);
+        GridPlanner.RunPlan plan = planner.stages(ssl, SIZE);
+        assertEquals(List.of("Start", "Train", "Prune", "Train"), kinds(plan));
+        assertEquals(PenaltySpec.l1Bn(1e-4), ((Stage.Train) plan.stages().get(1)).schedule().penalty());
+        assertEquals(null, ((Stage.Train) plan.stages().get(3)).schedule().penalty());
+        assertEquals(null, ssl.pretrain().penalty());
+
+        assertThrows(ConfigException.class, () -> runs(new StrategySpec("slim", "slim", Map.of("at", "init")),
+                List.of(4.0)));
+        assertThrows(ConfigException.class, () -> runs(new StrategySpec("gmp", "gmp", Map.of("score", "gated")),
+                List.of(4.0)), "a learned strategy scores only after its own learning stage");
+    }
+
 
     List<RunSpec> runs(StrategySpec s, List<Double> compressions) {
         return planner.plan(Experiments.tiny("lenet5", compressions, List.of(s), List.of(0L)));

@@ -47,6 +47,7 @@ class RunIdentityTest {
                 List.of("pruning.strategies=[{name: magnitude, label: renamed}]"),
                 List.of("pruning.strategies=[{name: magnitude, at: init}]"),
                 List.of("pruning.strategies=[{name: magnitude, iterations: 3}]"),
+                List.of("pretrain.penalty={name: l1_bn, weight: 1e-4}"),
                 List.of("pruning.init_scale=sparse"), // applies to runs at init only: these are pretrained
                 List.of("pruning.strategies=[{name: magnitude, at: init}]", "pruning.init_scale=sparse"),
                 List.of("name=other", "threads=2", "device=cpu", "workers=4", "dataset.root=/elsewhere"));
@@ -64,8 +65,8 @@ class RunIdentityTest {
             }
         }
         // 8 runs of the base, 8 new for each of 5 settings, 6 for the new seeds and compressions, 4 for at, for
-        // iterations and for a sparse init scale at init; the label, where or how fast it runs add none, and neither
+        // iterations and for a sparse init scale at init, 8 for a pretraining penalty; the label, where or how fast it runs add none, and neither
         // does a sparse init scale for pretrained runs.
-        assertEquals(8 + 5 * 8 + 6 + 4 + 4 + 4, idByKey.size());
+        assertEquals(8 + 5 * 8 + 6 + 4 + 4 + 8 + 4, idByKey.size());
     }
 }

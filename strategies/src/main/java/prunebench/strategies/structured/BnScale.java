@@ -11,9 +11,9 @@ import prunebench.prune.structured.StructuredStrategy;
 
 /**
  * Network slimming (Liu et al. 2017): channels ranked by |gamma| of the BatchNorm that follows them, one global
- * ranking as in the paper. The paper's L1 penalty on gamma during training (sparsity-inducing pretraining) is not
- * applied: the pretrained models here are shared by every strategy of a seed, so this ranks the gammas of ordinary
- * training. Every prunable layer needs a BatchNorm (VGG, ResNet; not LeNet-5).
+ * ranking as in the paper. This ranks the gammas of whatever dense model the run starts from: of ordinary training,
+ * or of a pretraining with {@code penalty: {name: l1_bn, ...}}; {@code slimming} is the paper's whole method (the
+ * penalised pretraining, then this ranking). Every prunable layer needs a BatchNorm (VGG, ResNet; not LeNet-5).
  */
 public final class BnScale implements StructuredStrategy {
     @Override

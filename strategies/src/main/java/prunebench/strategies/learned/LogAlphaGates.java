@@ -1,0 +1,89 @@
+package prunebench.strategies.learned;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import prunebench.prune.GateContext;
+
+/**
+ * Sparse variational dropout's posterior per weight (Molchanov, Ashukha &amp; Vetrov 2017, as senya-ashukha/sparse_vd's
+ * {@code LinearSVDO}): the weight is the mean theta, the auxiliary tensor log sigma; log alpha = clamp(2 log sigma -
+ * 2 log(|theta| + 1e-16), -10, 10). Training sees theta + sigma * eps, eps ~ N(0, 1); inference sees theta where
+ * log alpha &lt; {@code threshold} (3) and 0 elsewhere, the reference's test-time weights. The loss adds
+ * kl_weight(epoch) x KL / N with the paper's approximation -KL = k1 sigmoid(k2 + k3 log alpha) - 0.5 log(1 + 1/alpha)
+ * - k1 (k1 = 0.63576, k2 = 1.87320, k3 = 1.48695), kl_weight rising by {@code kl_weight_step} per epoch from
+ * {@code kl_weight_start} to 1.
+ */
+final class LogAlphaGates extends WeightGates {
+    static final double K1 = 0.63576;
+    static final double K2 = 1.87320;
+    static final double K3 = 1.48695;
+    private final double threshold;
+    private final double klStart;
+    private final double klStep;
+
+    LogAlphaGates(GateContext context, double logSigmaInit, double threshold, double klStart, double klStep) {
+        super(context, "log_sigma", r -> logSigmaInit);
+        this.threshold = threshold;
+        this.klStart = klStart;
+        this.klStep = klStep;
+    }
+
+    /** log alpha of weight tensor {@code name}, in {@code scope}'s graph. */
+    NDArray logAlpha(NDManager scope, String name) {
+        NDArray twiceLogSigma = in(scope, aux(name)).mul(2);
+        NDArray logAbs = in(scope, weight(name)).abs().add(1e-16f).log().mul(2);
+        return twiceLogSigma.sub(logAbs).clip(-10, 10);
+    }
+
+    /** The paper's KL approximation summed over {@code logAlpha}: -(k1 sig(k2 + k3 la) - 0.5 log1p(e^-la) - k1). */
+    static NDArray kl(NDArray logAlpha) {
+        NDArray first = Activation.sigmoid(logAlpha.mul(K3).add(K2)).mul(K1);
+        NDArray second = logAlpha.neg().exp().add(1).log().mul(0.5);
+        return first.sub(second).sub(K1).neg().sum();
+    }
+
+    /** The KL weight of training step {@code step}: kl_weight_start + kl_weight_step per epoch, at most 1. */
+    double klWeight(long step) {
+        return Math.min(1.0, klStart + klStep * (step / context.stepsPerEpoch()));
+    }
+
+    @Override
+    public NDArray weight(String name, NDArray w, NDManager scope, long step) {
+        NDArray theta = in(scope, w);
+        if (step < 0) {
+            NDArray keep = logAlpha(scope, name).lt(threshold).toType(theta.getDataType(), false);
+            return theta.mul(keep);
+        }
+        NDArray eps = noise(scope, name, step, w.getShape(), true, 0);
+        return theta.add(in(scope, aux(name)).exp().mul(eps));
+    }
+
+    @Override
+    public NDArray loss(NDManager scope, long step, long totalSteps) {
+        NDArray total = scope.zeros(new Shape());
+        for (String name : aux.keySet()) {
+            total = total.add(kl(logAlpha(scope, name)));
+        }
+        return total.mul((float) (klWeight(step) / context.trainSize()));
+    }
+
+    /** The lowest log alpha (the least noisy weights) rank highest. */
+    @Override
+    public Map<String, NDArray> scores(NDManager manager) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        try (NDManager scope = manager.newSubManager()) {
+            for (String name : aux.keySet()) {
+                out.put(name, copy(manager, logAlpha(scope, name).neg()));
+            }
+        }
+        return out;
+    }
+
+    /** The weights are the posterior means already. */
+    @Override
+    public void fold() {}
+}

@@ -1,0 +1,117 @@
+package prunebench.strategies.learned;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import prunebench.prune.GateContext;
+import prunebench.prune.Gates;
+import prunebench.prune.PruningTarget;
+import prunebench.train.TrainableParameter;
+import prunebench.util.Seeds;
+
+/**
+ * One auxiliary tensor per prunable weight tensor, shaped like it (a gate or a log-variance per weight), on the run's
+ * manager, trained with the network. Subclasses say what the forward pass sees and what the loss adds; noise is
+ * drawn in Java from (seed, tensor, step), so a resumed run draws the same.
+ */
+abstract class WeightGates implements Gates {
+    protected final GateContext context;
+    /** Auxiliary parameter by the name of the weight it belongs to. */
+    protected final Map<String, Parameter> aux = new LinkedHashMap<>();
+
+    WeightGates(GateContext context, String kind, java.util.function.ToDoubleFunction<Random> init) {
+        this.context = context;
+        for (PruningTarget t : context.targets()) {
+            if (t.isBias()) {
+                continue;
+            }
+            Shape shape = t.array().getShape();
+            float[] values = new float[Math.toIntExact(shape.size())];
+            Random random = new Random(Seeds.derive(context.seed(), kind + "/init/" + t.name()));
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) init.applyAsDouble(random);
+            }
+            NDArray array = context.manager().create(values, shape);
+            array.setRequiresGradient(true);
+            aux.put(t.name(), Parameter.builder().setName(kind + "/" + t.name()).setType(Parameter.Type.OTHER)
+                    .optRequiresGrad(true).optArray(array).build());
+        }
+    }
+
+    /** The auxiliary tensor of weight {@code name}. */
+    protected NDArray aux(String name) {
+        return aux.get(name).getArray();
+    }
+
+    /** The weight tensor {@code name} of the network. */
+    protected NDArray weight(String name) {
+        return context.network().allParameters().get(name).getArray();
+    }
+
+    @Override
+    public List<TrainableParameter> parameters() {
+        List<TrainableParameter> out = new ArrayList<>();
+        aux.forEach((n, p) -> out.add(new TrainableParameter(p.getName(), p)));
+        return out;
+    }
+
+    @Override
+    public Set<String> weights() {
+        return aux.keySet();
+    }
+
+    @Override
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        aux.forEach((n, p) -> out.put(n, p.getArray()));
+        return out;
+    }
+
+    @Override
+    public void loadState(Map<String, NDArray> state) {
+        aux.forEach((n, p) -> {
+            NDArray saved = state.get(n);
+            if (saved != null) {
+                p.getArray().set(saved.toByteBuffer());
+            }
+        });
+    }
+
+    /** Fresh noise for tensor {@code name} at training step {@code step}: uniform in (eps, 1 - eps) or Gaussian. */
+    protected NDArray noise(NDManager scope, String name, long step, Shape shape, boolean gaussian, double eps) {
+        Random random = new Random(Seeds.derive(context.seed(), "gate-noise/" + name + "/" + step));
+        float[] v = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (gaussian ? random.nextGaussian() : eps + (1 - 2 * eps) * random.nextDouble());
+        }
+        return scope.create(v, shape);
+    }
+
+    /** {@code a}, moved to {@code scope} (closed with the step). */
+    static NDArray on(NDManager scope, NDArray a) {
+        a.attach(scope);
+        return a;
+    }
+
+    /**
+     * {@code a} as an array of {@code scope} in the graph (0 + a): operations on it, scalars included, then land on
+     * the scope rather than on the run's manager.
+     */
+    static NDArray in(NDManager scope, NDArray a) {
+        return scope.zeros(new Shape()).add(a);
+    }
+
+    /** A copy of {@code a} on {@code manager}, outside any gradient graph. */
+    static NDArray copy(NDManager manager, NDArray a) {
+        NDArray c = a.duplicate();
+        c.attach(manager);
+        return c;
+    }
+}

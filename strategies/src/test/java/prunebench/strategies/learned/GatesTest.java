@@ -1,0 +1,204 @@
+package prunebench.strategies.learned;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import prunebench.model.Architecture;
+import prunebench.model.Network;
+import prunebench.prune.GateContext;
+import prunebench.prune.LearnedMask;
+import prunebench.prune.PruningStrategy;
+import prunebench.prune.PruningTargets;
+import prunebench.prune.StrategyOptions;
+
+/** The gates' penalties, test-time weights and schedules on hand-worked cases. */
+class GatesTest {
+    /** flatten - Linear(2) - Linear(2) (classifier), on 1x1x2 inputs: one prunable 2x2 weight. */
+    static Network tiny(NDManager manager) {
+        Linear classifier = Linear.builder().setUnits(2).build();
+        SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(2).build()).add(classifier);
+        Network n = Network.of("tiny", new Architecture(net, classifier), new Shape(1, 1, 2), 2, manager);
+        n.layers().get(0).weight().getArray().set(new float[] {1f, -1f, 0.5f, 2f});
+        return n;
+    }
+
+    static GateContext context(Network net, NDManager manager, PruningStrategy s, Map<String, Object> given,
+            int trainSize, int stepsPerEpoch, int epochs) {
+        return new GateContext(net, PruningTargets.of(net, false, false), manager, 0,
+                new StrategyOptions(s.name(), s.parameterDefaults(), given), trainSize, stepsPerEpoch, epochs);
+    }
+
+    static String hidden(Network net) {
+        return net.layers().get(0).name();
+    }
+
+    static void setAux(WeightGates gates, String name, float... values) {
+        gates.loadState(Map.of(name, gates.aux(name).getManager().create(values, new Shape(2, 2))));
+    }
+
+    /** The loss term's value, and the gradient it leaves on the auxiliary tensor of {@code name}. */
+    static float[] lossAndGradient(WeightGates gates, String name, NDManager manager, long step) {
+        JniUtils.setGradMode(false);
+        NDArray aux = gates.aux(name);
+        JniUtils.zeroGrad((PtNDArray) aux);
+        float value;
+        try (NDManager scope = manager.newSubManager();
+                GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            NDArray loss = gates.loss(scope, step, 100);
+            collector.backward(loss);
+            value = loss.getFloat();
+        }
+        try (NDArray g = aux.getGradient()) {
+            float[] out = new float[5];
+            out[0] = value;
+            System.arraycopy(g.toFloatArray(), 0, out, 1, 4);
+            return out;
+        }
+    }
+
+    static float[] values(NDArray a) {
+        return a.toFloatArray();
+    }
+
+    @Test
+    void hardConcreteExpectedL0AndItsGradientAtLogAlphaZero() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = tiny(manager);
+            L0 l0 = new L0();
+            HardConcreteGates gates = (HardConcreteGates) l0.gates(context(net, manager, l0, Map.of(), 1000, 10, 1));
+            String w = hidden(net);
+            setAux(gates, w, 0, 0, 0, 0);
+            // P(z != 0) = sigmoid(0 - (2/3) log(0.1 / 1.1)) = sigmoid(1.598597) = 0.831822; lambda / N = 1 / 1000
+            float[] r = lossAndGradient(gates, w, manager, 0);
+            assertEquals(4 * 0.831822 / 1000, r[0], 1e-8);
+            float slope = (float) (0.831822 * (1 - 0.831822) / 1000); // P (1 - P) lambda / N
+            assertArrayEquals(new float[] {slope, slope, slope, slope}, Arrays.copyOfRange(r, 1, 5), 1e-9f);
+
+            // the test-time gate at log_alpha 0 is min(1, max(0, 0.5 * 1.2 - 0.1)) = 0.5; at 4 it is 1, at -4 it is 0
+            setAux(gates, w, 0, 4, -4, 0);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray weight = net.allParameters().get(w).getArray();
+                assertArrayEquals(new float[] {0.5f, -1f, 0f, 1f}, values(gates.weight(w, weight, scope, -1)), 1e-6f);
+                // a training sample lies in [0, 1] x w and is drawn again identically for the same step
+                float[] a = values(gates.weight(w, weight, scope, 7));
+                float[] b = values(gates.weight(w, weight, scope, 7));
+                assertArrayEquals(a, b, 0f);
+            }
+            gates.fold();
+            assertArrayEquals(new float[] {0.5f, -1f, 0f, 1f}, values(net.allParameters().get(w).getArray()), 1e-6f);
+            assertArrayEquals(new float[] {0, 4, -4, 0}, values(gates.scores(manager).get(w)), 0f);
+
+            // log_alpha is clamped to [log 1e-2, log 1e2] after every step, as constrain_parameters()
+            setAux(gates, w, 10, -10, 1, 0);
+            gates.afterStep(0, 10);
+            assertArrayEquals(new float[] {(float) Math.log(100), (float) Math.log(0.01), 1, 0}, values(gates.aux(w)),
+                    1e-6f);
+        }
+    }
+
+    @Test
+    void sparseVariationalDropoutKlApproximation() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = tiny(manager);
+            VariationalDropout vd = new VariationalDropout();
+            LogAlphaGates gates = (LogAlphaGates) vd.gates(context(net, manager, vd, Map.of(), 1, 10, 100));
+            String w = hidden(net);
+            net.allParameters().get(w).getArray().set(new float[] {1f, 1f, 1f, (float) Math.exp(-1)});
+            // log alpha = 2 log sigma - 2 log |theta|: 0, 10 (clamped from 12), -2, 0 + 2 = 2 -> with sigma below
+            setAux(gates, w, 0, 6, -1, 0);
+            try (NDManager scope = manager.newSubManager()) {
+                assertArrayEquals(new float[] {0, 10, -2, 2}, values(gates.logAlpha(scope, w)), 1e-5f);
+                // KL = -(k1 sigmoid(k2 + k3 la) - 0.5 log1p(exp(-la)) - k1): 0.431239 at 0, 2.2733e-5 at 10,
+                // 1.540533 at -2 (worked by hand from the paper's constants)
+                NDArray kl0 = LogAlphaGates.kl(scope.create(new float[] {0f}));
+                assertEquals(0.431239, kl0.getFloat(), 1e-5);
+                assertEquals(2.2733e-5, LogAlphaGates.kl(scope.create(new float[] {10f})).getFloat(), 1e-6);
+                assertEquals(1.540533, LogAlphaGates.kl(scope.create(new float[] {-2f})).getFloat(), 1e-5);
+                // the test-time weights keep log alpha < 3
+                NDArray theta = net.allParameters().get(w).getArray();
+                assertArrayEquals(new float[] {1f, 0f, 1f, (float) Math.exp(-1)},
+                        values(gates.weight(w, theta, scope, -1)), 1e-6f);
+            }
+            // kl_weight: 0.02 in the first epoch, +0.02 per epoch (10 steps each), at most 1
+            assertEquals(0.02, gates.klWeight(0), 1e-12);
+            assertEquals(0.08, gates.klWeight(35), 1e-12);
+            assertEquals(1.0, gates.klWeight(10_000), 1e-12);
+            assertArrayEquals(new float[] {0, -10, 2, -2}, values(gates.scores(manager).get(w)), 1e-5f);
+        }
+    }
+
+    @Test
+    void continuousSparsificationAnnealsPerRoundAndRewinds() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = tiny(manager);
+            ContinuousSparsification cs = new ContinuousSparsification();
+            // 2 rounds of 3 epochs of 1 step; rewind to the start of epoch 2
+            SoftMaskGates gates = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of(), 1, 1, 6));
+            String w = hidden(net);
+            NDArray weight = net.allParameters().get(w).getArray();
+            // beta = 200^(e / 2) at epoch e of a round: 1, sqrt(200), 200, then 1 again
+            assertEquals(1, gates.temperature(0), 1e-12);
+            assertEquals(Math.sqrt(200), gates.temperature(1), 1e-9);
+            assertEquals(200, gates.temperature(2), 1e-9);
+            assertEquals(1, gates.temperature(3), 1e-12);
+            // annealed per step: 200^(t / (T - 1)) at step t of a round of T steps
+            SoftMaskGates perStep = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of("anneal", "step"), 1, 2,
+                    4)); // 2 rounds of 2 epochs of 2 steps: T = 4
+            assertEquals(1, perStep.temperature(0), 1e-12);
+            assertEquals(Math.pow(200, 1.0 / 3), perStep.temperature(1), 1e-9);
+            assertEquals(200, perStep.temperature(3), 1e-9);
+            assertEquals(1, perStep.temperature(4), 1e-12);
+            // at s = s0 the mask is sigmoid(s0) / sigmoid(s0) = 1: the weights as they are, the loss lambda * 4
+            try (NDManager scope = manager.newSubManager()) {
+                assertArrayEquals(values(weight), values(gates.weight(w, weight, scope, 0)), 1e-6f);
+            }
+            assertEquals(4e-8, lossAndGradient(gates, w, manager, 0)[0], 1e-12);
+
+            gates.afterStep(0, 6);
+            weight.set(new float[] {9, 9, 9, 9});
+            gates.afterStep(1, 6); // the weights after 2 steps are the rewinding point
+            weight.set(new float[] {7, 7, 7, 7});
+            setAux(gates, w, 0.5f, -0.5f, 0f, -0.001f);
+            gates.afterStep(2, 6); // end of round 1: s <- min(200 s, s0), weights rewound
+            assertArrayEquals(new float[] {-0.01f, -100f, -0.01f, -0.2f}, values(gates.aux(w)), 1e-5f);
+            assertArrayEquals(new float[] {9, 9, 9, 9}, values(weight), 0f);
+
+            // the ticket: rewound weights times 1 / sigmoid(s0) = 1 + e^0.01
+            weight.set(new float[] {3, 3, 3, 3});
+            gates.fold();
+            float scaled = (float) (9 * (1 + Math.exp(0.01)));
+            assertArrayEquals(new float[] {scaled, scaled, scaled, scaled}, values(weight), 1e-4f);
+        }
+    }
+
+    @Test
+    void everyLearnedStrategyHasItsPapersDefaults() {
+        Map<String, Map<String, Object>> expected = new LinkedHashMap<>();
+        expected.put("l0", Map.of("beta", 2.0 / 3.0, "gamma", -0.1, "zeta", 1.1, "lambda", 1.0,
+                "droprate_init", 0.5, LearnedMask.LEARN_LR, 1e-3, LearnedMask.LEARN_EPOCHS, -1));
+        expected.put("variational_dropout", Map.of("log_sigma_init", -5.0, "threshold", 3.0, "kl_weight_start",
+                0.02, "kl_weight_step", 0.02, LearnedMask.LEARN_LR, 1e-3, LearnedMask.LEARN_EPOCHS, -1));
+        expected.put("continuous_sparsification", Map.of("mask_init", -0.01, "lambda", 1e-8, "final_temp", 200.0,
+                "rounds", 2, "rewind_epoch", 2, "anneal", "epoch", LearnedMask.LEARN_LR, 0.1, LearnedMask.LEARN_EPOCHS, -1));
+        for (PruningStrategy s : List.of(new L0(), new VariationalDropout(), new ContinuousSparsification())) {
+            assertEquals(expected.get(s.name()), s.parameterDefaults(), s.name());
+        }
+        assertEquals(1e-4, new Slimming().parameterDefaults().get("s"));
+        assertEquals(1e-3, new GroupLasso().parameterDefaults().get("weight"));
+    }
+}
