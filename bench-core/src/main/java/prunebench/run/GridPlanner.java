@@ -133,11 +133,17 @@ public final class GridPlanner {
             return new RunPlan(Granularity.WEIGHTS, imp(run, options, control, prunable, total, controlSeed));
         }
         Granularity granularity = strategy instanceof StructuredStrategy ? Granularity.CHANNELS : Granularity.WEIGHTS;
+        long keep = RunExecutor.budget(run, countedTotal, prunable).keep();
         Stage.MaskUpdates updates = strategy instanceof DynamicSparsity d && !run.isDenseControl()
                 ? (c, data) -> d.maskUpdater(new DynamicContext(c.network(), c.targets(), c.masks(), c.optimizer(), c.seed(),
-                        options))
+                        options, keep))
                 : null;
         TrainSchedule schedule = trainingSchedule(run);
+        if (strategy instanceof DynamicSparsity d && d.prunesFromDense()) {
+            // the updater finds the masks while training from a dense start: no prune stage
+            return new RunPlan(granularity, List.of(new Stage.Start(run.timing()), new Stage.Train(
+                    run.timing() == Timing.PRETRAINED ? "finetune" : "sparse", schedule, updates)));
+        }
         if (strategy instanceof Gmp && !run.isDenseControl()) {
             PruningStrategy scorer = strategies.get(options.getString("score"));
             GradualPruner.Settings settings = new GradualPruner.Settings(scorer, new StrategyOptions(scorer.name(),
