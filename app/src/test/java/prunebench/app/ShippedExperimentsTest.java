@@ -69,6 +69,14 @@ class ShippedExperimentsTest {
                     "static_random", "init, trains 4 epochs sparse",
                     "global_magnitude", "pretrained, fine-tunes 1 epoch")),
             // "Each level retrains for the dense training's 2 epochs"
+            // "trains sparse for the whole budget of 4 epochs; dynamic network surgery and global magnitude prune the
+            // network pretrained for 3 epochs while (surgery) or before (magnitude) fine-tuning it for 1 epoch"
+            Map.entry("training-time-lenet5.yaml", Map.of(
+                    "snfs", "dynamic, trains 4 epochs sparse",
+                    "dsr", "dynamic, trains 4 epochs sparse",
+                    "rigl", "dynamic, trains 4 epochs sparse",
+                    "network_surgery", "pretrained, fine-tunes 1 epoch",
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch")),
             Map.entry("lottery-lenet300.yaml", Map.of(
                     "lottery", "pretrained, fine-tunes 2 epochs",
                     "reinit", "pretrained, fine-tunes 2 epochs",
