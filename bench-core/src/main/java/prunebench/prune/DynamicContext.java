@@ -15,15 +15,17 @@ import prunebench.train.Optimizer;
  * @param options   the strategy's options (its own parameters merged over their defaults)
  * @param keep      the prunable entries the run's compression keeps, for updaters that prune to it
  *                  ({@link DynamicSparsity#prunesFromDense()}); -1 when not given
+ * @param compression the run's compression target (for channel pruning, which meets it in whole channels); NaN
+ *                  when not given
  */
 public record DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer,
-        long seed, StrategyOptions options, long keep) {
+        long seed, StrategyOptions options, long keep, double compression) {
     public DynamicContext {
         targets = List.copyOf(targets);
     }
 
     public DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer, long seed,
             StrategyOptions options) {
-        this(network, targets, masks, optimizer, seed, options, -1);
+        this(network, targets, masks, optimizer, seed, options, -1, Double.NaN);
     }
 }

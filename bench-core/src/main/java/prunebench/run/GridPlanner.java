@@ -136,7 +136,7 @@ public final class GridPlanner {
         long keep = RunExecutor.budget(run, countedTotal, prunable).keep();
         Stage.MaskUpdates updates = strategy instanceof DynamicSparsity d && !run.isDenseControl()
                 ? (c, data) -> d.maskUpdater(new DynamicContext(c.network(), c.targets(), c.masks(), c.optimizer(), c.seed(),
-                        options, keep))
+                        options, keep, run.compression()))
                 : null;
         TrainSchedule schedule = trainingSchedule(run);
         if (strategy instanceof DynamicSparsity d && d.prunesFromDense()) {

@@ -82,7 +82,7 @@ class NetworkSurgeryTest {
                 StrategyOptions o = new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("gamma", 0.0,
                         "end_fraction", 1.0));
                 NetworkSurgery.Surgeon surgeon = (NetworkSurgery.Surgeon) s.maskUpdater(new DynamicContext(network,
-                        targets, masks, optimizer, 0, o, Fixture.KEEP));
+                        targets, masks, optimizer, 0, o, Fixture.KEEP, Double.NaN));
                 long first = 0;
                 for (int l = 0; l < targets.size(); l++) {
                     first += Reallocation.active(surgeon.mask(l));
