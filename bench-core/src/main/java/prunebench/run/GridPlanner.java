@@ -156,6 +156,20 @@ public final class GridPlanner {
         }
         List<Stage> stages = new ArrayList<>();
         stages.add(new Stage.Start(run.timing()));
+        int between = options.has(StructuredStrategy.STEPS_BETWEEN) ? options.getInt(StructuredStrategy.STEPS_BETWEEN) : 0;
+        if (!run.isDenseControl() && between > 0 && run.iterations() > 1) {
+            // iterative: prune to compression^(k/n), train `between` steps of the schedule, ..., then the whole of it
+            for (int k = 1; k < run.iterations(); k++) {
+                stages.add(new Stage.Prune(strategy, options, new Stage.Amount.Compression(
+                        Math.pow(run.compression(), (double) k / run.iterations())), run.distribution(), 1,
+                        run.denseFirstLayer(), control == Control.INVERT, schedule.batchSize()));
+                stages.add(new Stage.Train("round" + k, schedule, 0, 0, between, null));
+            }
+            stages.add(new Stage.Prune(strategy, options, new Stage.Amount.Compression(run.compression()),
+                    run.distribution(), 1, run.denseFirstLayer(), control == Control.INVERT, schedule.batchSize()));
+            stages.add(new Stage.Train(run.timing() == Timing.PRETRAINED ? "finetune" : "sparse", schedule, updates));
+            return new RunPlan(granularity, stages);
+        }
         if (!run.isDenseControl()) {
             stages.add(new Stage.Prune(strategy, options, new Stage.Amount.Compression(run.compression()),
                     run.distribution(), run.iterations(), run.denseFirstLayer(), control == Control.INVERT,

@@ -32,6 +32,12 @@ import prunebench.train.CrossEntropy;
  * ({@code l2_normalization_per_layer: False}; {@code normalize: none} here). The code's weight-level method 0 sums
  * the squares per weight, sum_s (g_s w_s)^2, not the square of the sum. The unstructured first-order Taylor score
  * |g * w| of each weight is {@code global_gradient} / {@code layer_gradient}.
+ *
+ * <p>Iterative use, the papers' procedure (remove some channels, fine-tune, repeat): {@code iterations: n} with
+ * {@code steps_between: m} prunes to compression^(k/n), trains m steps of the fine-tuning schedule, and so on; after
+ * the n-th prune the whole fine-tuning follows. The papers remove a fixed number of channels every few steps
+ * (2017: one per 10 updates; 2019: 100 per 30 minibatches, scores accumulated during fine-tuning), here the rounds
+ * follow the exponential schedule and the scores are taken on their own batches.
  */
 public final class Taylor implements StructuredStrategy {
     static final String BATCHES = "batches";
@@ -53,6 +59,7 @@ public final class Taylor implements StructuredStrategy {
         Map<String, Object> d = new LinkedHashMap<>(STRUCTURED_DEFAULTS);
         d.put(BATCHES, 30);
         d.put(NORMALIZE, "l2");
+        d.put(STEPS_BETWEEN, 0);
         return Map.copyOf(d);
     }
 
@@ -65,6 +72,10 @@ public final class Taylor implements StructuredStrategy {
         String n = options.getString(NORMALIZE);
         if (!n.equals("l2") && !n.equals("none")) {
             throw new ConfigException(NORMALIZE + " must be 'l2' or 'none', got '" + n + "'");
+        }
+        int between = options.getInt(STEPS_BETWEEN);
+        if (between < 0) {
+            throw new ConfigException(STEPS_BETWEEN + " must be >= 0, got " + between);
         }
     }
 
