@@ -18,6 +18,7 @@ import prunebench.model.LeNet5;
 import prunebench.model.Network;
 import prunebench.prune.DynamicContext;
 import prunebench.prune.MaskSet;
+import prunebench.prune.MaskUpdater;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.PruningTargets;
 import prunebench.prune.StrategyOptions;
@@ -107,6 +108,59 @@ class NetworkSurgeryTest {
                     }
                 }
                 assertTrue(prunedMoved, "pruned weights were updated by the gradient of W * T");
+            } finally {
+                masks.close();
+            }
+        }
+    }
+
+    @Test
+    void aResumedStageContinuesFromTheCheckpointedStateToTheSameWeights() {
+        float[][] straight = train(false);
+        float[][] resumed = train(true);
+        for (int l = 0; l < straight.length; l++) {
+            assertArrayEquals(straight[l], resumed[l], "tensor " + l);
+        }
+    }
+
+    /** Two epochs of surgery; with {@code resume}, a fresh surgeon takes over after epoch 1 from the saved state. */
+    private static float[][] train(boolean resume) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Network network = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, 0);
+            List<PruningTarget> targets = PruningTargets.of(network, false, false);
+            MaskSet masks = MaskSet.dense(targets, manager);
+            List<TrainableParameter> params = new ArrayList<>();
+            network.trainableParameters().forEach((n, p) -> params.add(new TrainableParameter(n, p)));
+            NetworkSurgery s = new NetworkSurgery();
+            StrategyOptions o = new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("gamma", 0.05,
+                    "end_fraction", 1.0));
+            BatchLoader data = new BatchLoader(Fixture.DATA, Fixture.DATA.train(), false, Device.cpu());
+            try (Optimizer optimizer = Optimizers.create(new OptimizerSpec("sgd", 0.05, 0.9, false, 0, 0.9, 0.999,
+                    1e-8), params)) {
+                DynamicContext context = new DynamicContext(network, targets, masks, optimizer, 3, o, Fixture.KEEP,
+                        Double.NaN);
+                MaskUpdater first = s.maskUpdater(context);
+                Trainer trainer = new Trainer(network, manager, data, data, 3).addListener(first);
+                trainer.train("finetune", Experiments.sgd(2, 0.05), optimizer, masks, 0, resume ? 8 : 16);
+                if (resume) {
+                    Map<String, NDArray> copies = new java.util.HashMap<>();
+                    first.state().forEach((k, v) -> {
+                        NDArray c = v.duplicate();
+                        c.detach();
+                        copies.put(k, c);
+                    });
+                    MaskUpdater second = s.maskUpdater(context);
+                    second.loadState(copies);
+                    new Trainer(network, manager, data, data, 3).addListener(second)
+                            .train("finetune", Experiments.sgd(2, 0.05), optimizer, masks, 8, 16);
+                    copies.values().forEach(NDArray::close);
+                }
+                float[][] out = new float[targets.size() + 1][];
+                for (int l = 0; l < targets.size(); l++) {
+                    out[l] = targets.get(l).array().toFloatArray();
+                }
+                out[targets.size()] = new float[] {masks.keptTotal()};
+                return out;
             } finally {
                 masks.close();
             }
