@@ -133,7 +133,9 @@ public final class GridPlanner {
             return new RunPlan(Granularity.WEIGHTS, imp(run, options, control, prunable, total, controlSeed));
         }
         Granularity granularity = strategy instanceof StructuredStrategy ? Granularity.CHANNELS : Granularity.WEIGHTS;
-        long keep = RunExecutor.budget(run, countedTotal, prunable).keep();
+        // the weight budget, for an updater that prunes a dense start to it (network surgery)
+        long keep = strategy instanceof DynamicSparsity d0 && d0.prunesFromDense() && !run.isDenseControl()
+                && granularity == Granularity.WEIGHTS ? RunExecutor.budget(run, countedTotal, prunable).keep() : -1;
         Stage.MaskUpdates updates = strategy instanceof DynamicSparsity d && !run.isDenseControl()
                 ? (c, data) -> d.maskUpdater(new DynamicContext(c.network(), c.targets(), c.masks(), c.optimizer(), c.seed(),
                         options, keep, run.compression()))
@@ -156,7 +158,8 @@ public final class GridPlanner {
         }
         List<Stage> stages = new ArrayList<>();
         stages.add(new Stage.Start(run.timing()));
-        int between = options.has(StructuredStrategy.STEPS_BETWEEN) ? options.getInt(StructuredStrategy.STEPS_BETWEEN) : 0;
+        int between = options.has(StructuredStrategy.STEPS_BETWEEN)
+                ? options.getInt(StructuredStrategy.STEPS_BETWEEN) : 0;
         if (!run.isDenseControl() && between > 0 && run.iterations() > 1) {
             // iterative: prune to compression^(k/n), train `between` steps of the schedule, ..., then the whole of it
             for (int k = 1; k < run.iterations(); k++) {
