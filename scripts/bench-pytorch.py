@@ -3,14 +3,21 @@
 prunebench's training loop, measured the same way. Run with Debian's python3-torch (/usr/bin/python3).
 
     scripts/bench-pytorch.py --model resnet20 --threads 1 [--batch 128] [--steps 10] [--reps 5] [--warmup STEPS]
+                             [--what train|infer|both|step] [--phases] [--glibc-defaults]
+
+--what step is the bare loop (train_step_pytorch): model(x), F.cross_entropy, backward(), opt.step(),
+opt.zero_grad() on --steps batches assembled before timing, nothing else per step; --phases adds each phase's median
+wall and thread-CPU milliseconds and the fixed CPU cost of one op through Python. glibc's malloc gets the settings
+prunebench's NativeMemory gives itself, unless --glibc-defaults.
 
 Prints CSV rows without a header: benchmark,model,threads,batch,value,unit: train_pytorch and infer_pytorch in
 images/s (wall clock), train_cpu_pytorch and infer_cpu_pytorch in images per CPU-second of the process, each the
 median of --reps timed repetitions of --steps steps after --warmup untimed steps (default --steps, as
 prunebench's bench, which discards one epoch of --steps steps).
 
-Per training step, as prunebench's Trainer does: a batch is assembled from a uint8 dataset (gather, normalise, and
-for ResNet-20 the 4-pixel pad / random crop / horizontal flip of the ResNet paper), forward, F.cross_entropy,
+The pipeline (--what train): per training step, as prunebench's Trainer does, a batch is assembled from a uint8
+dataset (gather, normalise, and for ResNet-20 the 4-pixel pad / random crop / horizontal flip of the ResNet paper,
+batched: one gather for the whole batch), forward, F.cross_entropy,
 backward, torch.optim.SGD(momentum 0.9) step, loss.item() and the batch's top-1 hits. Models:
 LeNet-5 as prunebench's (ShrinkBench's) and ResNet-20 with option-A shortcuts (akamaster's pytorch_resnet_cifar10).
 The data is synthetic (random pixels): throughput does not depend on pixel values.
@@ -116,18 +123,28 @@ class Batches:
         self.pos += n
         x = self.pixels[idx].float()
         if self.augment:
-            h, w = x.shape[2], x.shape[3]
+            # Batched: one gather does every image's crop and flip (no per-image Python).
+            c, h, w = x.shape[1], x.shape[2], x.shape[3]
             padded = F.pad(x, (4, 4, 4, 4))
-            shifts = torch.randint(0, 9, (n, 2), generator=self.generator).tolist()
-            flips = torch.randint(0, 2, (n,), generator=self.generator).tolist()
-            out = torch.empty_like(x)
-            for i in range(n):
-                dy, dx = shifts[i]
-                crop = padded[i, :, dy:dy + h, dx:dx + w]
-                out[i] = crop.flip(2) if flips[i] else crop
-            x = out
+            dy = torch.randint(0, 9, (n, 1), generator=self.generator)
+            dx = torch.randint(0, 9, (n, 1), generator=self.generator)
+            flip = torch.randint(0, 2, (n, 1), generator=self.generator).bool()
+            rows = dy + torch.arange(h)
+            cols = dx + torch.where(flip, torch.arange(w - 1, -1, -1), torch.arange(w))
+            x = padded[torch.arange(n).view(n, 1, 1, 1), torch.arange(c).view(1, c, 1, 1),
+                       rows.view(n, 1, h, 1), cols.view(n, 1, 1, w)]
         x = (x / 255 - self.mean) / self.std
         return x, self.labels[idx]
+
+
+def retain_freed_memory():
+    """glibc settings as prunebench's NativeMemory applies to itself (M_MMAP_THRESHOLD 32 MiB, M_TRIM_THRESHOLD 1 GiB,
+    M_TOP_PAD 64 MiB), so that neither side pays for page-faulting its activations back in every step: without them
+    a ResNet-20 inference batch here took 6x the CPU time, most of it in the kernel's fault path. --glibc-defaults
+    measures PyTorch as it comes."""
+    import ctypes
+    libc = ctypes.CDLL("libc.so.6")
+    return all(libc.mallopt(k, v) == 1 for k, v in ((-3, 32 << 20), (-1, 1 << 30), (-2, 64 << 20)))
 
 
 def measure(step, batch, warmup, steps, reps):
@@ -152,9 +169,13 @@ def main():
     p.add_argument("--warmup", type=int, default=None, help="untimed steps first (default: --steps)")
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--reps", type=int, default=5)
-    p.add_argument("--what", choices=["train", "infer", "both"], default="both")
+    p.add_argument("--what", choices=["train", "infer", "both", "step"], default="both")
+    p.add_argument("--phases", action="store_true", help="with --what step: median ms of each phase too")
     p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--glibc-defaults", action="store_true", help="leave glibc's malloc settings as they are")
     a = p.parse_args()
+    if not a.glibc_defaults:
+        retain_freed_memory()
     if a.warmup is None:
         a.warmup = a.steps
 
@@ -186,6 +207,54 @@ def main():
         wall, cpu = measure(train_step, a.batch, a.warmup, a.steps, a.reps)
         rows += [("train_pytorch", wall, "images/s"), ("train_cpu_pytorch", cpu, "images/cpu-s")]
 
+    if a.what == "step":
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9)
+        batches = [data.next(a.batch) for _ in range(a.steps)]
+        names = ["forward", "loss", "backward", "optimizer", "zero_grad"]
+        times = []
+        it = [0]
+
+        def bare_step():
+            x, y = batches[it[0] % len(batches)]
+            it[0] += 1
+            if not a.phases:
+                loss = F.cross_entropy(model(x), y)
+                loss.backward()
+                opt.step()
+                opt.zero_grad()
+                return
+            marks = [(time.perf_counter(), time.thread_time())]
+            logits = model(x)
+            marks.append((time.perf_counter(), time.thread_time()))
+            loss = F.cross_entropy(logits, y)
+            marks.append((time.perf_counter(), time.thread_time()))
+            loss.backward()
+            marks.append((time.perf_counter(), time.thread_time()))
+            opt.step()
+            marks.append((time.perf_counter(), time.thread_time()))
+            opt.zero_grad()
+            marks.append((time.perf_counter(), time.thread_time()))
+            times.append([marks[i + 1][k] - marks[i][k] for k in (0, 1) for i in range(5)])
+
+        wall, cpu = measure(bare_step, a.batch, a.warmup, a.steps, a.reps)
+        rows += [("train_step_pytorch", wall, "images/s"), ("train_step_cpu_pytorch", cpu, "images/cpu-s")]
+        if a.phases:
+            timed = times[a.warmup:]
+            rows += [("phase_" + n + "_pytorch", 1000 * statistics.median(t[i] for t in timed), "ms")
+                     for i, n in enumerate(names)]
+            one, two = torch.ones(1), torch.ones(1)
+            per_op = []
+            for k in range(9):
+                c0 = time.thread_time()
+                for _ in range(2000):
+                    torch.add(one, two)
+                if k >= 2:
+                    per_op.append((time.thread_time() - c0) / 2000 * 1e6)
+            rows.append(("op_overhead_cpu_pytorch", statistics.median(per_op), "thread-cpu-us"))
+            rows += [("phase_" + n + "_cpu_pytorch", 1000 * statistics.median(t[5 + i] for t in timed),
+                      "thread-cpu-ms") for i, n in enumerate(names)]
+
     if a.what in ("infer", "both"):
         model.eval()
         data.augment = False
@@ -199,7 +268,8 @@ def main():
         rows += [("infer_pytorch", wall, "images/s"), ("infer_cpu_pytorch", cpu, "images/cpu-s")]
 
     for name, value, unit in rows:
-        print(f"{name},{a.model},{a.threads},{a.batch},{value:.1f},{unit}", flush=True)
+        print(f"{name},{a.model},{a.threads},{a.batch},{value:.1f}" if not unit.endswith(("ms", "us")) else
+              f"{name},{a.model},{a.threads},{a.batch},{value:.3f}", f"{unit}", sep=",", flush=True)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ import prunebench.train.TrainingListener;
  *       compression, random masks) as % of the median training step, and inference images/s through
  *       {@link Evaluator} at batch B. Data: random pixels of the model's input shape, as batches assembled by
  *       {@link BatchLoader} from bytes (with the ResNet augmentation for CIFAR models).
+ *   <li>{@code step MODEL [--batch B] [--steps S] [--reps R] [--phases true]}: the bare training step
+ *       ({@code train_step}), see {@link #step()}.
  *   <li>{@code score STRATEGY [--model resnet20] [--compression C]}: seconds of scoring (time inside
  *       {@code score()}) and of the whole pruning (scoring plus exact top-k, over the strategy's default
  *       {@code iterations} rounds) at compression C of a fresh network. A strategy missing from the registry prints
@@ -79,13 +81,15 @@ public final class Bench {
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             System.err.println("usage: Bench model MODEL [--batch 128] [--steps 10] [--reps 5] [--warmup-epochs 1] "
-                    + "[--what train,infer]\n       Bench score STRATEGY [--model resnet20] [--compression 16]\n"
+                    + "[--what train,infer]\n       Bench step MODEL [--batch 128] [--steps 10] [--reps 5] [--phases true]\n"
+                    + "       Bench score STRATEGY [--model resnet20] [--compression 16]\n"
                     + "       Bench load DATASET [--root DIR]");
             System.exit(2);
         }
         Bench bench = new Bench(Arrays.copyOfRange(args, 1, args.length));
         int code = switch (args[0]) {
             case "model" -> bench.model();
+            case "step" -> bench.step();
             case "score" -> bench.score();
             case "load" -> bench.load();
             default -> {
@@ -215,6 +219,115 @@ public final class Bench {
                 }
                 row("infer", name, batch, median(rates), "images/s");
                 row("infer_cpu", name, batch, median(cpuRates), "images/cpu-s");
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * {@code step MODEL [--batch B] [--steps S] [--reps R] [--warmup-epochs W] [--phases true]}: the bare training
+     * step, as {@code scripts/bench-pytorch.py --what step}: forward, cross-entropy, backward, SGD (momentum 0.9)
+     * step and zeroed gradients on batches assembled once before timing (S distinct batches, cycled); no loss read,
+     * accuracy, masks or listeners. Rows {@code train_step} and {@code train_step_cpu}; with {@code --phases} also
+     * the median milliseconds of each phase ({@code phase_forward}, ...; libtorch on the CPU runs synchronously),
+     * wall clock and CPU time of the calling thread ({@code phase_forward_cpu}: the work at one thread).
+     */
+    private int step() {
+        String name = positional.get(0);
+        int batch = intOption("batch", 128);
+        int steps = intOption("steps", 10);
+        int reps = intOption("reps", 5);
+        int warmup = intOption("warmup-epochs", 2);
+        boolean phases = Boolean.parseBoolean(options.getOrDefault("phases", "false"));
+        Shape shape = inputShape(name);
+        boolean augment = shape.get(0) == 3;
+        ImageData data = synthetic((int) shape.get(0), (int) shape.get(1), batch * steps, 1, augment);
+        BatchLoader loader = new BatchLoader(data, data.train(), augment, Device.cpu());
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Network network = Network.create(new ModelRegistry().get(name), shape, 10, manager, 0);
+            Trainer trainer = new Trainer(network, manager, loader, loader, 0);
+            TrainSchedule schedule = new TrainSchedule(1, batch,
+                    new OptimizerSpec("sgd", 0.01, 0.9, false, 0, 0.9, 0.999, 1e-8),
+                    new LrScheduleSpec("constant", 0, List.of(), 0.1));
+            int[] order = loader.order(0, 0, true);
+            Random rng = loader.augmentation(0, 0);
+            List<BatchLoader.Batch> batches = new ArrayList<>();
+            for (int b = 0; b < steps; b++) {
+                batches.add(loader.batch(manager, order, b, batch, rng));
+            }
+            String[] names = Trainer.Step.PHASES;
+            List<double[]> phaseMs = new ArrayList<>();
+            double[] rates = new double[reps];
+            double[] cpuRates = new double[reps];
+            try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
+                Trainer.Step step = trainer.newStep(optimizer);
+                for (int r = -warmup; r < reps; r++) {
+                    long t0 = System.nanoTime();
+                    long c0 = cpuNanos();
+                    for (BatchLoader.Batch b : batches) {
+                        Trainer.PhaseClock clock = phases ? new Trainer.PhaseClock() : null;
+                        try (NDManager scope = manager.newSubManager()) {
+                            // DJL puts an op's result on its input's manager: the step's arrays must go to scope.
+                            scope.tempAttachAll(b.images(), b.labels());
+                            step.run(scope, b.images(), b.labels(), 0.01, clock);
+                        }
+                        if (r >= 0 && phases) {
+                            double[] ms = new double[2 * names.length];
+                            for (int i = 0; i < names.length; i++) {
+                                ms[i] = clock.wallNanos[i] / 1e6;
+                                ms[names.length + i] = clock.cpuNanos[i] / 1e6;
+                            }
+                            phaseMs.add(ms);
+                        }
+                    }
+                    if (r >= 0) {
+                        rates[r] = (double) steps * batch / ((System.nanoTime() - t0) / 1e9);
+                        cpuRates[r] = (double) steps * batch / ((cpuNanos() - c0) / 1e9);
+                    }
+                }
+            }
+            if (phases) {
+                // What the whole loop adds per step: assembling a batch from bytes (with augmentation for CIFAR).
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                double[] assemble = new double[steps * reps];
+                for (int i = 0; i < assemble.length; i++) {
+                    try (NDManager scope = manager.newSubManager()) {
+                        long c0 = threads.getCurrentThreadCpuTime();
+                        loader.batch(scope, order, i % steps, batch, rng);
+                        assemble[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+                    }
+                }
+                row("phase_assemble_cpu", name, batch, median(assemble), "thread-cpu-ms");
+                // The fixed cost of one op through DJL's JNI (a 1-element add, its result freed), to count against
+                // the ops of a step; bench-pytorch.py measures the same through Python.
+                try (NDManager s = manager.newSubManager()) {
+                    NDArray x = s.create(1f);
+                    NDArray y = s.create(2f);
+                    double[] perOp = new double[7];
+                    for (int k = -2; k < perOp.length; k++) {
+                        long c0 = threads.getCurrentThreadCpuTime();
+                        for (int i = 0; i < 2000; i++) {
+                            x.add(y).close();
+                        }
+                        if (k >= 0) {
+                            perOp[k] = (threads.getCurrentThreadCpuTime() - c0) / 2000 / 1e3;
+                        }
+                    }
+                    row("op_overhead_cpu", name, batch, median(perOp), "thread-cpu-us");
+                }
+            }
+            System.err.printf(Locale.ROOT, "bench: %s train_step images/s per repetition: %s%n", name,
+                    Arrays.toString(rates));
+            row("train_step", name, batch, median(rates), "images/s");
+            row("train_step_cpu", name, batch, median(cpuRates), "images/cpu-s");
+            if (phases) {
+                for (int i = 0; i < names.length; i++) {
+                    int k = i;
+                    row("phase_" + names[i], name, batch,
+                            median(phaseMs.stream().mapToDouble(m -> m[k]).toArray()), "ms");
+                    row("phase_" + names[i] + "_cpu", name, batch,
+                            median(phaseMs.stream().mapToDouble(m -> m[names.length + k]).toArray()), "thread-cpu-ms");
+                }
             }
         }
         return 0;

@@ -127,6 +127,7 @@ final class PlanRunner {
     void train(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt)
             throws IOException {
         TrainSchedule schedule = t.schedule();
+        EpochRecord last = null;
         Trainer trainer = new Trainer(state.network, state.manager, ws.train(), ws.test(), state.seed);
         int steps = trainer.stepsPerEpoch(schedule);
         int from = t.fromIterations() + t.fromEpochs() * steps;
@@ -151,7 +152,7 @@ final class PlanRunner {
                 trainer.addListener(updater);
                 state.dynamic = true;
             }
-            int last = to;
+            int lastStep = to;
             trainer.addListener(new TrainingListener() {
                 @Override
                 public void progress(int epoch, int step, int stepsPerEpoch, double loss, double top1) {
@@ -163,7 +164,7 @@ final class PlanRunner {
                     state.epochs.add(r);
                     ws.progress().epoch(state.progressLabel, r, schedule.epochs());
                     try {
-                        checkpoint.save(stageIndex, Math.min(r.epoch() * steps, last), state, optimizer, updater,
+                        checkpoint.save(stageIndex, Math.min(r.epoch() * steps, lastStep), state, optimizer, updater,
                                 updater == null ? state.updates : state.updates.plus(updater.stats()));
                         EpochLog.write(state.dir.resolve("epochs.csv"), state.epochs);
                     } catch (IOException e) {
@@ -174,7 +175,10 @@ final class PlanRunner {
             if (resumeAt == 0) { // a checkpoint inside the stage counts the whole stage already
                 state.trainFlops += trainingFlops(state.network, from, to, schedule.batchSize());
             }
-            trainer.train(t.label(), schedule, optimizer, state.masks, from, to);
+            List<EpochRecord> trained = trainer.train(t.label(), schedule, optimizer, state.masks, from, to);
+            if (!trained.isEmpty()) {
+                last = trained.get(trained.size() - 1);
+            }
             if (updater != null) {
                 state.updates = state.updates.plus(updater.stats());
             }
@@ -185,6 +189,10 @@ final class PlanRunner {
             if (schedule.epochs() == 0) {
                 state.top1 = state.top1Pre;
                 state.top5 = state.top5Pre;
+            } else if (last != null) {
+                // The trainer evaluated the test split right after the last step: these weights, these numbers.
+                state.top1 = last.testTop1();
+                state.top5 = last.testTop5();
             } else {
                 Accuracy post = Evaluator.evaluate(state.network, ws.test(), state.manager);
                 state.top1 = post.top1();

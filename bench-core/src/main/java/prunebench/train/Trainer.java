@@ -88,6 +88,7 @@ public final class Trainer {
         int steps = train.batchesPerEpoch(schedule.batchSize());
         LrSchedule lrs = new LrSchedule(schedule.lrSchedule(), schedule.optimizer().lr(), schedule.epochs(), steps);
         List<EpochRecord> records = new ArrayList<>();
+        Step step = new Step(optimizer);
         for (int epoch = fromStep / steps; epoch * steps < toStep; epoch++) {
             long start = System.nanoTime();
             int[] order = train.order(seed, epoch, true);
@@ -100,17 +101,10 @@ public final class Trainer {
                 lr = lrs.at(epoch, b);
                 try (NDManager scope = manager.newSubManager()) {
                     BatchLoader.Batch batch = train.batch(scope, order, b, schedule.batchSize(), augmentation);
-                    float loss;
-                    try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                        NDArray logits = network.block()
-                                .forward(new ParameterStore(scope, false), new NDList(batch.images()), true)
-                                .singletonOrThrow();
-                        NDArray lossArray = CrossEntropy.loss(logits, batch.labels());
-                        collector.backward(lossArray);
-                        loss = lossArray.getFloat();
-                        trainAcc.add(logits.toType(DataType.FLOAT32, false).toFloatArray(),
-                                batch.labels().toLongArray(), network.numClasses());
-                    }
+                    NDArray[] logitsAndLoss = step.forwardBackward(scope, batch.images(), batch.labels(), null);
+                    float loss = logitsAndLoss[1].getFloat();
+                    trainAcc.add(logitsAndLoss[0].toType(DataType.FLOAT32, false).toFloatArray(),
+                            batch.labels().toLongArray(), network.numClasses());
                     if (!Float.isFinite(loss)) {
                         throw new DivergenceException(stage + " epoch " + (epoch + 1) + " step " + (b + 1)
                                 + ": loss is " + loss + " (learning rate " + lr + ")");
@@ -125,7 +119,7 @@ public final class Trainer {
                     for (TrainingListener l : listeners) {
                         l.afterStep(epoch, b, epoch * steps + b, schedule.epochs() * steps);
                     }
-                    zeroGradients();
+                    step.zeroGradients();
                 }
                 if ((b + 1) % PROGRESS_EVERY == 0 && b + 1 < steps) {
                     for (TrainingListener l : listeners) {
@@ -154,9 +148,98 @@ public final class Trainer {
         return replaced;
     }
 
-    private void zeroGradients() {
-        for (TrainableParameter p : parameters) {
-            JniUtils.zeroGrad((PtNDArray) p.parameter().getArray());
+    /**
+     * Accumulates the wall-clock and calling-thread CPU time of the {@link Step#PHASES} (for {@code scripts/bench}).
+     * With one intra-op thread libtorch computes on the calling thread, so its CPU time is the phase's work even on
+     * a loaded machine; with more threads only wall time covers the work.
+     */
+    public static final class PhaseClock {
+        private final java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        public final long[] wallNanos = new long[Step.PHASES.length];
+        public final long[] cpuNanos = new long[Step.PHASES.length];
+        private long wall;
+        private long cpu;
+
+        void start() {
+            wall = System.nanoTime();
+            cpu = threads.getCurrentThreadCpuTime();
+        }
+
+        void lap(int phase) {
+            long w = System.nanoTime();
+            long c = threads.getCurrentThreadCpuTime();
+            wallNanos[phase] += w - wall;
+            cpuNanos[phase] += c - cpu;
+            wall = w;
+            cpu = c;
+        }
+    }
+
+    /** A fresh {@link Step} of this trainer's network with {@code optimizer}. */
+    public Step newStep(Optimizer optimizer) {
+        JniUtils.setGradMode(false);
+        return new Step(optimizer);
+    }
+
+    /**
+     * The bare training step, shared by the training loop and {@code scripts/bench}'s {@code train_step} row:
+     * forward and cross-entropy in the gradient collector, backward, then (in {@link #run}) the optimizer step and
+     * zeroed gradients.
+     */
+    public final class Step {
+        /** The phases {@link #run} times, in order. */
+        public static final String[] PHASES = {"forward", "loss", "backward", "optimizer", "zero_grad"};
+        private final Optimizer optimizer;
+
+        private Step(Optimizer optimizer) {
+            this.optimizer = optimizer;
+        }
+
+        /**
+         * Forward, loss and backward on a batch; returns {logits, loss} on {@code scope}. {@code clock}, when not
+         * null, times the first three phases.
+         */
+        NDArray[] forwardBackward(NDManager scope, NDArray images, NDArray labels, PhaseClock clock) {
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                if (clock != null) {
+                    clock.start();
+                }
+                NDArray logits = network.block()
+                        .forward(new ParameterStore(scope, false), new NDList(images), true)
+                        .singletonOrThrow();
+                if (clock != null) {
+                    clock.lap(0);
+                }
+                NDArray loss = CrossEntropy.loss(logits, labels);
+                if (clock != null) {
+                    clock.lap(1);
+                }
+                collector.backward(loss);
+                if (clock != null) {
+                    clock.lap(2);
+                }
+                return new NDArray[] {logits, loss};
+            }
+        }
+
+        /** One whole bare step with learning rate {@code lr}; {@code clock} (or null) times each phase. */
+        public void run(NDManager scope, NDArray images, NDArray labels, double lr, PhaseClock clock) {
+            forwardBackward(scope, images, labels, clock);
+            optimizer.step(lr);
+            if (clock != null) {
+                clock.lap(3);
+            }
+            zeroGradients();
+            if (clock != null) {
+                clock.lap(4);
+            }
+        }
+
+        void zeroGradients() {
+            for (TrainableParameter p : parameters) {
+                JniUtils.zeroGrad((PtNDArray) p.parameter().getArray());
+            }
         }
     }
 }

@@ -180,19 +180,22 @@ public final class SoftFilter implements StructuredStrategy, DynamicSparsity {
         public void afterStep(int epoch, int step, int globalStep, int totalSteps) {
             total = totalSteps;
             done = globalStep + 1;
-        }
-
-        @Override
-        public void afterEpoch(EpochRecord record) {
-            try (MaskSet selection = select()) {
-                if (done < total) {
-                    zeroFilters(selection);
-                } else { // the last epoch: its zeroed filters are removed for good
+            if (done == total) { // after the last step, before the stage's final evaluation: removed for good
+                try (MaskSet selection = select()) {
                     for (var e : selection.masks().entrySet()) {
                         context.masks().get(e.getKey()).set(e.getValue().toFloatArray());
                     }
                     context.masks().apply();
                     updates++;
+                }
+            }
+        }
+
+        @Override
+        public void afterEpoch(EpochRecord record) {
+            if (done < total) {
+                try (MaskSet selection = select()) {
+                    zeroFilters(selection);
                 }
             }
         }
