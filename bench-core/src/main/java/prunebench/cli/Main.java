@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +25,9 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
+import prunebench.run.LineProgress;
+import prunebench.run.ProgressSink;
+import prunebench.run.ProgressSink.Level;
 import prunebench.run.RunOutline;
 import prunebench.run.RunResult;
 import prunebench.util.WriteFailedException;
@@ -89,6 +93,13 @@ public final class Main implements Callable<Integer> {
                     + "combined report (written to --results, default results/combined). With an experiment file, its "
                     + "report: section chooses the figures.")
     List<Path> reportDirs;
+
+    @Option(names = {"-q", "--quiet"}, description = "print only errors and the final summary")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "print every progress line, every training batch included, "
+            + "as plain lines")
+    boolean verbose;
 
     @Option(names = "--workers", paramLabel = "N",
             description = "parallel run processes (default: the experiment's workers, else cores / threads)")
@@ -165,6 +176,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         slurm.check();
+        if (quiet && verbose) {
+            throw new ConfigException("--quiet and --verbose exclude each other; choose one");
+        }
         if (workers != null && (workers < 1 || workers > ExperimentSpec.MAX_WORKERS)) {
             throw new ConfigException("--workers must be from 1 to " + ExperimentSpec.MAX_WORKERS + ", got " + workers);
         }
@@ -219,7 +233,7 @@ public final class Main implements Callable<Integer> {
         if (workerIndex != null) {
             WorkerProcesses.stopWithParent(err, "[w" + workerIndex + "]");
             int offset = plan.runs().size() * workerIndex / count;
-            runner.run(plan, retryFailed, offset, "[w" + workerIndex + "]");
+            runner.run(plan, retryFailed, offset, new WorkerPipe(err, verbose ? Level.DEBUG : Level.INFO));
             return OK;
         }
         ResolvedExperimentWriter.write(spec, dir);
@@ -227,12 +241,21 @@ public final class Main implements Callable<Integer> {
                 + "interrupted run resumes from its last epoch; rerun the same command to continue"));
         Runtime.getRuntime().addShutdownHook(interrupted);
         ExperimentRunner.Outcome outcome;
+        long start = System.nanoTime(); // the one clock of every worker's lines
+        Level threshold = quiet ? Level.WARN : verbose ? Level.DEBUG : Level.INFO;
+        LiveProgress live = liveDisplay() ? new LiveProgress(err, start, count, plan.runs().size(), null) : null;
+        IntFunction<ProgressSink> sinks = k -> live != null ? live.worker(k)
+                : new LineProgress(err, threshold, count > 1 ? "[w" + k + "]" : "", start);
         try {
-            List<Process> children = new WorkerProcesses().start(count, rawArgs);
+            WorkerProcesses children = new WorkerProcesses();
             try {
-                outcome = runner.run(plan, retryFailed, 0, count > 1 ? "[w0]" : "");
+                children.start(count, rawArgs, sinks);
+                outcome = runner.run(plan, retryFailed, 0, sinks.apply(0));
             } finally {
-                WorkerProcesses.await(children);
+                children.await();
+                if (live != null) {
+                    live.close();
+                }
             }
         } finally {
             Runtime.getRuntime().removeShutdownHook(interrupted);
@@ -378,6 +401,14 @@ public final class Main implements Callable<Integer> {
         } catch (IOException e) {
             throw new ConfigException("results folder " + dir + " is not writable: " + e.getMessage());
         }
+    }
+
+    /**
+     * The live display when a person watches: stderr is a terminal, and neither --quiet nor --verbose asks for
+     * lines. Logs, Slurm and CI get plain lines.
+     */
+    private boolean liveDisplay() {
+        return !quiet && !verbose && err == System.err && LiveProgress.stderrIsTerminal();
     }
 
     /** Must run before the engine loads: libtorch reads its thread counts once. */

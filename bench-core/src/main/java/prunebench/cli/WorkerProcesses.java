@@ -1,6 +1,12 @@
 package prunebench.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.function.IntFunction;
+import prunebench.run.ProgressSink;
+import prunebench.util.TorchLogLevel;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -9,14 +15,18 @@ import java.util.List;
 /**
  * Extra worker processes for a grid: the same command with {@code --worker-index k}, the same JVM flags and
  * classpath. Workers coordinate only through the results folder (per-run lock files, the pretrained cache's lock);
- * their output goes to the same terminal, each line tagged [wk]. Their standard input is a pipe from the parent
+ * they report their progress to the parent over their stderr ({@link WorkerPipe}), which the parent reads and shows
+ * on its display, with its clock, each worker's lines tagged [wk]. Their standard input is a pipe from the parent
  * that the parent never writes to: when the parent dies, however it dies (kill -9 included), the pipe closes and
  * the worker stops at once (see {@link #stopWithParent}), releasing its run's lock; the run resumes from its last
  * checkpoint on the next invocation.
  */
 final class WorkerProcesses {
-    List<Process> start(int count, List<String> args) throws IOException {
-        List<Process> started = new ArrayList<>();
+    private final List<Process> started = new ArrayList<>();
+    private final List<Thread> relays = new ArrayList<>();
+
+    /** Starts workers 1..count-1; worker k's progress goes to {@code sinks.apply(k)}. */
+    List<Process> start(int count, List<String> args, IntFunction<ProgressSink> sinks) throws IOException {
         if (count <= 1) {
             return started;
         }
@@ -33,9 +43,24 @@ final class WorkerProcesses {
             List<String> cmd = new ArrayList<>(base);
             cmd.add("--worker-index");
             cmd.add(String.valueOf(k));
-            started.add(new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start());
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.PIPE);
+            // libtorch reads it when it loads; the worker sets it too, this covers what runs before that.
+            builder.environment().putIfAbsent(TorchLogLevel.VARIABLE, TorchLogLevel.LEVEL);
+            Process p = builder.start();
+            started.add(p);
+            ProgressSink sink = sinks.apply(k);
+            Thread relay = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getErrorStream(),
+                        StandardCharsets.UTF_8))) {
+                    WorkerPipe.relay(in, sink);
+                } catch (IOException e) {
+                    // the worker is gone; its exit is seen by await
+                }
+            }, "relay-w" + k);
+            relay.setDaemon(true);
+            relay.start();
+            relays.add(relay);
         }
         // Ctrl-C reaches the whole process group; this covers a parent stopped by other means.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(Process::destroy)));
@@ -70,14 +95,17 @@ final class WorkerProcesses {
     /** A worker's exit status when its parent died (nobody reads it: the parent is gone). */
     static final int RUNNER_GONE = 143;
 
-    static void await(List<Process> processes) {
-        for (Process p : processes) {
-            try {
+    /** Waits for every worker to exit and for its last lines to be shown. */
+    void await() {
+        try {
+            for (Process p : started) {
                 p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+            for (Thread relay : relays) {
+                relay.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -14,7 +14,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
 import prunebench.util.AtomicFiles;
 
-/** Writes a chart as {@code <name>.png} and/or {@code <name>.svg}, both at the same size. */
+/** Writes a chart as {@code <name>.png}, {@code <name>.svg} and/or {@code <name>.pdf}, all drawn at the same size. */
 final class ChartFiles {
     static {
         // ImageIO buffers through a file in java.io.tmpdir by default: on a full disk that fails outside our
@@ -37,6 +37,7 @@ final class ChartFiles {
                     case PNG -> AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, ChartLook.WIDTH,
                             ChartLook.HEIGHT));
                     case SVG -> AtomicFiles.writeString(file, svg(chart));
+                    case PDF -> AtomicFiles.write(file, out -> out.write(ChartPdf.bytes(chart, name)));
                 }
                 files.add(file);
             }

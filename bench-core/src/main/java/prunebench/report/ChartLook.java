@@ -27,8 +27,12 @@ final class ChartLook {
 
     private ChartLook() {}
 
-    /** Applies a fresh theme instance: JFreeChart's global theme is static mutable state we keep out of. */
-    static void apply(JFreeChart chart, String subtitle) {
+    /**
+     * Applies a fresh theme instance: JFreeChart's global theme is static mutable state we keep out of. Without
+     * {@code titles} (report.titles: false) the figure has neither its title nor the subtitle: a paper's caption
+     * says what it shows.
+     */
+    static void apply(JFreeChart chart, String subtitle, boolean titles) {
         StandardChartTheme theme = new StandardChartTheme("prunebench");
         theme.setExtraLargeFont(new Font(FONT, Font.BOLD, 34));
         theme.setLargeFont(new Font(FONT, Font.PLAIN, 26));
@@ -43,7 +47,9 @@ final class ChartLook {
         theme.setBarPainter(new StandardBarPainter());
         theme.setShadowVisible(false);
         theme.apply(chart);
-        if (subtitle != null && !subtitle.isBlank()) {
+        if (!titles) {
+            chart.setTitle((org.jfree.chart.title.TextTitle) null);
+        } else if (subtitle != null && !subtitle.isBlank()) {
             chart.addSubtitle(new TextTitle(subtitle, new Font(FONT, Font.PLAIN, 24)));
         }
         chart.setPadding(new RectangleInsets(10, 10, 10, 30));

@@ -92,7 +92,7 @@ final class DensityProfileFigure {
         plot.addRangeMarker(ChartLook.referenceLine(target, "uniform 1/" + Numbers.compact(compression)), Layer.FOREGROUND);
 
         JFreeChart chart = new JFreeChart("Per-layer density at " + Numbers.compact(compression) + "× compression", plot);
-        ChartLook.apply(chart, data.title());
+        ChartLook.apply(chart, data.title(), data.spec().titles());
         List<SeriesStyles.Style> ordered = new ArrayList<>(styles.values());
         for (int i = 0; i < ordered.size(); i++) {
             renderer.setSeriesPaint(i, ordered.get(i).color()); // after the theme, which clears series paints

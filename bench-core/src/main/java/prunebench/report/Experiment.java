@@ -55,6 +55,24 @@ public record Experiment(String name, Path dir, Table runs) {
         return dir.resolve("runs").resolve(runId);
     }
 
+    /**
+     * The experiment's own name, the {@code name:} of the resolved experiment saved next to runs.csv: what figures
+     * and report.md are titled with. The folder's name for results without one (or written with --results to a
+     * folder named otherwise, the name is still the experiment's).
+     */
+    String experimentName() {
+        try {
+            Object yaml = settings().map(text -> new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor
+                    .SafeConstructor(new org.yaml.snakeyaml.LoaderOptions())).load(text)).orElse(null);
+            if (yaml instanceof Map<?, ?> map && map.get("name") instanceof String n && !n.isBlank()) {
+                return n;
+            }
+        } catch (RuntimeException e) {
+            // an unreadable file is reported where the report section is read; the folder's name will do here
+        }
+        return name;
+    }
+
     /** The resolved experiment the runner saved next to runs.csv, if any. */
     Optional<String> settings() {
         Path file = dir.resolve(SETTINGS_FILE);

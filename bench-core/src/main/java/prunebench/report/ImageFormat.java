@@ -4,10 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** Output formats of figures: PNG for reading the report, SVG for papers. */
+/**
+ * Output formats of figures: PNG for reading the report, SVG and PDF (vector, for papers and LaTeX's
+ * {@code \includegraphics}).
+ */
 public enum ImageFormat {
     PNG("png"),
-    SVG("svg");
+    SVG("svg"),
+    PDF("pdf");
 
     private final String extension;
 

@@ -14,6 +14,8 @@ import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import tech.tablesaw.api.Table;
@@ -21,6 +23,8 @@ import tech.tablesaw.api.Table;
 /**
  * An accuracy metric against compression or theoretical speedup: one line per strategy through the means over
  * seeds, with ± one standard deviation error bars, on a log2 x axis, and the dense control as a dashed line.
+ * Against measured speedup the x values have error bars too (± one standard deviation of the measured speedup over
+ * seeds), since a measurement spreads where a theoretical speedup does not.
  * In delta mode the y value is the metric minus the dense control of the same experiment.
  */
 final class MetricFigure {
@@ -38,7 +42,11 @@ final class MetricFigure {
         Map<String, Double> dense = denseReference(data, metric);
         Map<String, List<Integer>> rowsBySeries = rowsBySeries(data, summary);
 
+        // Measured speedups carry their own spread (std over seeds) as horizontal error bars: an unstructured run's
+        // measured speedup is timing noise around 1, and the bar shows how wide that noise is.
+        boolean xSpread = xKind == XKind.MEASURED_SPEEDUP;
         YIntervalSeriesCollection dataset = new YIntervalSeriesCollection();
+        XYIntervalSeriesCollection spreadDataset = new XYIntervalSeriesCollection();
         List<SeriesStyles.Style> styles = new ArrayList<>();
         double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
         double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
@@ -50,6 +58,7 @@ final class MetricFigure {
             for (String strategy : data.shownStrategies()) {
                 String name = data.seriesName(experiment, strategy);
                 YIntervalSeries series = new YIntervalSeries(name);
+                XYIntervalSeries spreadSeries = new XYIntervalSeries(name);
                 for (int r : rowsBySeries.getOrDefault(name, List.of())) {
                     double x = switch (xKind) {
                         case COMPRESSION -> summary.doubleColumn(RunsCsv.COMPRESSION).getDouble(r);
@@ -65,13 +74,18 @@ final class MetricFigure {
                     double y = delta ? mean - reference : mean;
                     double spread = Double.isNaN(std) ? 0 : std;
                     series.add(x, y, y - spread, y + spread);
-                    minX = Math.min(minX, x);
-                    maxX = Math.max(maxX, x);
+                    double xStd = xSpread ? value(summary, RunsCsv.SPEEDUP_MEASURED + Summary.STD, r) : Double.NaN;
+                    double xLow = Double.isNaN(xStd) || x - xStd <= 0 ? x : x - xStd;
+                    double xHigh = Double.isNaN(xStd) ? x : x + xStd;
+                    spreadSeries.add(x, xLow, xHigh, y, y - spread, y + spread);
+                    minX = Math.min(minX, xLow);
+                    maxX = Math.max(maxX, xHigh);
                     minY = Math.min(minY, y - spread);
                     maxY = Math.max(maxY, y + spread);
                 }
                 if (series.getItemCount() > 0) {
                     dataset.addSeries(series);
+                    spreadDataset.addSeries(spreadSeries);
                     styles.add(data.styles().of(experiment, strategy));
                 }
             }
@@ -98,7 +112,7 @@ final class MetricFigure {
         XYErrorRenderer renderer = new XYErrorRenderer();
         renderer.setDefaultLinesVisible(true);
         renderer.setDefaultShapesVisible(true);
-        renderer.setDrawXError(false);
+        renderer.setDrawXError(xSpread);
         renderer.setDrawYError(true);
         renderer.setCapLength(14);
         renderer.setErrorStroke(new BasicStroke(2f)); // solid even when the line is dashed
@@ -110,7 +124,7 @@ final class MetricFigure {
             case TRAIN_FLOPS -> "Training multiply-adds, pretraining included (log scale)";
         };
         String yLabel = delta ? metricLabel + " minus dense (percentage points)" : metricLabel + " (%)";
-        XYPlot plot = new XYPlot(dataset, ChartLook.log2Axis(xLabel, minX, maxX),
+        XYPlot plot = new XYPlot(xSpread ? spreadDataset : dataset, ChartLook.log2Axis(xLabel, minX, maxX),
                 ChartLook.percentAxis(yLabel, minY, maxY), renderer);
         if (xKind == XKind.MEASURED_SPEEDUP) {
             // Where unstructured sparsity lands: no faster than dense.
@@ -133,7 +147,7 @@ final class MetricFigure {
                     case TRAIN_FLOPS -> "training cost";
                 };
         JFreeChart chart = new JFreeChart(title, plot);
-        ChartLook.apply(chart, data.title());
+        ChartLook.apply(chart, data.title(), data.spec().titles());
         ChartLook.styleSeries(renderer, styles);
         ReferenceLayer.draw(plot, published, data);
         return Optional.of(chart);

@@ -148,6 +148,6 @@ record ReportData(List<Experiment> experiments, ReportSpec spec, Table runs, Lis
         if (spec.title() != null) {
             return spec.title();
         }
-        return String.join(" + ", experiments.stream().map(Experiment::name).toList());
+        return String.join(" + ", experiments.stream().map(Experiment::experimentName).distinct().toList());
     }
 }

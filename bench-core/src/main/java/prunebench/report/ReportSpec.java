@@ -17,11 +17,13 @@ import java.util.Set;
  *   density_profile: {compression: 16, strategies: [global-magnitude]}
  *   training_curves: {compression: 16, runs: [3f2a9c]} # default: lowest seed of each strategy
  *   compare: [[global-magnitude, layer-magnitude]]
- *   format: [png, svg]
+ *   format: [png, svg, pdf]                            # default [png, svg]
+ *   titles: false                                      # no title or subtitle on the figures (for a paper)
  *   references: [references/tanaka2020-vgg16-cifar10.csv]   # published results drawn and compared (References)
  * </pre>
  *
- * @param title null to use the experiment (folder) name
+ * @param title null to use the experiment's name (its {@code name:}; the folder's name for results without one)
+ * @param titles false to draw figures without title and subtitle, for a paper whose caption says it
  * @param strategies empty for every strategy in runs.csv, sorted by name
  */
 public record ReportSpec(
@@ -33,7 +35,8 @@ public record ReportSpec(
         RunSelection trainingCurves,
         List<Pair> compare,
         Set<ImageFormat> formats,
-        List<java.nio.file.Path> references) {
+        List<java.nio.file.Path> references,
+        boolean titles) {
 
     /** Values of {@code metric}: the accuracy columns of runs.csv. */
     public static final List<String> METRICS = List.of(RunsCsv.TOP1, RunsCsv.TOP5, RunsCsv.TOP1_PRE, RunsCsv.TOP5_PRE);
@@ -44,6 +47,13 @@ public record ReportSpec(
         compare = List.copyOf(compare);
         formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
         references = references == null ? List.of() : List.copyOf(references);
+    }
+
+    /** With figure titles (the shape before {@code titles} was added). */
+    public ReportSpec(List<FigureKind> figures, String title, List<String> strategies, String metric,
+            RunSelection densityProfile, RunSelection trainingCurves, List<Pair> compare, Set<ImageFormat> formats,
+            List<java.nio.file.Path> references) {
+        this(figures, title, strategies, metric, densityProfile, trainingCurves, compare, formats, references, true);
     }
 
     /** Without references (the shape before {@code references} was added). */
@@ -62,7 +72,7 @@ public record ReportSpec(
         java.util.LinkedHashSet<java.nio.file.Path> all = new java.util.LinkedHashSet<>(references);
         all.addAll(more);
         return new ReportSpec(figures, title, strategies, metric, densityProfile, trainingCurves, compare, formats,
-                List.copyOf(all));
+                List.copyOf(all), titles);
     }
 
     /**
@@ -89,7 +99,7 @@ public record ReportSpec(
     /** What a report contains when the experiment has no {@code report:} section: everything, PNG and SVG. */
     public static ReportSpec defaults() {
         return new ReportSpec(List.of(FigureKind.values()), null, List.of(), RunsCsv.TOP1, RunSelection.all(),
-                RunSelection.all(), List.of(), EnumSet.allOf(ImageFormat.class));
+                RunSelection.all(), List.of(), EnumSet.of(ImageFormat.PNG, ImageFormat.SVG));
     }
 
     /** The {@code report:} section of a parsed experiment file (the whole YAML map), or the defaults if absent. */

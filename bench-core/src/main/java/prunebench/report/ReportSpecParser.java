@@ -16,7 +16,7 @@ import prunebench.util.Names;
 final class ReportSpecParser {
     static final String SECTION = "report";
     private static final List<String> KEYS = List.of("title", "figures", "strategies", "metric", "density_profile",
-            "training_curves", "compare", "format", "references");
+            "training_curves", "compare", "format", "titles", "references");
     private static final List<String> SELECTION_KEYS = List.of("compression", "strategies", "runs");
 
     private ReportSpecParser() {}
@@ -38,7 +38,15 @@ final class ReportSpecParser {
                 map.containsKey("compare") ? pairs(map.get("compare")) : d.compare(),
                 map.containsKey("format") ? formats(map.get("format")) : d.formats(),
                 map.containsKey("references") ? strings(map.get("references"), key("references")).stream()
-                        .map(java.nio.file.Path::of).toList() : d.references());
+                        .map(java.nio.file.Path::of).toList() : d.references(),
+                map.containsKey("titles") ? bool(map.get("titles"), key("titles")) : d.titles());
+    }
+
+    private static boolean bool(Object value, String path) {
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw new ConfigException(path + ": expected true or false, got " + describe(value));
     }
 
     private static String key(String name) {

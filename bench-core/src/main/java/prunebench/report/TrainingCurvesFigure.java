@@ -67,7 +67,7 @@ final class TrainingCurvesFigure {
                 renderer);
         stageMarkers.forEach(m -> plot.addDomainMarker(m, Layer.BACKGROUND));
         JFreeChart chart = new JFreeChart("Training curves", plot);
-        ChartLook.apply(chart, data.title());
+        ChartLook.apply(chart, data.title(), data.spec().titles());
         ChartLook.styleSeries(renderer, styles);
         return Optional.of(chart);
     }

@@ -31,6 +31,7 @@ import prunebench.prune.PruningTargets;
 import prunebench.prune.StrategyRegistry;
 import prunebench.train.DivergenceException;
 import prunebench.util.AtomicFiles;
+import prunebench.util.TorchLogLevel;
 
 /**
  * Runs an experiment's grid into a results folder. Finished runs (those with a {@code metrics.json}) are skipped,
@@ -90,6 +91,7 @@ public final class ExperimentRunner {
         ExperimentSpec identified = spec.withDataset(spec.dataset().withContent(fingerprint.sha256()));
         List<RunSpec> runs = new GridPlanner(strategies).plan(identified);
         Device device = device(spec.device());
+        TorchLogLevel.apply(); // the engine is loaded; nothing has been computed yet
         checkReachable(spec, model, data, device);
         checkStructured(spec, model, data);
         return new Plan(identified, resultsDir, model, data, device, runs, fingerprint);
@@ -174,7 +176,12 @@ public final class ExperimentRunner {
      * runs it if its holder died without finishing it.
      */
     public Outcome run(Plan plan, boolean retryFailed, int offset, String label) throws IOException {
-        Progress progress = new Progress(log, label);
+        return run(plan, retryFailed, offset, new LineProgress(log, label));
+    }
+
+    /** As {@link #run(Plan, boolean, int, String)}, telling {@code sink} how it goes. */
+    public Outcome run(Plan plan, boolean retryFailed, int offset, ProgressSink sink) throws IOException {
+        Progress progress = new Progress(sink);
         ResultStore store = new ResultStore(plan.resultsDir(), progress::info);
         Files.createDirectories(plan.resultsDir().resolve("runs"));
         int leftovers = AtomicFiles.removeLeftovers(plan.resultsDir());
@@ -247,6 +254,7 @@ public final class ExperimentRunner {
             if (done(id)) {
                 skipped++;
                 completeManifest(dir, spec);
+                found(id);
                 return true;
             }
             Files.createDirectories(dir);
@@ -270,6 +278,7 @@ public final class ExperimentRunner {
                         skipped++;
                     }
                     completeManifest(dir, spec);
+                    found(id);
                     return true;
                 }
                 if (store.isFinished(id)) {
@@ -280,9 +289,14 @@ public final class ExperimentRunner {
             }
         }
 
+        /** Tells the display about a run finished before this runner came to it. */
+        private void found(String id) {
+            progress.sink().runFound(id, store.finished(id).map(RunResult::ok).orElse(true), plan.runs().size());
+        }
+
         private void execute(int i, RunSpec spec, String id, Path dir) throws IOException {
             List<RunSpec> runs = plan.runs();
-            progress.startRun(i + 1, runs.size(), String.format("%s  compression %s  seed %d  %s  [%s]",
+            progress.startRun(i + 1, runs.size(), id, String.format("%s  compression %s  seed %d  %s  [%s]",
                     spec.strategy().label(), fmt(spec.compression()), spec.seed(),
                     RunOutline.of(spec, strategies).describe(), id));
             Instant started = Instant.now();
@@ -308,11 +322,14 @@ public final class ExperimentRunner {
                     plan.fingerprint());
             store.save(result);
             executed++;
+            // The time it took here (a dense control copied from another run takes none): what an ETA needs.
+            double took = (System.nanoTime() - t0) / 1e9;
             if (result.ok()) {
                 if (controlKey != null && control == null) {
                     store.saveControl(controlKey, result);
                 }
-                progress.info(String.format("  done: top1 %.2f%% (before fine-tuning %.2f%%), compression %.2f, "
+                progress.sink().runEnded(id, true, took, String.format(java.util.Locale.ROOT,
+                        "  done: top1 %.2f%% (before fine-tuning %.2f%%), compression %.2f, "
                         + "speedup %.2f (measured %.2f), %.1fs", 100 * result.top1(),
                         100 * result.top1_pre_finetune(), result.compression_actual(),
                         result.speedup_theoretical(), result.speedup_measured(), result.wall_seconds()));
@@ -322,7 +339,7 @@ public final class ExperimentRunner {
                 }
             } else {
                 failed.add(result);
-                progress.info("  FAILED: " + result.error());
+                progress.sink().runEnded(id, false, took, "  FAILED: " + result.error());
             }
         }
 

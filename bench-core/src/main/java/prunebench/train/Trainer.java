@@ -23,7 +23,6 @@ import prunebench.prune.MaskSet;
  * sub-manager so native memory is freed step by step.
  */
 public final class Trainer {
-    private static final int PROGRESS_EVERY = 20;
     private final Network network;
     private final NDManager manager;
     private final BatchLoader train;
@@ -121,7 +120,7 @@ public final class Trainer {
                     }
                     step.zeroGradients();
                 }
-                if ((b + 1) % PROGRESS_EVERY == 0 && b + 1 < steps) {
+                if (b + 1 < steps) { // every batch (a display, --verbose); the epoch's end has its own record
                     for (TrainingListener l : listeners) {
                         l.progress(epoch, b + 1, steps, lossSum / trainAcc.examples(), trainAcc.top1());
                     }

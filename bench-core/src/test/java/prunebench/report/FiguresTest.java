@@ -123,6 +123,118 @@ class FiguresTest {
     }
 
     @Test
+    void pdfIsOneVectorPageWithTheChartAndIsReproducible(@TempDir Path plots) throws Exception {
+        ReportSpec d = ReportSpec.defaults();
+        ReportSpec pdf = new ReportSpec(d.figures(), d.title(), d.strategies(), d.metric(), d.densityProfile(),
+                d.trainingCurves(), d.compare(), EnumSet.of(ImageFormat.PNG, ImageFormat.PDF));
+        List<Path> files = figures(pdf).write(FigureKind.ACCURACY_VS_COMPRESSION, plots);
+        Path file = plots.resolve("accuracy-vs-compression.pdf");
+        assertEquals(List.of(plots.resolve("accuracy-vs-compression.png"), file), files);
+        byte[] bytes = Files.readAllBytes(file);
+        assertTrue(new String(bytes, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("%PDF-"));
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(bytes)) {
+            assertEquals(1, doc.getNumberOfPages());
+            assertEquals(800, doc.getPage(0).getMediaBox().getWidth(), 0.01);
+            assertEquals(500, doc.getPage(0).getMediaBox().getHeight(), 0.01);
+            // Rendered at the PNG's size, the page shows the same chart: the series' colours where the PNG has them.
+            BufferedImage page = new org.apache.pdfbox.rendering.PDFRenderer(doc).renderImage(0, 2f);
+            BufferedImage png = ImageIO.read(files.get(0).toFile());
+            assertEquals(png.getWidth(), page.getWidth());
+            assertEquals(png.getHeight(), page.getHeight());
+            java.awt.Color first = (java.awt.Color) figures(pdf).chart(FigureKind.ACCURACY_VS_COMPRESSION)
+                    .orElseThrow().getXYPlot().getRenderer().getSeriesPaint(0);
+            int inPng = count(png, first);
+            int inPdf = count(page, first);
+            assertTrue(inPng > 500, "series colour pixels in the PNG: " + inPng);
+            assertTrue(Math.abs(inPdf - inPng) < 0.25 * inPng, "PNG " + inPng + ", PDF " + inPdf);
+        }
+        figures(pdf).write(FigureKind.ACCURACY_VS_COMPRESSION, plots.resolve("again"));
+        assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(plots.resolve("again/accuracy-vs-compression.pdf"))),
+                "a rebuilt PDF has the same bytes");
+    }
+
+    private static int count(BufferedImage image, java.awt.Color colour) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                java.awt.Color c = new java.awt.Color(image.getRGB(x, y));
+                if (Math.abs(c.getRed() - colour.getRed()) + Math.abs(c.getGreen() - colour.getGreen())
+                        + Math.abs(c.getBlue() - colour.getBlue()) < 30) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void figuresForAPaperHaveNoTitleAndTheSubtitleIsTheExperimentsName(@TempDir Path dir) throws Exception {
+        Path folder = ResultsFixture.write(dir.resolve("run-2024-03-01"), 0);
+        Files.writeString(folder.resolve(Experiment.SETTINGS_FILE), "name: lenet5-fashion\nmodel: lenet5\n");
+        Figures titled = new Figures(List.of(Experiment.load(folder)), ReportSpec.defaults());
+        for (FigureKind kind : List.of(FigureKind.ACCURACY_VS_COMPRESSION, FigureKind.DENSITY_PROFILE,
+                FigureKind.TRAINING_CURVES)) {
+            JFreeChart chart = titled.chart(kind).orElseThrow();
+            assertNotNull(chart.getTitle(), kind.key());
+            assertEquals(List.of("lenet5-fashion"), textSubtitles(chart), kind.key()); // not the folder's name
+        }
+        ReportSpec d = ReportSpec.defaults();
+        ReportSpec paper = new ReportSpec(d.figures(), d.title(), d.strategies(), d.metric(), d.densityProfile(),
+                d.trainingCurves(), d.compare(), d.formats(), d.references(), false);
+        Figures untitled = new Figures(List.of(Experiment.load(folder)), paper);
+        for (FigureKind kind : List.of(FigureKind.ACCURACY_VS_COMPRESSION, FigureKind.DENSITY_PROFILE,
+                FigureKind.TRAINING_CURVES)) {
+            JFreeChart chart = untitled.chart(kind).orElseThrow();
+            assertEquals(null, chart.getTitle(), kind.key());
+            assertEquals(List.of(), textSubtitles(chart), kind.key());
+            assertNotNull(chart.getLegend(), kind.key()); // the legend stays
+        }
+    }
+
+    private static List<String> textSubtitles(JFreeChart chart) {
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < chart.getSubtitleCount(); i++) {
+            if (chart.getSubtitle(i) instanceof org.jfree.chart.title.TextTitle t) {
+                texts.add(t.getText());
+            }
+        }
+        return texts;
+    }
+
+    @Test
+    void measuredSpeedupIsDrawnWithItsSpreadOverSeeds(@TempDir Path dir) throws Exception {
+        Path folder = ResultsFixture.write(dir.resolve("noisy"), 0);
+        // Measurements that differ between seeds, as timings do: x 0.9, 1.0, 1.1 for seeds 0, 1, 2.
+        List<String> lines = Files.readAllLines(folder.resolve(RunsCsv.FILE));
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        int seedColumn = header.indexOf(RunsCsv.SEED);
+        int speedColumn = header.indexOf(RunsCsv.SPEEDUP_MEASURED);
+        List<String> noisy = new java.util.ArrayList<>(List.of(lines.get(0)));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (!cells[speedColumn].isEmpty()) {
+                double factor = 0.9 + 0.1 * Integer.parseInt(cells[seedColumn]);
+                cells[speedColumn] = String.valueOf(Double.parseDouble(cells[speedColumn]) * factor);
+            }
+            noisy.add(String.join(",", cells));
+        }
+        Files.write(folder.resolve(RunsCsv.FILE), noisy);
+        XYPlot plot = new Figures(List.of(Experiment.load(folder)), ReportSpec.defaults())
+                .chart(FigureKind.ACCURACY_VS_MEASURED_SPEEDUP).orElseThrow().getXYPlot();
+        var data = (org.jfree.data.xy.IntervalXYDataset) plot.getDataset();
+        double x = data.getXValue(0, 4); // global-magnitude at 16x: 3.8 x (0.9, 1.0, 1.1)
+        assertEquals(3.8, x, 1e-3);
+        double std = SampleStats.of(3.8 * 0.9, 3.8, 3.8 * 1.1).std();
+        assertEquals(x - std, data.getStartXValue(0, 4), 1e-3);
+        assertEquals(x + std, data.getEndXValue(0, 4), 1e-3);
+        assertTrue(((org.jfree.chart.renderer.xy.XYErrorRenderer) plot.getRenderer()).getDrawXError());
+        // Against compression, no horizontal bars: the x is set, not measured.
+        assertFalse(((org.jfree.chart.renderer.xy.XYErrorRenderer) new Figures(List.of(Experiment.load(folder)),
+                ReportSpec.defaults()).chart(FigureKind.ACCURACY_VS_COMPRESSION).orElseThrow().getXYPlot()
+                .getRenderer()).getDrawXError());
+    }
+
+    @Test
     void densityProfileAveragesLayersOverSeeds() {
         ReportSpec spec = withSelections(new ReportSpec.RunSelection(8.0, List.of("global-magnitude", "random"), List.of()),
                 ReportSpec.RunSelection.all());

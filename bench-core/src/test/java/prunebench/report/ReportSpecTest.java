@@ -28,7 +28,8 @@ class ReportSpecTest {
         assertEquals(ReportSpec.defaults(), spec);
         assertEquals(List.of(FigureKind.values()), spec.figures());
         assertEquals("top1", spec.metric());
-        assertEquals(EnumSet.allOf(ImageFormat.class), spec.formats());
+        assertEquals(EnumSet.of(ImageFormat.PNG, ImageFormat.SVG), spec.formats()); // PDF only when asked
+        assertTrue(spec.titles());
         assertTrue(spec.compare().isEmpty());
         assertNull(spec.densityProfile().compression());
     }
@@ -57,6 +58,24 @@ class ReportSpecTest {
         assertNull(spec.trainingCurves().compression());
         assertEquals(List.of(new ReportSpec.Pair("global", "layer"), new ReportSpec.Pair("layer", "random")), spec.compare());
         assertEquals(EnumSet.of(ImageFormat.SVG), spec.formats());
+    }
+
+    @Test
+    void pdfAndTitlesForAPaper() {
+        ReportSpec spec = ReportSpec.fromExperiment(yaml("""
+                name: x
+                report:
+                  format: [png, svg, pdf]
+                  titles: false
+                """));
+        assertEquals(EnumSet.allOf(ImageFormat.class), spec.formats());
+        assertEquals(false, spec.titles());
+        assertEquals(false, spec.withReferences(List.of()).titles()); // --references keeps the choice
+
+        String e = error("report: {titles: no-thanks}");
+        assertTrue(e.startsWith("report.titles: expected true or false, got string 'no-thanks'"), e);
+        e = error("report: {format: [png, eps]}");
+        assertTrue(e.startsWith("report.format[1]: unknown format 'eps'") && e.contains("pdf"), e);
     }
 
     @Test
