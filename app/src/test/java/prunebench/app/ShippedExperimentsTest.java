@@ -69,6 +69,18 @@ class ShippedExperimentsTest {
                     "static_random", "init, trains 4 epochs sparse",
                     "global_magnitude", "pretrained, fine-tunes 1 epoch")),
             // "Each level retrains for the dense training's 2 epochs"
+            // "and soft filter pruning from scratch train for the whole budget of 4 epochs; dynamic network surgery and
+            // global magnitude prune the network pretrained for 3 epochs while (surgery) or before (magnitude)
+            // fine-tuning it for 1 epoch, and Taylor removes whole channels of it ... before fine-tuning it for 1 epoch"
+            Map.entry("training-time-lenet5.yaml", Map.of(
+                    "snfs", "dynamic, trains 4 epochs sparse",
+                    "dsr", "dynamic, trains 4 epochs sparse",
+                    "rigl", "dynamic, trains 4 epochs sparse",
+                    "network_surgery", "pretrained, fine-tunes 1 epoch",
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "soft_filter", "dynamic, trains 4 epochs sparse",
+                    "taylor", "pretrained, fine-tunes 1 epoch",
+                    "taylor_iterative", "pretrained, fine-tunes 1 epoch")),
             Map.entry("lottery-lenet300.yaml", Map.of(
                     "lottery", "pretrained, levels of 20% to 50x, retrains 2 epochs each",
                     "reinit", "pretrained, levels of 20% to 50x, retrains 2 epochs each",

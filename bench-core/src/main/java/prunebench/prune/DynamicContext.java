@@ -13,10 +13,19 @@ import prunebench.train.Optimizer;
  * @param optimizer the run's optimizer, whose state of regrown connections must be reset
  * @param seed      the run's seed, for updaters that draw random numbers
  * @param options   the strategy's options (its own parameters merged over their defaults)
+ * @param keep      the prunable entries the run's compression keeps, for updaters that prune to it
+ *                  ({@link DynamicSparsity#prunesFromDense()}); -1 when not given
+ * @param compression the run's compression target (for channel pruning, which meets it in whole channels); NaN
+ *                  when not given
  */
 public record DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer,
-        long seed, StrategyOptions options) {
+        long seed, StrategyOptions options, long keep, double compression) {
     public DynamicContext {
         targets = List.copyOf(targets);
+    }
+
+    public DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer, long seed,
+            StrategyOptions options) {
+        this(network, targets, masks, optimizer, seed, options, -1, Double.NaN);
     }
 }

@@ -9,4 +9,12 @@ package prunebench.prune;
 public interface DynamicSparsity {
     /** A fresh updater bound to one run's network, masks and optimizer. */
     MaskUpdater maskUpdater(DynamicContext context);
+
+    /**
+     * Whether the updater finds the masks itself from a dense start (dynamic network surgery): the run then has no
+     * prune stage before training, its masks start all ones, and {@link DynamicContext#keep()} gives the target.
+     */
+    default boolean prunesFromDense() {
+        return false;
+    }
 }

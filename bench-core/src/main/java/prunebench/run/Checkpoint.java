@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import prunebench.prune.MaskUpdateStats;
+import prunebench.prune.MaskUpdater;
 import prunebench.train.EpochRecord;
 import prunebench.train.Optimizer;
 import prunebench.util.AtomicFiles;
@@ -39,6 +40,12 @@ final class Checkpoint {
     }
 
     void save(int stage, int stepsDone, RunState s, Optimizer optimizer, MaskUpdateStats updates) throws IOException {
+        save(stage, stepsDone, s, optimizer, null, updates);
+    }
+
+    /** A checkpoint inside a training stage, with the optimizer's and the mask updater's state. */
+    void save(int stage, int stepsDone, RunState s, Optimizer optimizer, MaskUpdater updater, MaskUpdateStats updates)
+            throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         s.network.allParameters().forEach((n, p) -> tensors.put("param/" + n, p.getArray()));
         if (s.masks != null) {
@@ -51,6 +58,9 @@ final class Checkpoint {
         put(tensors, "gate/", s.gates);
         if (optimizer != null) {
             optimizer.state().forEach((n, t) -> tensors.put("optimizer/" + n, t));
+        }
+        if (updater != null) {
+            updater.state().forEach((n, t) -> tensors.put("updater/" + n, t));
         }
         Files.createDirectories(dir);
         String file = "checkpoint-" + stage + "-" + stepsDone + ".npz";
@@ -125,6 +135,16 @@ final class Checkpoint {
     void restoreOptimizer(State state, Optimizer optimizer, NDManager manager) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
             optimizer.loadState(prefixed(TensorFiles.load(dir.resolve(state.tensors()), scope), "optimizer/"));
+        }
+    }
+
+    /** Restores a mask updater's state saved inside the stage (nothing when the checkpoint has none). */
+    void restoreUpdater(State state, MaskUpdater updater, NDManager manager) throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> saved = prefixed(TensorFiles.load(dir.resolve(state.tensors()), scope), "updater/");
+            if (!saved.isEmpty()) {
+                updater.loadState(saved);
+            }
         }
     }
 

@@ -109,6 +109,19 @@ public final class GridPlanner {
             stages.add(new Stage.Train(label, schedule, null));
             return new RunPlan(granularity, stages);
         }
+        // the weight budget, for an updater that prunes a dense start to it (network surgery)
+        long keep = axes.strategy() instanceof DynamicSparsity d0 && d0.prunesFromDense()
+                && granularity == Granularity.WEIGHTS ? RunExecutor.budget(run, size.total(), size.prunable()).keep()
+                : -1;
+        Stage.MaskUpdates updates = axes.strategy() instanceof DynamicSparsity d
+                ? (c, data) -> d.maskUpdater(new DynamicContext(c.network(), c.targets(), c.masks(), c.optimizer(),
+                        c.seed(), axes.options(), keep, run.compression()))
+                : null;
+        if (axes.strategy() instanceof DynamicSparsity d && d.prunesFromDense()) {
+            // the updater finds the masks while training from a dense start: no prune stage
+            stages.add(new Stage.Train(label, schedule, updates));
+            return new RunPlan(granularity, stages);
+        }
         if (axes.strategy() instanceof Gmp) {
             GradualPruner.Settings settings = new GradualPruner.Settings(axes.scorer(), axes.scorerOptions(),
                     run.distribution(), run.denseFirstLayer(), RunExecutor.budget(run, size.total(),
@@ -123,9 +136,24 @@ public final class GridPlanner {
         } else if (axes.strategy() instanceof PenalizedStrategy ps && !ps.duringPretraining()) {
             stages.add(new Stage.Train("sparsify", learning.withPenalty(ps.penalty(axes.options())), null));
         }
-        stages.add(new Stage.Prune(axes.strategy(), axes.options(), new Stage.Amount.Compression(run.compression()),
-                run.distribution(), run.iterations(), run.denseFirstLayer(), axes.control() == Control.INVERT,
-                schedule.batchSize()));
+        boolean invert = axes.control() == Control.INVERT;
+        int between = axes.options().has(StructuredStrategy.STEPS_BETWEEN)
+                ? axes.options().getInt(StructuredStrategy.STEPS_BETWEEN) : 0;
+        if (between > 0 && run.iterations() > 1) {
+            // iterative: prune to compression^(k/n), train `between` steps of the schedule, ..., then the whole of it
+            for (int k = 1; k < run.iterations(); k++) {
+                stages.add(new Stage.Prune(axes.strategy(), axes.options(), new Stage.Amount.Compression(
+                        Math.pow(run.compression(), (double) k / run.iterations())), run.distribution(), 1,
+                        run.denseFirstLayer(), invert, schedule.batchSize()));
+                stages.add(new Stage.Train("round" + k, schedule, 0, 0, between, null));
+            }
+            stages.add(new Stage.Prune(axes.strategy(), axes.options(), new Stage.Amount.Compression(
+                    run.compression()), run.distribution(), 1, run.denseFirstLayer(), invert, schedule.batchSize()));
+        } else {
+            stages.add(new Stage.Prune(axes.strategy(), axes.options(), new Stage.Amount.Compression(
+                    run.compression()), run.distribution(), run.iterations(), run.denseFirstLayer(), invert,
+                    schedule.batchSize()));
+        }
         if (axes.control() == Control.SHUFFLE) {
             stages.add(new Stage.Shuffle(controlSeed));
         } else if (axes.control() == Control.REINIT) {
@@ -135,10 +163,7 @@ public final class GridPlanner {
             stages.add(new Stage.Reinit(controlSeed)); // a fresh initialisation, not the one the masks came from
             stages.add(new Stage.Train("scratch", run.pretrain(), 0, 0, -1, null, axes.scratch() == Scratch.FLOPS));
         } else {
-            stages.add(new Stage.Train(label, schedule, axes.strategy() instanceof DynamicSparsity d
-                    ? (c, data) -> d.maskUpdater(new DynamicContext(c.network(), c.targets(), c.masks(),
-                            c.optimizer(), c.seed(), axes.options()))
-                    : null));
+            stages.add(new Stage.Train(label, schedule, updates));
         }
         return new RunPlan(granularity, stages);
     }

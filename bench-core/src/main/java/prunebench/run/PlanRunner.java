@@ -195,6 +195,9 @@ final class PlanRunner {
             }
             MaskUpdater updater = t.updates() == null ? null : t.updates().create(new DynamicContext(state.network,
                     state.masking.targets(), state.masks, optimizer, state.seed, null), ws.trainPlain());
+            if (updater != null && resumeAt > 0) {
+                checkpoint.restoreUpdater(resumed, updater, state.manager);
+            }
             if (updater != null) {
                 trainer.addListener(updater);
                 state.dynamic = true;
@@ -214,7 +217,7 @@ final class PlanRunner {
                     }
                     ws.progress().epoch(state.progressLabel, r, schedule.epochs());
                     try {
-                        checkpoint.save(stageIndex, Math.min(r.epoch() * steps, lastStep), state, optimizer,
+                        checkpoint.save(stageIndex, Math.min(r.epoch() * steps, lastStep), state, optimizer, updater,
                                 updater == null ? state.updates : state.updates.plus(updater.stats()));
                         EpochLog.write(state.dir.resolve("epochs.csv"), state.epochs);
                     } catch (IOException e) {

@@ -33,6 +33,12 @@ public interface StructuredStrategy extends PruningStrategy {
     String TARGET = "target";
     String MIN_CHANNELS = "min_channels";
     String LAYER_FRACTIONS = "layer_fractions";
+    /**
+     * A parameter a strategy may declare (taylor does): with {@code iterations: n}, the run trains this many steps of
+     * its training schedule after each of the first n - 1 prunes (prune, fine-tune, repeat) instead of re-scoring
+     * without training; 0 (default) keeps the rounds back to back.
+     */
+    String STEPS_BETWEEN = "steps_between";
     /** The parameters above and their defaults ({@code layer_fractions} empty: a compression target). */
     Map<String, Object> STRUCTURED_DEFAULTS = Map.of(TARGET, "compression", MIN_CHANNELS, 1.0, LAYER_FRACTIONS,
             Map.of());

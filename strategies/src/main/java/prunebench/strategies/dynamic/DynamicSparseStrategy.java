@@ -1,17 +1,12 @@
 package prunebench.strategies.dynamic;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import prunebench.prune.Distribution;
 import prunebench.prune.DynamicContext;
-import prunebench.prune.DynamicSparsity;
 import prunebench.prune.MaskUpdater;
-import prunebench.prune.PruningContext;
-import prunebench.prune.PruningStrategy;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.StrategyOptions;
-import prunebench.prune.Timing;
 
 /**
  * Sparse training from scratch with a changing topology: the initial masks are random under the distribution (ERK
@@ -19,7 +14,7 @@ import prunebench.prune.Timing;
  * Subclasses say where connections grow. Regrown connections start at zero with their optimizer state (momentum,
  * Adam moments) reset through {@link prunebench.train.Optimizer#resetState}.
  */
-abstract class DynamicSparseStrategy implements PruningStrategy, DynamicSparsity {
+abstract class DynamicSparseStrategy extends SparseStart {
     @Override
     public Map<String, Object> parameterDefaults() {
         return Map.of(DropSchedule.DROP_FRACTION, 0.3, DropSchedule.UPDATE_INTERVAL, 100,
@@ -29,17 +24,6 @@ abstract class DynamicSparseStrategy implements PruningStrategy, DynamicSparsity
     @Override
     public Distribution defaultDistribution() {
         return Distribution.ERK;
-    }
-
-    @Override
-    public Timing defaultTiming() {
-        return Timing.INIT;
-    }
-
-    /** Uniform random scores, drawn in Java from the run's seed: a random initial mask under the distribution. */
-    @Override
-    public Map<String, NDArray> score(PruningContext context) {
-        return prunebench.strategies.random.RandomPruning.uniformScores(context);
     }
 
     @Override

@@ -43,10 +43,10 @@ final class Fixture implements AutoCloseable {
     final Optimizer optimizer;
     final BatchLoader train = new BatchLoader(DATA, DATA.train(), false, Device.cpu());
     final BatchLoader test = new BatchLoader(DATA, DATA.test(), false, Device.cpu());
-    final DynamicSparseStrategy strategy;
+    final SparseStart strategy;
     final long seed;
 
-    Fixture(DynamicSparseStrategy strategy, long seed) {
+    Fixture(SparseStart strategy, long seed) {
         this.strategy = strategy;
         this.seed = seed;
         network = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, seed);

@@ -1,0 +1,169 @@
+package prunebench.strategies.dynamic;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import prunebench.config.OptimizerSpec;
+import prunebench.data.BatchLoader;
+import prunebench.model.LeNet5;
+import prunebench.model.Network;
+import prunebench.prune.DynamicContext;
+import prunebench.prune.MaskSet;
+import prunebench.prune.MaskUpdater;
+import prunebench.prune.PruningTarget;
+import prunebench.prune.PruningTargets;
+import prunebench.prune.StrategyOptions;
+import prunebench.testing.Experiments;
+import prunebench.train.Optimizer;
+import prunebench.train.Optimizers;
+import prunebench.train.TrainableParameter;
+import prunebench.train.Trainer;
+
+class NetworkSurgeryTest {
+    @Test
+    void momentsAreThoseOfTheNonzeroMagnitudes() {
+        // |w| of the nonzero entries: 0.1, 0.3, 0.5 -> mu 0.3, E[w^2] = 0.35 / 3, sigma^2 = 0.35 / 3 - 0.09.
+        double[] m = NetworkSurgery.moments(new float[] {0.1f, -0.3f, 0, 0.5f});
+        assertEquals(0.3, m[0], 1e-7);
+        assertEquals(Math.sqrt(0.35 / 3 - 0.09), m[1], 1e-7);
+    }
+
+    @Test
+    void prunesAtOrBelowPoint9TAndSplicesAbove1Point1T() {
+        // t = 0.3: a = 0.27, b = 0.33. Active 0.1 goes, active 0.28 stays (above a); inactive 0.32 stays out (not
+        // above b), inactive -0.5 comes back.
+        float[] next = NetworkSurgery.surgery(new float[] {0.1f, 0.28f, 0.32f, -0.5f}, new float[] {1, 1, 0, 0}, 0.3);
+        assertArrayEquals(new float[] {0, 1, 0, 1}, next);
+    }
+
+    @Test
+    void updateProbabilityFollowsTheReferenceSchedule() {
+        assertEquals(1, NetworkSurgery.probability(1e-4, 1, 0), 0);
+        assertEquals(0.5, NetworkSurgery.probability(1e-4, 1, 10_000), 1e-12);
+        assertEquals(0.25, NetworkSurgery.probability(1e-4, 2, 10_000), 1e-12);
+    }
+
+    @Test
+    void solvedCKeepsTheTargetAtTheFirstSurgery() {
+        List<float[]> w = List.of(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new float[] {1, 2, 3, 4});
+        List<double[]> m = List.of(NetworkSurgery.moments(w.get(0)), NetworkSurgery.moments(w.get(1)));
+        // Both layers have the same relative spread, so one c keeps the top half of each: 4 of 8.
+        double c = NetworkSurgery.solveC(w, m, 4);
+        long kept = 0;
+        for (int l = 0; l < 2; l++) {
+            float[] mask = NetworkSurgery.surgery(w.get(l), new float[] {1, 1, 1, 1},
+                    m.get(l)[0] + c * m.get(l)[1]);
+            kept += Reallocation.active(mask);
+            assertArrayEquals(new float[] {0, 0, 1, 1}, mask);
+        }
+        assertEquals(4, kept);
+    }
+
+    @Test
+    void prunedWeightsKeepTrainingDenselyAndTheRunEndsWithTheSurgeonsMasks() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Network network = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, 0);
+            List<PruningTarget> targets = PruningTargets.of(network, false, false);
+            MaskSet masks = MaskSet.dense(targets, manager);
+            List<TrainableParameter> params = new ArrayList<>();
+            network.trainableParameters().forEach((n, p) -> params.add(new TrainableParameter(n, p)));
+            List<float[]> initial = targets.stream().map(t -> t.array().toFloatArray()).toList();
+            NetworkSurgery s = new NetworkSurgery();
+            try (Optimizer optimizer = Optimizers.create(new OptimizerSpec("sgd", 0.05, 0.9, false, 0, 0.9, 0.999,
+                    1e-8), params)) {
+                StrategyOptions o = new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("gamma", 0.0,
+                        "end_fraction", 1.0));
+                NetworkSurgery.Surgeon surgeon = (NetworkSurgery.Surgeon) s.maskUpdater(new DynamicContext(network,
+                        targets, masks, optimizer, 0, o, Fixture.KEEP, Double.NaN));
+                long first = 0;
+                for (int l = 0; l < targets.size(); l++) {
+                    first += Reallocation.active(surgeon.mask(l));
+                }
+                assertTrue(Math.abs(first - Fixture.KEEP) <= 3, "the first surgery keeps the target: " + first);
+                BatchLoader train = new BatchLoader(Fixture.DATA, Fixture.DATA.train(), false, Device.cpu());
+                BatchLoader test = new BatchLoader(Fixture.DATA, Fixture.DATA.test(), false, Device.cpu());
+                new Trainer(network, manager, train, test, 0).addListener(surgeon)
+                        .train("finetune", Experiments.sgd(1, 0.05), optimizer, masks, 0);
+                assertEquals(7, surgeon.stats().updates(), "gamma 0: every step but the last");
+                Map<String, NDArray> state = surgeon.state();
+                boolean prunedMoved = false;
+                for (int l = 0; l < targets.size(); l++) {
+                    PruningTarget t = targets.get(l);
+                    float[] mask = surgeon.mask(l);
+                    assertArrayEquals(mask, masks.get(t.name()).toFloatArray(), "the run's masks are the surgeon's");
+                    float[] w = t.array().toFloatArray();
+                    float[] dense = state.get("dense/" + t.name()).toFloatArray();
+                    for (int i = 0; i < w.length; i++) {
+                        assertEquals(mask[i] > 0 ? dense[i] : 0f, w[i], 0f, "the network holds W * T");
+                        prunedMoved |= mask[i] == 0 && dense[i] != initial.get(l)[i];
+                    }
+                }
+                assertTrue(prunedMoved, "pruned weights were updated by the gradient of W * T");
+            } finally {
+                masks.close();
+            }
+        }
+    }
+
+    @Test
+    void aResumedStageContinuesFromTheCheckpointedStateToTheSameWeights() {
+        float[][] straight = train(false);
+        float[][] resumed = train(true);
+        for (int l = 0; l < straight.length; l++) {
+            assertArrayEquals(straight[l], resumed[l], "tensor " + l);
+        }
+    }
+
+    /** Two epochs of surgery; with {@code resume}, a fresh surgeon takes over after epoch 1 from the saved state. */
+    private static float[][] train(boolean resume) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Network network = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, 0);
+            List<PruningTarget> targets = PruningTargets.of(network, false, false);
+            MaskSet masks = MaskSet.dense(targets, manager);
+            List<TrainableParameter> params = new ArrayList<>();
+            network.trainableParameters().forEach((n, p) -> params.add(new TrainableParameter(n, p)));
+            NetworkSurgery s = new NetworkSurgery();
+            StrategyOptions o = new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("gamma", 0.05,
+                    "end_fraction", 1.0));
+            BatchLoader data = new BatchLoader(Fixture.DATA, Fixture.DATA.train(), false, Device.cpu());
+            try (Optimizer optimizer = Optimizers.create(new OptimizerSpec("sgd", 0.05, 0.9, false, 0, 0.9, 0.999,
+                    1e-8), params)) {
+                DynamicContext context = new DynamicContext(network, targets, masks, optimizer, 3, o, Fixture.KEEP,
+                        Double.NaN);
+                MaskUpdater first = s.maskUpdater(context);
+                Trainer trainer = new Trainer(network, manager, data, data, 3).addListener(first);
+                trainer.train("finetune", Experiments.sgd(2, 0.05), optimizer, masks, 0, resume ? 8 : 16);
+                if (resume) {
+                    Map<String, NDArray> copies = new java.util.HashMap<>();
+                    first.state().forEach((k, v) -> {
+                        NDArray c = v.duplicate();
+                        c.detach();
+                        copies.put(k, c);
+                    });
+                    MaskUpdater second = s.maskUpdater(context);
+                    second.loadState(copies);
+                    new Trainer(network, manager, data, data, 3).addListener(second)
+                            .train("finetune", Experiments.sgd(2, 0.05), optimizer, masks, 8, 16);
+                    copies.values().forEach(NDArray::close);
+                }
+                float[][] out = new float[targets.size() + 1][];
+                for (int l = 0; l < targets.size(); l++) {
+                    out[l] = targets.get(l).array().toFloatArray();
+                }
+                out[targets.size()] = new float[] {masks.keptTotal()};
+                return out;
+            } finally {
+                masks.close();
+            }
+        }
+    }
+}
