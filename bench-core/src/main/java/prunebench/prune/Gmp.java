@@ -63,6 +63,21 @@ public final class Gmp implements PruningStrategy {
         return done == t1 ? keep : Math.max(keep, Math.round(prunable * (1 - sparsity)));
     }
 
+    /**
+     * The fraction of the final sparsity reached after optimizer step {@code done} (1-based) of {@code total}, on the
+     * cubic schedule of {@link #keptAfter}: 1 - (1 - (t - t_0) / (t_end - t_0))^3 at the pruning steps, 1 at the
+     * end point, and -1 (no pruning) at the other steps. Channel pruning turns it into a compression target.
+     */
+    public static double fractionAfter(int done, int total, double start, double end, int every) {
+        int t0 = (int) Math.floor(start * total);
+        int t1 = (int) Math.floor(end * total);
+        if (done < t0 || done > t1 || (done - t0) % every != 0 && done != t1) {
+            return -1;
+        }
+        double progress = t1 == t0 ? 1 : Math.min(1, (double) (done - t0) / (t1 - t0));
+        return done == t1 ? 1 : 1 - Math.pow(1 - progress, 3);
+    }
+
     @Override
     public Map<String, NDArray> score(PruningContext context) {
         throw new IllegalStateException("gmp scores with the strategy named by its 'score' parameter");
