@@ -10,7 +10,9 @@ import prunebench.config.ConfigException;
  * weights (by {@code score}, global magnitude by default, under the run's distribution) are removed so that the
  * sparsity follows s_t = s_f + (s_i - s_f) (1 - (t - t_0) / (n dt))^3 from s_i = 0 to the run's target s_f, reached
  * at the end point and held after it. With {@code at: pretrained} (the default) it prunes during the fine-tuning of
- * the dense model; with {@code at: init} during the whole sparse-training budget. The planner builds the run (a
+ * the dense model; with {@code at: init} during the whole sparse-training budget. With a channel {@code score}
+ * (gradual filter pruning) whole channels go, to the compression on the same schedule ({@link #fractionAfter}).
+ * The planner builds the run (a
  * training stage with the gradual pruner as its mask updater); this class only carries the parameters.
  */
 public final class Gmp implements PruningStrategy {
