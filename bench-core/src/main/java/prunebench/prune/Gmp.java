@@ -10,7 +10,9 @@ import prunebench.config.ConfigException;
  * weights (by {@code score}, global magnitude by default, under the run's distribution) are removed so that the
  * sparsity follows s_t = s_f + (s_i - s_f) (1 - (t - t_0) / (n dt))^3 from s_i = 0 to the run's target s_f, reached
  * at the end point and held after it. With {@code at: pretrained} (the default) it prunes during the fine-tuning of
- * the dense model; with {@code at: init} during the whole sparse-training budget. The planner builds the run (a
+ * the dense model; with {@code at: init} during the whole sparse-training budget. With a channel {@code score}
+ * (gradual filter pruning) whole channels go, to the compression on the same schedule ({@link #fractionAfter}).
+ * The planner builds the run (a
  * training stage with the gradual pruner as its mask updater); this class only carries the parameters.
  */
 public final class Gmp implements PruningStrategy {
@@ -61,6 +63,21 @@ public final class Gmp implements PruningStrategy {
         double progress = t1 == t0 ? 1 : Math.min(1, (double) (done - t0) / (t1 - t0));
         double sparsity = finalSparsity * (1 - Math.pow(1 - progress, 3));
         return done == t1 ? keep : Math.max(keep, Math.round(prunable * (1 - sparsity)));
+    }
+
+    /**
+     * The fraction of the final sparsity reached after optimizer step {@code done} (1-based) of {@code total}, on the
+     * cubic schedule of {@link #keptAfter}: 1 - (1 - (t - t_0) / (t_end - t_0))^3 at the pruning steps, 1 at the
+     * end point, and -1 (no pruning) at the other steps. Channel pruning turns it into a compression target.
+     */
+    public static double fractionAfter(int done, int total, double start, double end, int every) {
+        int t0 = (int) Math.floor(start * total);
+        int t1 = (int) Math.floor(end * total);
+        if (done < t0 || done > t1 || (done - t0) % every != 0 && done != t1) {
+            return -1;
+        }
+        double progress = t1 == t0 ? 1 : Math.min(1, (double) (done - t0) / (t1 - t0));
+        return done == t1 ? 1 : 1 - Math.pow(1 - progress, 3);
     }
 
     @Override

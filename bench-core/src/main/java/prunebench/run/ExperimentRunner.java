@@ -147,7 +147,8 @@ public final class ExperimentRunner {
     /** Structured strategies' layer names exist in the model; their targets count all parameters. */
     private void checkStructured(ExperimentSpec spec, ModelFactory model, ImageData data) {
         for (prunebench.config.StrategySpec s : spec.pruning().strategies()) {
-            if (!(strategies.get(s.name()) instanceof prunebench.prune.structured.StructuredStrategy structured)) {
+            StrategyAxes axes = StrategyAxes.of(s, strategies); // gmp with a channel score prunes channels too
+            if (!(axes.scorer() instanceof prunebench.prune.structured.StructuredStrategy structured)) {
                 continue;
             }
             if (prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf())) {
@@ -157,8 +158,9 @@ public final class ExperimentRunner {
             try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
                 Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                         data.width()), data.numClasses(), manager, 0);
-                new prunebench.prune.structured.ChannelPruner(net).checkOptions(new prunebench.prune.StrategyOptions(
-                        s.name(), structured.parameterDefaults(), s.params()));
+                new prunebench.prune.structured.ChannelPruner(net).checkOptions(axes.scorer() != axes.strategy()
+                        ? axes.scorerOptions() : new prunebench.prune.StrategyOptions(s.name(),
+                        structured.parameterDefaults(), s.params()));
             } catch (ConfigException e) {
                 throw new ConfigException("strategy '" + s.label() + "': " + e.getMessage());
             }

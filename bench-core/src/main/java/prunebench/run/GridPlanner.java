@@ -100,8 +100,9 @@ public final class GridPlanner {
             return new RunPlan(Granularity.WEIGHTS, IterativePlan.stages(run, axes, size.prunable(), total,
                     controlSeed));
         }
-        Granularity granularity = axes.strategy() instanceof StructuredStrategy ? Granularity.CHANNELS
-                : Granularity.WEIGHTS;
+        Granularity granularity = axes.strategy() instanceof StructuredStrategy
+                || axes.strategy() instanceof Gmp && axes.scorer() instanceof StructuredStrategy
+                ? Granularity.CHANNELS : Granularity.WEIGHTS;
         String label = run.timing() == Timing.PRETRAINED ? "finetune" : "sparse";
         TrainSchedule schedule = trainingSchedule(run);
         List<Stage> stages = new ArrayList<>(List.of(new Stage.Start(run.timing())));
@@ -123,12 +124,14 @@ public final class GridPlanner {
             return new RunPlan(granularity, stages);
         }
         if (axes.strategy() instanceof Gmp) {
+            // a channel score prunes filters gradually: channel masks, the compression as one-shot channel runs mean it
+            boolean channels = axes.scorer() instanceof StructuredStrategy;
             GradualPruner.Settings settings = new GradualPruner.Settings(axes.scorer(), axes.scorerOptions(),
-                    run.distribution(), run.denseFirstLayer(), RunExecutor.budget(run, size.total(),
+                    run.distribution(), run.denseFirstLayer(), channels ? -1 : RunExecutor.budget(run, size.total(),
                     size.prunable()).keep(), axes.options().getDouble("start"), axes.options().getDouble("end"),
-                    axes.options().getInt("every"), schedule.batchSize());
+                    axes.options().getInt("every"), schedule.batchSize(), channels, run.compression());
             stages.add(new Stage.Train(label, schedule, (c, data) -> new GradualPruner(c, settings, data)));
-            return new RunPlan(Granularity.WEIGHTS, stages);
+            return new RunPlan(channels ? Granularity.CHANNELS : Granularity.WEIGHTS, stages);
         }
         TrainSchedule learning = learningSchedule(axes.strategy(), axes.options(), schedule, run.budget());
         if (axes.strategy() instanceof LearnedMask learned) {

@@ -40,11 +40,11 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
         PruningStrategy scorer = strategy;
         if (iterative || gradual) {
             scorer = strategies.get(options.getString("score"));
-            if (scorer instanceof StructuredStrategy) {
-                throw error(s, strategy.name() + " with score '" + scorer.name() + "' would remove channels "
-                        + (iterative ? "iteratively" : "gradually") + " (iterative or gradual filter pruning), which "
-                        + "is not supported: imp and gmp remove single weights; name a weight score such as "
-                        + "global_magnitude, or prune channels one-shot with {name: " + scorer.name() + "}");
+            if (iterative && scorer instanceof StructuredStrategy) {
+                throw error(s, "imp with score '" + scorer.name() + "' would remove channels iteratively "
+                        + "(iterative filter pruning), which is not supported: imp removes single weights; name a "
+                        + "weight score such as global_magnitude, prune channels gradually with {name: gmp, score: "
+                        + scorer.name() + "}, or in rounds with {name: " + scorer.name() + ", iterations: n}");
             }
             if (scorer instanceof Imp || scorer instanceof Gmp || scorer instanceof DynamicSparsity
                     || scorer instanceof prunebench.prune.LearnedMask
@@ -72,8 +72,13 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
             throw error(s, "iterations must be >= 1, got " + iterations);
         }
         boolean denseFirst = options.has("dense_first_layer") && options.getBoolean("dense_first_layer");
-        return new StrategyAxes(strategy, options, scorer, control, scratch, timing,
-                distribution(s, options, scorer), iterations, denseFirst);
+        Distribution distribution = distribution(s, options, scorer);
+        if (gradual && scorer instanceof StructuredStrategy && distribution == Distribution.ERK) {
+            throw error(s, "gmp with score '" + scorer.name() + "' removes channels: distribution global or uniform "
+                    + "(scope global or layer), not erk");
+        }
+        return new StrategyAxes(strategy, options, scorer, control, scratch, timing, distribution, iterations,
+                denseFirst);
     }
 
     /** Prunes iteratively ({@code imp}): one run per seed whose levels are the curve. */

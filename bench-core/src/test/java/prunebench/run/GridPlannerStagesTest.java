@@ -226,6 +226,26 @@ class GridPlannerStagesTest {
     }
 
     @Test
+    void gradualFilterPruningIsAChannelRunWhoseTrainingStagePrunesChannelsOnTheCubicSchedule() {
+        RunSpec run = runs(new StrategySpec("gmp", "g", Map.of("score", "test_channels")), List.of(4.0)).get(0);
+        GridPlanner.RunPlan plan = planner.stages(run, SIZE);
+        assertEquals(GridPlanner.Granularity.CHANNELS, plan.granularity(), "the end of the run rebuilds the network");
+        assertEquals(List.of("Start", "Train"), kinds(plan));
+        assertTrue(((Stage.Train) plan.stages().get(1)).updates() != null, "a gradual pruner");
+        RunSpec dense = runs(new StrategySpec("gmp", "g", Map.of("score", "test_channels")), List.of(1.0)).get(0);
+        assertEquals(GridPlanner.Granularity.CHANNELS, planner.stages(dense, SIZE).granularity());
+        RunSpec weights = runs(new StrategySpec("gmp", "g", Map.of()), List.of(4.0)).get(0);
+        assertEquals(GridPlanner.Granularity.WEIGHTS, planner.stages(weights, SIZE).granularity());
+        // the same schedule as a fraction of the final sparsity: 0 at t_0, the cubic in between, 1 at t_end
+        assertEquals(-1, Gmp.fractionAfter(99, 1000, 0.1, 0.75, 100));
+        assertEquals(0, Gmp.fractionAfter(100, 1000, 0.1, 0.75, 100));
+        assertEquals(-1, Gmp.fractionAfter(150, 1000, 0.1, 0.75, 100));
+        assertEquals(1 - Math.pow(1 - 100.0 / 650, 3), Gmp.fractionAfter(200, 1000, 0.1, 0.75, 100), 1e-12);
+        assertEquals(1, Gmp.fractionAfter(750, 1000, 0.1, 0.75, 100));
+        assertEquals(-1, Gmp.fractionAfter(800, 1000, 0.1, 0.75, 100));
+    }
+
+    @Test
     void scratchPrunesThenTrainsFreshWeightsWithTheDenseSchedule() {
         RunSpec e = runs(new StrategySpec("global_magnitude", "e", Map.of("retrain", "scratch")), List.of(4.0)).get(0);
         GridPlanner.RunPlan plan = planner.stages(e, SIZE);
@@ -256,8 +276,8 @@ class GridPlannerStagesTest {
                 Map.of("name", "imp", "scratch_budget", "flops"), "which imp does not take",
                 Map.of("name", "imp", "score", "test_channels"),
                 "imp with score 'test_channels' would remove channels iteratively",
-                Map.of("name", "gmp", "score", "test_channels"),
-                "gmp with score 'test_channels' would remove channels gradually");
+                Map.of("name", "gmp", "score", "test_channels", "distribution", "erk"),
+                "gmp with score 'test_channels' removes channels: distribution global or uniform");
         bad.forEach((p, message) -> {
             Map<String, Object> params = new java.util.HashMap<>(p);
             String name = (String) params.remove("name");
