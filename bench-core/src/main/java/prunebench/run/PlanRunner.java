@@ -88,7 +88,9 @@ final class PlanRunner {
             } else if (stage instanceof Stage.Prune prune) {
                 Stage.Prune p = prune;
                 if (p.strategy() instanceof LearnedMask learned && state.learned != null) {
-                    p = p.scoredBy(new LearnedScores(learned, state.learned));
+                    p = p.scoredBy(learned instanceof prunebench.prune.structured.StructuredStrategy
+                            ? new LearnedChannelScores(new LearnedScores(learned, state.learned))
+                            : new LearnedScores(learned, state.learned));
                 }
                 RunState.close(state.scored);
                 state.scored = state.copyWeights(true);
@@ -98,7 +100,7 @@ final class PlanRunner {
                 state.epochsTrained = 0;
                 records.masks(state);
                 spec.initScale().apply(state.masks); // sparse training starts at the sparse scale when asked
-                if (p.strategy() instanceof LearnedScores) {
+                if (p.strategy() instanceof LearnedScores || p.strategy() instanceof LearnedChannelScores) {
                     RunState.close(state.learned);
                     state.learned = null;
                 }
@@ -275,6 +277,47 @@ final class PlanRunner {
                 copy.attach(context.manager());
                 out.put(n, copy);
             });
+            return out;
+        }
+    }
+
+    /**
+     * A structured learned strategy's trained scores (one per weight, the same across a filter), handed to the
+     * channel pruner: a channel scores the mean of its filter's scores.
+     */
+    private record LearnedChannelScores(LearnedScores learned)
+            implements prunebench.prune.structured.StructuredStrategy {
+        @Override
+        public String name() {
+            return learned.name();
+        }
+
+        @Override
+        public String description() {
+            return learned.description();
+        }
+
+        @Override
+        public java.util.Map<String, float[]> channelScores(prunebench.prune.PruningContext context,
+                java.util.List<prunebench.model.ChannelGroup> groups) {
+            java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
+            for (prunebench.model.ChannelGroup g : groups) {
+                NDArray s = learned.scores().get(g.name());
+                if (s == null) {
+                    continue;
+                }
+                float[] w = s.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                int size = w.length / g.channels();
+                float[] channel = new float[g.channels()];
+                for (int c = 0; c < channel.length; c++) {
+                    double sum = 0;
+                    for (int i = c * size; i < (c + 1) * size; i++) {
+                        sum += w[i];
+                    }
+                    channel[c] = (float) (sum / size);
+                }
+                out.put(g.name(), channel);
+            }
             return out;
         }
     }

@@ -9,12 +9,14 @@ import java.util.Map;
 import prunebench.prune.GateContext;
 
 /**
- * Hard-concrete gates, one per weight (Louizos et al. 2018, as AMLab-Amsterdam/L0_regularization's
+ * Hard-concrete gates, one per weight or one per output channel (Louizos et al. 2018, as AMLab-Amsterdam/L0_regularization's
  * {@code l0_layers.py}): u ~ U(eps, 1 - eps), s = sigmoid((log u - log(1 - u) + log_alpha) / beta), z = min(1,
  * max(0, s (zeta - gamma) + gamma)), the forward pass sees w * z; at inference z = min(1, max(0, sigmoid(log_alpha)
  * (zeta - gamma) + gamma)). The loss adds (lambda / N) times the expected L0 norm, sum sigmoid(log_alpha - beta
  * log(-gamma / zeta)); log_alpha is clamped to [log 1e-2, log 1e2] after every step, as the reference's
- * {@code constrain_parameters}.
+ * {@code constrain_parameters}. A channel's gate, shaped (C_out, 1, ..., 1), multiplies its whole filter, and its
+ * term of the expected L0 norm counts the weights the filter carries, as the reference's {@code L0Conv2d._reg_w}
+ * ({@code lamba} summed over the filter's input channels and kernel).
  */
 final class HardConcreteGates extends WeightGates {
     static final double EPSILON = 1e-6;
@@ -25,8 +27,14 @@ final class HardConcreteGates extends WeightGates {
 
     HardConcreteGates(GateContext context, double beta, double gamma, double zeta, double lambda,
             double droprateInit) {
+        this(context, beta, gamma, zeta, lambda, droprateInit, perWeight(context));
+    }
+
+    /** @param gateShapes per gated weight, its gates' shape (see {@link WeightGates}) */
+    HardConcreteGates(GateContext context, double beta, double gamma, double zeta, double lambda,
+            double droprateInit, Map<String, Shape> gateShapes) {
         super(context, "log_alpha", r -> Math.log(1 - droprateInit) - Math.log(droprateInit)
-                + 1e-2 * r.nextGaussian());
+                + 1e-2 * r.nextGaussian(), gateShapes);
         this.beta = beta;
         this.gamma = gamma;
         this.zeta = zeta;
@@ -63,7 +71,7 @@ final class HardConcreteGates extends WeightGates {
     public NDArray loss(NDManager scope, long step, long totalSteps) {
         NDArray total = scope.zeros(new Shape());
         for (String name : aux.keySet()) {
-            total = total.add(openProbability(scope, in(scope, aux(name))).sum());
+            total = total.add(openProbability(scope, in(scope, aux(name))).sum().mul(weightsPerGate(name)));
         }
         return total.mul((float) (lambda / context.trainSize()));
     }
@@ -78,11 +86,18 @@ final class HardConcreteGates extends WeightGates {
         }
     }
 
-    /** The gates most likely open rank highest: log_alpha is monotone in P(z != 0). */
+    /**
+     * The gates most likely open rank highest: log_alpha is monotone in P(z != 0). A channel gate's log_alpha is
+     * repeated over its filter's weights.
+     */
     @Override
     public Map<String, NDArray> scores(NDManager manager) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        aux.keySet().forEach(n -> out.put(n, copy(manager, aux(n))));
+        for (String n : aux.keySet()) {
+            try (NDArray repeated = aux(n).broadcast(weight(n).getShape())) {
+                out.put(n, copy(manager, repeated));
+            }
+        }
         return out;
     }
 

@@ -27,12 +27,22 @@ abstract class WeightGates implements Gates {
     protected final Map<String, Parameter> aux = new LinkedHashMap<>();
 
     WeightGates(GateContext context, String kind, java.util.function.ToDoubleFunction<Random> init) {
+        this(context, kind, init, perWeight(context));
+    }
+
+    /**
+     * @param gateShapes per gated weight tensor, the shape of its auxiliary tensor: the weight's own, or a prefix
+     *                   of it with the rest 1 (one gate per output channel: (C_out, 1, ..., 1) broadcasts over the
+     *                   filter)
+     */
+    WeightGates(GateContext context, String kind, java.util.function.ToDoubleFunction<Random> init,
+            Map<String, Shape> gateShapes) {
         this.context = context;
         for (PruningTarget t : context.targets()) {
-            if (t.isBias()) {
+            if (!gateShapes.containsKey(t.name())) {
                 continue;
             }
-            Shape shape = t.array().getShape();
+            Shape shape = gateShapes.get(t.name());
             float[] values = new float[Math.toIntExact(shape.size())];
             Random random = new Random(Seeds.derive(context.seed(), kind + "/init/" + t.name()));
             for (int i = 0; i < values.length; i++) {
@@ -43,6 +53,18 @@ abstract class WeightGates implements Gates {
             aux.put(t.name(), Parameter.builder().setName(kind + "/" + t.name()).setType(Parameter.Type.OTHER)
                     .optRequiresGrad(true).optArray(array).build());
         }
+    }
+
+    /** One gate per weight of every prunable weight tensor (biases are not gated). */
+    static Map<String, Shape> perWeight(GateContext context) {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        context.targets().stream().filter(t -> !t.isBias()).forEach(t -> out.put(t.name(), t.array().getShape()));
+        return out;
+    }
+
+    /** Weights that share one gate of tensor {@code name} (1 per weight, the filter's size per channel). */
+    protected long weightsPerGate(String name) {
+        return weight(name).size() / aux(name).size();
     }
 
     /** The auxiliary tensor of weight {@code name}. */
