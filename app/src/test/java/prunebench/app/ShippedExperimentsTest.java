@@ -78,7 +78,7 @@ class ShippedExperimentsTest {
                     "rigl", "dynamic, trains 4 epochs sparse",
                     "network_surgery", "pretrained, fine-tunes 1 epoch",
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
-                    "soft_filter", "dynamic, trains 4 epochs sparse",
+                    "soft_filter_removed", "dynamic, trains 4 epochs sparse",
                     "taylor", "pretrained, fine-tunes 1 epoch",
                     "taylor_iterative", "pretrained, fine-tunes 1 epoch")),
             Map.entry("lottery-lenet300.yaml", Map.of(

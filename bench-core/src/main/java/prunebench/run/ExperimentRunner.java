@@ -148,8 +148,9 @@ public final class ExperimentRunner {
     private void checkStructured(ExperimentSpec spec, ModelFactory model, ImageData data) {
         for (prunebench.config.StrategySpec s : spec.pruning().strategies()) {
             StrategyAxes axes = StrategyAxes.of(s, strategies); // gmp with a channel score prunes channels too
-            if (!(axes.scorer() instanceof prunebench.prune.structured.StructuredStrategy structured)) {
-                continue;
+            if (!(axes.scorer() instanceof prunebench.prune.structured.StructuredStrategy structured)
+                    || axes.scorer() == axes.strategy() && !structured.removesChannels(axes.options())) {
+                continue; // single-weight masks (soft_filter zeroing filters only)
             }
             if (prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf())) {
                 throw new ConfigException("pruning.compression_of: prunable applies to weight pruning; strategy '"

@@ -100,7 +100,7 @@ public final class GridPlanner {
             return new RunPlan(Granularity.WEIGHTS, IterativePlan.stages(run, axes, size.prunable(), total,
                     controlSeed));
         }
-        Granularity granularity = axes.strategy() instanceof StructuredStrategy
+        Granularity granularity = axes.strategy() instanceof StructuredStrategy st && st.removesChannels(axes.options())
                 || axes.strategy() instanceof Gmp && axes.scorer() instanceof StructuredStrategy
                 ? Granularity.CHANNELS : Granularity.WEIGHTS;
         String label = run.timing() == Timing.PRETRAINED ? "finetune" : "sparse";

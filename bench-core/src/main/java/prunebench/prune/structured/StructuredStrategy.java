@@ -55,6 +55,15 @@ public interface StructuredStrategy extends PruningStrategy {
      */
     Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups);
 
+    /**
+     * Whether a run with these options removes whole channels (masks over every tensor a channel touches, the network
+     * rebuilt smaller at the end): true for every structured strategy but one that only zeroes filters and reports
+     * the masked network, as {@code soft_filter}'s reference does; such a run has single-weight masks.
+     */
+    default boolean removesChannels(StrategyOptions options) {
+        return true;
+    }
+
     /** Structured strategies score channels, not weights; {@link ChannelPruner} expands the choice into masks. */
     @Override
     default Map<String, NDArray> score(PruningContext context) {

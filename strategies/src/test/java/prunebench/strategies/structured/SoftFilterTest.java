@@ -40,8 +40,9 @@ class SoftFilterTest {
                 1e-6f);
     }
 
+    /** The form before the reference was followed, kept by {@code layers: channels, finish: removed}. */
     @Test
-    void zeroesTheWeakestFiltersEveryEpochLetsThemGrowBackAndRemovesTheLastOnes() {
+    void removingFormZeroesTheWeakestFiltersEveryEpochLetsThemGrowBackAndRemovesTheLastOnes() {
         ImageData data = SyntheticData.create(256, 64, 1, 28, 10, 7);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Network net = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, 0);
@@ -58,7 +59,8 @@ class SoftFilterTest {
             List<TrainableParameter> params = new ArrayList<>();
             net.trainableParameters().forEach((n, p) -> params.add(new TrainableParameter(n, p)));
             SoftFilter sfp = new SoftFilter();
-            StrategyOptions o = new StrategyOptions(sfp.name(), sfp.parameterDefaults(), Map.of());
+            StrategyOptions o = new StrategyOptions(sfp.name(), sfp.parameterDefaults(), Map.of("layers", "channels",
+                    "finish", "removed"));
             try (Optimizer optimizer = Optimizers.create(new OptimizerSpec("sgd", 0.05, 0.9, false, 0, 0.9, 0.999,
                     1e-8), params)) {
                 MaskUpdater updater = sfp.maskUpdater(new DynamicContext(net, pruner.targets(), masks, optimizer, 0,
