@@ -111,8 +111,9 @@ final class FilterZeroing implements MaskUpdater {
     static int[] counts(DynamicContext context, List<PrunableLayer> layers) {
         StrategyOptions o = context.options();
         int[] maximum = maximum(layers, o);
-        if (!o.getString(SoftFilter.RATE).equals(SoftFilter.AUTO)) {
-            return countsAtRate(layers, o.getDouble(SoftFilter.RATE), maximum);
+        double rate = SoftFilter.keptRate(o);
+        if (!Double.isNaN(rate)) {
+            return countsAtRate(layers, rate, maximum);
         }
         boolean speedup = o.getString(StructuredStrategy.TARGET).equals("speedup");
         double[] perFilter = new double[layers.size()];

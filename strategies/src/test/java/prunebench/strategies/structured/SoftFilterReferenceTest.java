@@ -151,6 +151,8 @@ class SoftFilterReferenceTest {
                         0, options(Map.of("target", "speedup")), -1, 2.0), convs));
                 assertArrayEquals(new int[] {3, 8}, FilterZeroing.counts(new DynamicContext(net, targets, masks, null,
                         0, options(Map.of("rate", 0.5)), -1, 2.0), convs), "int(6 * 0.5), int(16 * 0.5)");
+                assertArrayEquals(new int[] {3, 8}, FilterZeroing.counts(new DynamicContext(net, targets, masks, null,
+                        0, options(Map.of("rate", "0.5")), -1, 2.0), convs), "as the experiment reader passes it");
                 assertArrayEquals(new int[] {0, 14}, FilterZeroing.counts(new DynamicContext(net, targets, masks, null,
                         0, options(Map.of("target", "speedup", "dense_first_layer", true)), -1, 2.0), convs),
                         "conv1 whole: 14/16 of conv2, 210,000, is the first to reach it");
