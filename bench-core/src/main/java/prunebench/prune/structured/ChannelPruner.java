@@ -107,6 +107,59 @@ public final class ChannelPruner {
         });
     }
 
+    /**
+     * One step of pruning during training (Molchanov et al. 2019's {@code compute_saliency}): removes the channels
+     * still there lowest score first (ties: earlier group, then lower index), at most {@code count} of them, skipping
+     * groups at their {@code min_channels} (the first group whole with {@code denseFirst}), and stops as soon as the
+     * cost (the strategy's {@code target}: parameters or multiply-adds) is within dense / {@code target}. Writes and
+     * applies the masks (over {@link #targets()}).
+     *
+     * @return the channels removed and whether the target is now met
+     * @throws ConfigException when the target cannot be met by removing everything the guards allow
+     */
+    public Removal removeLowest(Map<String, float[]> scores, int count, MaskSet masks, StrategyOptions options,
+            double target, boolean denseFirst) {
+        boolean speedup = options.getString(StructuredStrategy.TARGET).equals("speedup");
+        ChannelBudget budget = new ChannelBudget(network, groups,
+                speedup ? ChannelBudget.Measure.MULTIPLY_ADDS : ChannelBudget.Measure.PARAMETERS);
+        int[] minimum = minimumChannels(options.getDouble(StructuredStrategy.MIN_CHANNELS), denseFirst);
+        if (budget.dense() / budget.cost(minimum) < target) {
+            throw unreachable(budget, minimum, target, options);
+        }
+        double maxCost = budget.dense() / target;
+        List<boolean[]> kept = ChannelMasks.read(masks, groups);
+        int[] counts = ChannelSelection.counts(kept);
+        record Channel(int group, int index, float score) {}
+        List<Channel> candidates = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            float[] s = scores.get(groups.get(g).name());
+            for (int c = 0; c < kept.get(g).length; c++) {
+                if (kept.get(g)[c]) {
+                    candidates.add(new Channel(g, c, s[c]));
+                }
+            }
+        }
+        candidates.sort(java.util.Comparator.comparingDouble((Channel ch) -> ch.score())
+                .thenComparingInt(Channel::group).thenComparingInt(Channel::index));
+        int removed = 0;
+        for (Channel ch : candidates) {
+            if (removed == count || budget.cost(counts) <= maxCost) {
+                break;
+            }
+            if (counts[ch.group()] > minimum[ch.group()]) {
+                kept.get(ch.group())[ch.index()] = false;
+                counts[ch.group()]--;
+                removed++;
+            }
+        }
+        ChannelMasks.write(masks, groups, kept, network.block().getParameters().valueAt(0).getArray().getManager());
+        masks.apply();
+        return new Removal(removed, budget.cost(counts) <= maxCost);
+    }
+
+    /** What {@link #removeLowest} did: channels removed, and whether the target is met. */
+    public record Removal(int removed, boolean targetMet) {}
+
     /** Checks {@code layer_fractions} against this network's prunable layers before anything is trained. */
     public void checkOptions(StrategyOptions options) {
         Map<String, Double> fractions = LayerFractions.of(options);
