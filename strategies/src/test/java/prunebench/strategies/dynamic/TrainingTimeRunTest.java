@@ -24,6 +24,7 @@ import prunebench.run.ExperimentRunner;
 import prunebench.run.ResultStore;
 import prunebench.run.RunResult;
 import prunebench.strategies.structured.SoftFilter;
+import prunebench.strategies.structured.TaylorMolchanov2019;
 import prunebench.strategies.structured.Taylor;
 import prunebench.testing.Experiments;
 import prunebench.testing.SyntheticData;
@@ -41,7 +42,7 @@ class TrainingTimeRunTest {
                 new DatasetRegistry(List.of(new SyntheticProvider(SyntheticData.create(512, 256, 1, 28, 10, 7))),
                         Map.of()),
                 new StrategyRegistry(List.of(new SparseMomentum(), new DynamicReparameterization(),
-                        new NetworkSurgery(), new SoftFilter(), new Taylor())), new PrintStream(log, true));
+                        new NetworkSurgery(), new SoftFilter(), new Taylor(), new TaylorMolchanov2019())), new PrintStream(log, true));
         // pretrain 2 + finetune 1 epochs of 16 steps
         ExperimentSpec spec = Experiments.tiny("lenet5", List.of(4.0),
                 List.of(new StrategySpec("snfs", "snfs", Map.of()),
@@ -51,7 +52,9 @@ class TrainingTimeRunTest {
                         new StrategySpec("soft_filter", "soft_filter_removed", Map.of("layers", "channels",
                                 "finish", "removed")),
                         new StrategySpec("taylor", "taylor", Map.of("iterations", 2, "steps_between", 3,
-                                "batches", 2))),
+                                "batches", 2)),
+                        new StrategySpec("taylor_molchanov2019", "taylor_molchanov2019", Map.of("frequency", 3,
+                                "per_step", 30))),
                 List.of(0L));
         ExperimentRunner.Outcome outcome = runner.run(runner.prepare(spec, tmp), false);
         assertTrue(outcome.failed().isEmpty(), outcome.failed() + "\n" + log);
@@ -90,6 +93,14 @@ class TrainingTimeRunTest {
         String epochs = Files.readString(tmp.resolve("runs").resolve(taylor.run_id()).resolve("epochs.csv"));
         assertTrue(epochs.contains("round1"), "three steps of fine-tuning between the two prunes:\n" + epochs);
         assertEquals(1, taylor.epochs_trained());
+
+        // pruned while fine-tuning 16 steps: after steps 3, 6, ... 30 channels each until 4x, or the rest after the
+        // last step
+        RunResult during = runs.get("taylor_molchanov2019");
+        assertTrue(during.compression_actual() >= 4, "" + during.compression_actual());
+        assertTrue(during.mask_updates() >= 1 && during.mask_updates() <= 5, "" + during.mask_updates());
+        assertEquals("pretrained", during.timing());
+        assertFalse(Double.isNaN(during.speedup_measured()), "the rebuilt network is timed");
     }
 
     /** A column of layers.csv summed over the pruned tensors (2: parameters, 3: kept in the final masks). */
