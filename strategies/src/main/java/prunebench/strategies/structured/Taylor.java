@@ -37,7 +37,10 @@ import prunebench.train.CrossEntropy;
  * {@code steps_between: m} prunes to compression^(k/n), trains m steps of the fine-tuning schedule, and so on; after
  * the n-th prune the whole fine-tuning follows. The papers remove a fixed number of channels every few steps
  * (2017: one per 10 updates; 2019: 100 per 30 minibatches, scores accumulated during fine-tuning), here the rounds
- * follow the exponential schedule and the scores are taken on their own batches.
+ * follow the exponential schedule and the scores are taken on their own batches. The 2019 procedure as its code runs
+ * it (scores from the fine-tuning batches, momentum between steps, no normalisation) is {@link TaylorMolchanov2019},
+ * {@code taylor_molchanov2019}, the form for a paper's protocol; this one-shot form with {@code normalize: l2} is
+ * neither paper's procedure.
  */
 public final class Taylor implements StructuredStrategy {
     static final String BATCHES = "batches";
