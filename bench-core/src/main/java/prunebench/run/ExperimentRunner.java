@@ -148,8 +148,11 @@ public final class ExperimentRunner {
     private void checkStructured(ExperimentSpec spec, ModelFactory model, ImageData data) {
         for (prunebench.config.StrategySpec s : spec.pruning().strategies()) {
             StrategyAxes axes = StrategyAxes.of(s, strategies); // gmp with a channel score prunes channels too
-            if (!(axes.scorer() instanceof prunebench.prune.structured.StructuredStrategy structured)
-                    || axes.scorer() == axes.strategy() && !structured.removesChannels(axes.options())) {
+            if (!(axes.scorer() instanceof prunebench.prune.structured.StructuredStrategy structured)) {
+                continue;
+            }
+            if (axes.scorer() == axes.strategy() && !structured.removesChannels(axes.options())) {
+                checkSingleWeightTargets(spec, model, data, s, structured, axes.options());
                 continue; // single-weight masks (soft_filter zeroing filters only)
             }
             if (prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf())) {
@@ -165,6 +168,31 @@ public final class ExperimentRunner {
             } catch (ConfigException e) {
                 throw new ConfigException("strategy '" + s.label() + "': " + e.getMessage());
             }
+        }
+    }
+
+    /** A structured strategy with single-weight masks meets every compression of the grid, or says why not. */
+    private static void checkSingleWeightTargets(ExperimentSpec spec, ModelFactory model, ImageData data,
+            prunebench.config.StrategySpec s, prunebench.prune.structured.StructuredStrategy structured,
+            prunebench.prune.StrategyOptions options) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
+                    data.width()), data.numClasses(), manager, 0);
+            List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
+                    spec.pruning().pruneBiases());
+            long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+            long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
+            boolean ofPrunable = prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf());
+            for (double c : spec.pruning().compressions()) {
+                if (c <= 1) {
+                    continue; // the dense control
+                }
+                long keep = (ofPrunable ? new CompressionBudget(prunable, prunable, c)
+                        : new CompressionBudget(total, prunable, c)).keep();
+                structured.checkTarget(net, targets, options, c, keep);
+            }
+        } catch (ConfigException e) {
+            throw new ConfigException("strategy '" + s.label() + "': " + e.getMessage());
         }
     }
 

@@ -64,6 +64,15 @@ public interface StructuredStrategy extends PruningStrategy {
         return true;
     }
 
+    /**
+     * For a strategy whose runs have single-weight masks ({@link #removesChannels} false): checks, when the experiment
+     * is loaded, that {@code compression} can be met on {@code network}, throwing a {@link ConfigException} that
+     * says why not. {@code targets} are the run's prunable tensors, {@code keep} the entries of them its compression
+     * keeps.
+     */
+    default void checkTarget(prunebench.model.Network network, List<prunebench.prune.PruningTarget> targets,
+            StrategyOptions options, double compression, long keep) {}
+
     /** Structured strategies score channels, not weights; {@link ChannelPruner} expands the choice into masks. */
     @Override
     default Map<String, NDArray> score(PruningContext context) {

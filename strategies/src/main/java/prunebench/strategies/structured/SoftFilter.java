@@ -192,6 +192,14 @@ public final class SoftFilter implements StructuredStrategy, DynamicSparsity {
         return options.getString(FINISH).equals(FINISH_REMOVED);
     }
 
+    /** The zeroing form's counts for {@code compression}, found as a run would (or its error), at load time. */
+    @Override
+    public void checkTarget(prunebench.model.Network network, List<prunebench.prune.PruningTarget> targets,
+            StrategyOptions options, double compression, long keep) {
+        FilterZeroing.counts(new DynamicContext(network, targets, null, null, 0, options, keep, compression),
+                FilterZeroing.layers(network, options.getString(LAYERS)));
+    }
+
     @Override
     public MaskUpdater maskUpdater(DynamicContext context) {
         if (removesChannels(context.options())) {
