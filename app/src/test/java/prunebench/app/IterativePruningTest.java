@@ -94,7 +94,8 @@ class IterativePruningTest {
 
         Path ticket = runDir(results, "imp-c6-");
         List<String> levels = Files.readAllLines(ticket.resolve("levels.csv"));
-        assertEquals("level,density,top1,top5,epochs,compression_actual", levels.get(0));
+        assertEquals("level,density,top1,top5,epochs,compression_actual,compression_all,compression_prunable",
+                levels.get(0));
         assertEquals(5, levels.size(), levels.toString());
         double[] density = levels.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
         assertEquals(1, density[0]);
@@ -127,6 +128,32 @@ class IterativePruningTest {
         try (Stream<Path> s = Files.walk(results.resolve("pretrained"))) {
             assertTrue(s.anyMatch(p -> p.toString().endsWith("step-3/weights.npz")));
         }
+    }
+
+    @Test
+    void underCompressionOfPrunableEveryLevelRecordsThePrunableBasis() throws IOException {
+        Path file = experiment("imp-prunable", "[{name: imp, rate: 0.5, retrain_epochs: 1}]");
+        Path results = tmp.resolve("results-imp-prunable");
+        Cli.Result r = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1", "--set",
+                "pruning.compressions=[8]", "--set", "pruning.compression_of=prunable");
+        assertEquals(0, r.code(), r.err());
+        // 8x of the prunable weights is three halvings exactly; the deepest level must say 8, not the ~7.1x that
+        // all parameters over the nonzero ones give with LeNet-5's unpruned classifier and biases.
+        Map<String, String> deepest = rows(results.resolve("runs.csv")).stream()
+                .filter(x -> x.get("level").equals("3")).findFirst().orElseThrow();
+        double actual = Double.parseDouble(deepest.get("compression_actual"));
+        assertEquals(8, actual, 0.08, deepest.toString());
+        assertEquals(actual, Double.parseDouble(deepest.get("compression")), 1e-9, deepest.toString());
+        assertEquals(actual, Double.parseDouble(deepest.get("compression_prunable")), 1e-9);
+        double all = Double.parseDouble(deepest.get("compression_all"));
+        assertEquals(Double.parseDouble(deepest.get("params")) / Double.parseDouble(deepest.get("params_nonzero")),
+                all, 1e-9);
+        assertTrue(all > 7 && all < 7.5, "all parameters / kept: " + all);
+        List<Map<String, String>> levels = rows(runDir(results, "imp-c8-").resolve("levels.csv"));
+        Map<String, String> three = levels.get(levels.size() - 1);
+        assertEquals("3", three.get("level"));
+        assertEquals(1 / Double.parseDouble(three.get("density")), Double.parseDouble(three.get("compression_actual")),
+                1e-6, three.toString());
     }
 
     @Test

@@ -7,7 +7,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Size and cost of a network, dense and after pruning (pruned weights are zeros in the arrays).
+ * Size and cost of a network, dense and after pruning.
+ *
+ * <p>{@link #of(Network, Map)} counts as removed exactly the entries a mask removes, which is what
+ * {@code CompressionBudget} assumes: an unmasked entry that happens to be 0 (a zero-initialised bias or BatchNorm
+ * beta after a 0-epoch run, a connection RigL regrew at 0) still stays in the model. {@link #of(Network)} counts
+ * exact zeros instead; it is for networks without masks (a structurally rebuilt one, a test that zeroes by hand).
  *
  * @param params        trainable parameters (BatchNorm running statistics excluded)
  * @param paramsNonzero nonzero entries of the trainable parameters
@@ -16,6 +21,34 @@ import java.util.Map;
  */
 public record Complexity(long params, long paramsNonzero, long flops, long flopsNonzero) {
 
+    /**
+     * The network with {@code masks} (parameter name to a 0/1 mask; null or empty for a dense network): an entry is
+     * removed when its mask is 0, whatever its value.
+     */
+    public static Complexity of(Network network, Map<String, NDArray> masks) {
+        Map<String, NDArray> m = masks == null ? Map.of() : masks;
+        long params = 0;
+        long removed = 0;
+        for (Map.Entry<String, Parameter> e : network.trainableParameters().entrySet()) {
+            params += e.getValue().getArray().size();
+            NDArray mask = m.get(e.getKey());
+            if (mask != null) {
+                removed += mask.size() - countNonzero(mask);
+            }
+        }
+        long flops = 0;
+        long flopsNonzero = 0;
+        for (PrunableLayer layer : network.layers()) {
+            long count = layer.weightCount();
+            NDArray mask = m.get(layer.name());
+            long kept = mask == null ? count : countNonzero(mask);
+            flops += count * layer.usesPerWeight();
+            flopsNonzero += kept * layer.usesPerWeight();
+        }
+        return new Complexity(params, params - removed, flops, flopsNonzero);
+    }
+
+    /** Counts every exactly-zero trainable entry as removed: for a network without masks (see the class comment). */
     public static Complexity of(Network network) {
         long params = 0;
         long paramsNonzero = 0;

@@ -79,7 +79,7 @@ final class PlanRunner {
             } else if (stage instanceof Stage.Start s) {
                 if (s.from() == prunebench.prune.Timing.PRETRAINED) {
                     cache.loadInto(DenseCache.Key.of(spec), state.network, state.manager);
-                    state.trainFlops += trainingFlops(state.network, 0, spec.pretrain().epochs()
+                    state.trainFlops += trainingFlops(state, 0, spec.pretrain().epochs()
                             * ws.train().batchesPerEpoch(spec.pretrain().batchSize()), spec.pretrain().batchSize());
                 }
                 RunState.close(state.scored);
@@ -172,7 +172,7 @@ final class PlanRunner {
 
     private void train(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt,
             Gates gates) throws IOException {
-        TrainSchedule schedule = t.atDenseCost() ? atDenseCost(t.schedule(), state.network) : t.schedule();
+        TrainSchedule schedule = t.atDenseCost() ? atDenseCost(t.schedule(), state) : t.schedule();
         EpochRecord last = null;
         Trainer trainer = new Trainer(state.network, state.manager, ws.train(), ws.test(), state.seed);
         if (schedule.penalty() != null) {
@@ -228,7 +228,7 @@ final class PlanRunner {
                 }
             });
             if (resumeAt == 0) { // a checkpoint inside the stage counts the whole stage already
-                state.trainFlops += trainingFlops(state.network, from, to, schedule.batchSize());
+                state.trainFlops += trainingFlops(state, from, to, schedule.batchSize());
             }
             List<EpochRecord> trained = trainer.train(t.label(), schedule, optimizer, state.masks, from, to);
             if (!trained.isEmpty()) {
@@ -326,8 +326,8 @@ final class PlanRunner {
      * Scratch-B: {@code schedule} stretched to the dense network's training multiply-adds, by the dense / nonzero
      * multiply-adds of the network as it is (its masks applied; at a resume they are the same masks).
      */
-    private static TrainSchedule atDenseCost(TrainSchedule schedule, Network network) {
-        Complexity c = Complexity.of(network);
+    private static TrainSchedule atDenseCost(TrainSchedule schedule, RunState state) {
+        Complexity c = complexity(state);
         return Budget.withEpochs(schedule, Scratch.flopsMatchedEpochs(schedule.epochs(), c.flops(), c.flopsNonzero()));
     }
 
@@ -335,14 +335,19 @@ final class PlanRunner {
      * Multiply-adds of training steps {@code from..to-1}: per example 3x the network's nonzero multiply-adds as they
      * are now (forward 1x, backward 2x; RigL's paper counts the same way).
      */
-    private double trainingFlops(Network network, int from, int to, int batchSize) {
+    private double trainingFlops(RunState state, int from, int to, int batchSize) {
         int n = ws.train().size();
         int steps = ws.train().batchesPerEpoch(batchSize);
         double examples = 0;
         for (int s = from; s < to; s++) {
             examples += Math.min(batchSize, n - (s % steps) * batchSize);
         }
-        return 3.0 * Complexity.of(network).flopsNonzero() * examples;
+        return 3.0 * complexity(state).flopsNonzero() * examples;
+    }
+
+    /** The network as its masks leave it (an unmasked weight that is 0 still costs its multiply-adds). */
+    static Complexity complexity(RunState state) {
+        return Complexity.of(state.network, state.masks == null ? null : state.masks.masks());
     }
 
     /** The seed's initial weights (every parameter), the masks applied. */

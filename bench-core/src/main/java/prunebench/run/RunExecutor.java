@@ -86,19 +86,24 @@ final class RunExecutor {
 
     /** The run's record as it stands: the final one, or (with {@code level}) one level of an iterative run. */
     private RunResult result(RunSpec spec, String runId, RunState s, double speedupMeasured, Integer level) {
-        Complexity cx = Complexity.of(s.network);
+        Complexity cx = PlanRunner.complexity(s);
+        double compressionAll = cx.compression();
+        double compressionPrunable = compressionOfPrunable(s.masks);
+        double actual = prunebench.config.PruningSpec.PRUNABLE.equals(spec.compressionOf()) ? compressionPrunable
+                : compressionAll;
         double imagesPerSecond = s.epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average()
                 .orElse(Double.NaN);
         // measured where top1 is: on the model as it is now (the run's end, or the level being recorded)
         double valTop1 = ws.validation() == null ? Double.NaN
                 : Evaluator.evaluate(s.network, ws.validation(), s.manager).top1();
         return new RunResult(runId, spec.strategy().label(), spec.strategy().name(),
-                level == null ? spec.compression() : cx.compression(), spec.seed(), RunResult.OK,
-                spec.timing().name().toLowerCase(Locale.ROOT), cx.compression(), cx.speedup(), s.top1, s.top5,
+                level == null ? spec.compression() : actual, spec.seed(), RunResult.OK,
+                spec.timing().name().toLowerCase(Locale.ROOT), actual, cx.speedup(), s.top1, s.top5,
                 s.top1Pre, s.top5Pre, cx.params(), cx.paramsNonzero(), cx.flops(), cx.flopsNonzero(),
                 collapsedLayers(s.masks), s.pruneSeconds, imagesPerSecond, s.wallSeconds(), spec.model(),
                 spec.dataset().name(), null, s.updates.updates(), s.updates.meanChanged(), speedupMeasured,
-                s.epochsTrained, level, s.trainFlops, valTop1, spec.budget());
+                s.epochsTrained, level, s.trainFlops, valTop1, spec.budget(), compressionAll,
+                compressionPrunable);
     }
 
     /**
@@ -122,10 +127,19 @@ final class RunExecutor {
             long epochs = r.level() == 0 ? spec.pretrain().epochs() : s.epochs.stream().filter(e ->
                     e.stage().equals("level" + r.level()) || e.stage().startsWith("level" + r.level() + "-")).count();
             rows.add(List.of(r.level(), (double) (r.params_nonzero() - (r.params() - prunable)) / prunable, r.top1(),
-                    r.top5(), epochs, r.compression_actual()));
+                    r.top5(), epochs, r.compression_actual(), r.compression_all(), r.compression_prunable()));
         }
         CsvFile.write(dir.resolve("levels.csv"), List.of("level", "density", "top1", "top5", "epochs",
-                "compression_actual"), rows);
+                "compression_actual", "compression_all", "compression_prunable"), rows);
+    }
+
+    /** The masked tensors' own total over their kept entries; 1 for a dense run (no masks). */
+    static double compressionOfPrunable(MaskSet masks) {
+        if (masks == null) {
+            return 1;
+        }
+        long prunable = masks.targets().stream().mapToLong(PruningTarget::size).sum();
+        return (double) prunable / masks.keptTotal();
     }
 
     /**

@@ -12,6 +12,12 @@ package prunebench.run;
  * multiply-adds of the network as it trains (forward 1x, backward 2x). {@code val_top1} is the final model's top-1 on
  * the held-out training examples ({@code dataset.validation}; NaN without), and {@code budget} the factor the
  * protocol's epochs were scaled by (1 = the whole protocol). Every metric is the final epoch's, never the best epoch's.
+ *
+ * <p>{@code compression_actual} is on the experiment's basis ({@code pruning.compression_of}): all trainable
+ * parameters over the ones left, or the prunable tensors over their kept entries. Both bases are recorded on every row
+ * as {@code compression_all} and {@code compression_prunable} (NaN in records written before they existed). An entry
+ * counts as removed when its mask removes it, never because it happens to be 0 (see {@code Complexity}); so do
+ * {@code params_nonzero} and {@code flops_nonzero}, despite their names (kept for the column contract).
  */
 public record RunResult(
         String run_id, String strategy, String strategy_name, double compression, long seed, String status,
@@ -20,7 +26,8 @@ public record RunResult(
         long flops_nonzero, int layers_collapsed, double prune_seconds, double train_images_per_second,
         double wall_seconds, String model, String dataset, String error, int mask_updates,
         double connections_changed_mean, double speedup_measured, Integer epochs_trained, Integer level,
-        double train_flops, double val_top1, double budget) {
+        double train_flops, double val_top1, double budget, double compression_all,
+        double compression_prunable) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
@@ -30,7 +37,8 @@ public record RunResult(
                 FAILED, spec.timing().name().toLowerCase(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, wallSeconds, spec.model(),
                 spec.dataset().name(), error, 0, Double.NaN, Double.NaN,
-                GridPlanner.trainingSchedule(spec).epochs(), null, Double.NaN, Double.NaN, spec.budget());
+                GridPlanner.trainingSchedule(spec).epochs(), null, Double.NaN, Double.NaN, spec.budget(), Double.NaN,
+                Double.NaN);
     }
 
     /** This result re-labelled as the run {@code spec} (a dense control shared by every strategy of a seed). */
@@ -39,7 +47,7 @@ public record RunResult(
                 compression_actual, speedup_theoretical, top1, top5, top1_pre_finetune, top5_pre_finetune, params,
                 params_nonzero, flops, flops_nonzero, layers_collapsed, prune_seconds, train_images_per_second,
                 wall_seconds, model, dataset, error, mask_updates, connections_changed_mean, speedup_measured,
-                epochs_trained, level, train_flops, val_top1, budget);
+                epochs_trained, level, train_flops, val_top1, budget, compression_all, compression_prunable);
     }
 
     public boolean ok() {

@@ -2,10 +2,12 @@ package prunebench.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ComplexityTest {
@@ -40,6 +42,33 @@ class ComplexityTest {
             assertEquals(269_722, c.params());
             assertEquals(269_722 - betas, c.paramsNonzero());
             assertEquals(c.flops(), c.flopsNonzero());
+        }
+    }
+
+    @Test
+    void withMasksOnlyMaskedEntriesAreRemovedSoABudgetIsMetExactly() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // ResNet-20 untrained (a 0-epoch run): 688 BatchNorm betas are exactly 0 but stay in the model.
+            Network net = Network.create(new CifarResNet.ResNet20(), new Shape(3, 32, 32), 10, manager, 2);
+            PrunableLayer first = net.layers().get(0); // stem conv: 16*3*3*3 = 432 weights, 32*32 uses
+            PrunableLayer second = net.layers().get(1); // 16*16*3*3 = 2,304 weights, 32*32 uses
+            NDArray m1 = manager.ones(first.weightShape());
+            m1.set(new NDIndex(":4"), 0); // 4 filters of 27: 108 removed
+            NDArray m2 = manager.ones(second.weightShape());
+            m2.set(new NDIndex(":1"), 0); // 1 filter of 144 removed
+            first.weight().getArray().muli(m1);
+            second.weight().getArray().muli(m2);
+            second.weight().getArray().set(new NDIndex("1, 0"), 0); // kept by its mask but 0 (a regrown weight): 9
+            Map<String, NDArray> masks = Map.of(first.name(), m1, second.name(), m2);
+
+            Complexity c = Complexity.of(net, masks);
+            assertEquals(269_722, c.params());
+            assertEquals(269_722 - 108 - 144, c.paramsNonzero());
+            assertEquals(269_722 / (269_722.0 - 252), c.compression(), 1e-12);
+            long dense = Complexity.of(net, null).flops();
+            assertEquals(dense - (108 + 144) * 1024L, c.flopsNonzero());
+            // counting zeros instead removes the betas and the zero kept weights too
+            assertEquals(269_722 - 108 - 144 - 9 - 688, Complexity.of(net).paramsNonzero());
         }
     }
 }

@@ -67,7 +67,7 @@ class ExperimentRunnerTest {
                 structured.train_flops() + " vs " + dense.train_flops());
         String csv = Files.readString(tmp.resolve("runs.csv"));
         assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow()
-                .contains(",speedup_measured,epochs_trained,level,train_flops,val_top1,budget,config"), csv.lines().findFirst().orElseThrow() + "\n" +
+                .contains(",speedup_measured,epochs_trained,level,train_flops,val_top1,budget,compression_all,compression_prunable,config"), csv.lines().findFirst().orElseThrow() + "\n" +
                 csv);
         assertTrue(log.toString().contains("(measured "), log.toString());
     }
@@ -101,7 +101,12 @@ class ExperimentRunnerTest {
             kept += Long.parseLong(f[3]);
         }
         assertEquals(Math.round(prunable / 4.0), kept);
-        assertTrue(result.compression_actual() < 3.9, "all parameters / nonzero: " + result.compression_actual());
+        // recorded on the experiment's basis (issue 27.1: it was all parameters / nonzero, < 3.9 here)
+        assertEquals((double) prunable / kept, result.compression_actual(), 1e-9, result.toString());
+        assertEquals(result.compression_actual(), result.compression_prunable(), 1e-12);
+        assertEquals((double) result.params() / result.params_nonzero(), result.compression_all(), 1e-12);
+        assertEquals(result.params() - (prunable - kept), result.params_nonzero());
+        assertTrue(result.compression_all() < 3.9, "all parameters / kept: " + result.compression_all());
     }
 
     @Test
