@@ -94,7 +94,8 @@ class DownloadCliTest {
                 "pruning: {compressions: [1], strategies: [random]}", ""));
         Cli.Result r = Cli.run(file.toString(), "--results", tmp.resolve("r").toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("error: cannot download into " + notAFolder + ": the folder cannot be created or written"), r.err());
+        assertTrue(r.err().startsWith("error: cannot download into " + notAFolder
+                + ": the folder cannot be created or written"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 

