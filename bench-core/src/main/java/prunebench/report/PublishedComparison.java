@@ -29,10 +29,10 @@ import tech.tablesaw.api.Table;
  * </ul>
  * Verdict: with d = ours - published in points, the combined 95% half-width is sqrt(h_ours^2 + h_pub^2), h_ours our
  * Student-t half-width over seeds (0 for one seed) and h_pub = t(0.975, n-1) * std / sqrt(n) from the published std
- * and n; when the paper gives no spread (no std, or n below 2) it is {@value #NO_SPREAD_POINTS} points. When that
- * half-width exceeds {@code report.agreement_bound} (default 2 points) the interval says nothing (two seeds give
- * t = 12.7): the verdict is "inconclusive"; otherwise "yes" when |d| is within it, else "no". References no run
- * matches are "not run".
+ * and n, or {@value #NO_SPREAD_POINTS} points when the paper gives no spread (no std, or n below 2: the rounding of a
+ * printed number). One seed of ours has no interval of its own (h_ours = 0). When the combined half-width exceeds
+ * {@code report.agreement_bound} (default 2 points) the interval says nothing (two seeds give t = 12.7): the verdict
+ * is "inconclusive"; otherwise "yes" when |d| is within it, else "no". References no run matches are "not run".
  */
 final class PublishedComparison {
     static final double TOLERANCE_PERCENT = 2;
@@ -146,13 +146,9 @@ final class PublishedComparison {
         double ci = 100 * summary.doubleColumn(RunsCsv.TOP1 + Summary.CI95).getDouble(r);
         double oursHalf = Double.isNaN(ci) ? 0 : ci;
         double d = mean - ref.top1();
-        double tolerance;
-        if (!Double.isNaN(ref.top1Std()) && ref.n() >= 2) {
-            double pubHalf = SampleStats.halfWidth95(ref.top1Std(), ref.n());
-            tolerance = Math.sqrt(oursHalf * oursHalf + pubHalf * pubHalf);
-        } else {
-            tolerance = NO_SPREAD_POINTS;
-        }
+        double pubHalf = !Double.isNaN(ref.top1Std()) && ref.n() >= 2
+                ? SampleStats.halfWidth95(ref.top1Std(), ref.n()) : NO_SPREAD_POINTS;
+        double tolerance = Math.sqrt(oursHalf * oursHalf + pubHalf * pubHalf);
         if (tolerance > bound + 1e-9) {
             return new Row(experiment, ref, mean, ci, n, d, tolerance, null, INCONCLUSIVE, null);
         }

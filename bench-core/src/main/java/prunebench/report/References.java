@@ -20,8 +20,8 @@ import prunebench.config.ConfigException;
  * 1 or less is refused as a likely fraction rather than read as 0.43%. {@code top1_std} and {@code n} may be empty
  * (no spread published); {@code compression} may be empty when {@code sparsity} is given (compression =
  * 1 / (1 - sparsity)); when both are given they must agree. The same point (paper, model, dataset, strategy,
- * compression) given twice is kept once when the rows agree and refused when they do not. Every error names the
- * file, line and column.
+ * compression) given twice in a file is refused (a repeat or a conflict); in two files it is kept once when the
+ * rows agree and refused when they do not. Every error names the file, line and column.
  */
 final class References {
     static final List<String> COLUMNS = List.of("paper", "model", "dataset", "strategy", "compression", "sparsity",
@@ -55,7 +55,7 @@ final class References {
 
     private References() {}
 
-    /** Every file's references, a point repeated with the same values kept once (see {@link #load(Path)}). */
+    /** Every file's references, a point that two files give with the same values kept once. */
     static List<Reference> load(List<Path> files) {
         List<Reference> out = new ArrayList<>();
         for (Path f : files) {
@@ -126,8 +126,14 @@ final class References {
         for (int i = 0; i < header.size(); i++) {
             index.put(header.get(i).strip().toLowerCase(Locale.ROOT), i);
         }
-        List<String> missing = COLUMNS.stream()
-                .filter(c -> !index.containsKey(c) && !(c.equals("top1") && index.containsKey(ERROR))).toList();
+        List<String> missing = new ArrayList<>(COLUMNS.stream().filter(c -> !index.containsKey(c)
+                && !(c.equals("top1") && index.containsKey(ERROR))
+                && !(c.equals("compression") && index.containsKey("sparsity"))
+                && !(c.equals("sparsity") && index.containsKey("compression"))).toList());
+        if (missing.containsAll(List.of("compression", "sparsity"))) {
+            missing.remove("sparsity");
+            missing.set(missing.indexOf("compression"), "compression or sparsity");
+        }
         if (!missing.isEmpty()) {
             throw new ConfigException(file + ":1: missing column(s) " + missing + "; expected "
                     + String.join(",", COLUMNS) + " (top1 may be replaced by error, in the same unit)");
@@ -144,9 +150,13 @@ final class References {
             }
             Reference r = ReferenceRow.parse(name -> index.containsKey(name) ? cells.get(index.get(name)).strip() : "",
                     file + ":" + (l + 1));
-            if (!repeats(out, r)) {
-                out.add(r);
+            if (repeats(out, r)) {
+                Reference earlier = out.stream().filter(r::samePoint).findFirst().orElseThrow();
+                throw new ConfigException(r.where() + ": repeats line " + earlier.where().replaceAll(".*:", "")
+                        + " (the same point and values: " + r.strategy() + " at compression "
+                        + Numbers.compact(r.compression()) + "); remove one");
             }
+            out.add(r);
         }
         if (out.isEmpty()) {
             throw new ConfigException(file + ": a header and no rows: no published result to compare with; add "

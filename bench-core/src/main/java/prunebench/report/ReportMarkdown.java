@@ -101,8 +101,8 @@ final class ReportMarkdown {
                 + "as given. A reference matches the runs whose label is its strategy and whose compression is "
                 + "within " + Numbers.compact(PublishedComparison.TOLERANCE_PERCENT) + "% of its compression, "
                 + "for the runs' model and dataset. "
-                + "Agrees: the difference is within the combined 95% interval (shown after ±), or within "
-                + Numbers.compact(PublishedComparison.NO_SPREAD_POINTS) + " points when the paper gives no spread; "
+                + "Agrees: the difference is within the combined 95% interval (shown after ±; a paper that gives no "
+                + "spread counts ±" + Numbers.compact(PublishedComparison.NO_SPREAD_POINTS) + " points); "
                 + "inconclusive when that interval is wider than ±"
                 + Numbers.compact(data.spec().agreementBound()) + " points (report.agreement_bound). "
                 + "All metrics are the final epoch's.\n\n");
