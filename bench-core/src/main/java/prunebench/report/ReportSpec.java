@@ -20,11 +20,14 @@ import java.util.Set;
  *   format: [png, svg, pdf]                            # default [png, svg]
  *   titles: false                                      # no title or subtitle on the figures (for a paper)
  *   references: [references/tanaka2020-vgg16-cifar10.csv]   # published results drawn and compared (References)
+ *   agreement_bound: 2        # points: a wider combined 95% interval makes the verdict "inconclusive" (default 2)
  * </pre>
  *
  * @param title null to use the experiment's name (its {@code name:}; the folder's name for results without one)
  * @param titles false to draw figures without title and subtitle, for a paper whose caption says it
  * @param strategies empty for every strategy in runs.csv, sorted by name
+ * @param agreementBound the widest combined 95% half-width, in top-1 points, that still gives a yes/no verdict
+ *     against a published number (PublishedComparison); wider is "inconclusive"
  */
 public record ReportSpec(
         List<FigureKind> figures,
@@ -36,7 +39,11 @@ public record ReportSpec(
         List<Pair> compare,
         Set<ImageFormat> formats,
         List<java.nio.file.Path> references,
-        boolean titles) {
+        boolean titles,
+        double agreementBound) {
+
+    /** The default of {@code agreement_bound}: 2 top-1 points. */
+    public static final double DEFAULT_AGREEMENT_BOUND = 2;
 
     /** Values of {@code metric}: the accuracy columns of runs.csv. */
     public static final List<String> METRICS = List.of(RunsCsv.TOP1, RunsCsv.TOP5, RunsCsv.TOP1_PRE, RunsCsv.TOP5_PRE);
@@ -47,6 +54,18 @@ public record ReportSpec(
         compare = List.copyOf(compare);
         formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
         references = references == null ? List.of() : List.copyOf(references);
+        if (!(agreementBound > 0) || Double.isInfinite(agreementBound)) {
+            throw new prunebench.config.ConfigException("report.agreement_bound: expected a positive number of "
+                    + "top-1 points, got " + agreementBound);
+        }
+    }
+
+    /** With the default agreement bound (the shape before {@code agreement_bound} was added). */
+    public ReportSpec(List<FigureKind> figures, String title, List<String> strategies, String metric,
+            RunSelection densityProfile, RunSelection trainingCurves, List<Pair> compare, Set<ImageFormat> formats,
+            List<java.nio.file.Path> references, boolean titles) {
+        this(figures, title, strategies, metric, densityProfile, trainingCurves, compare, formats, references, titles,
+                DEFAULT_AGREEMENT_BOUND);
     }
 
     /** With figure titles (the shape before {@code titles} was added). */
@@ -78,7 +97,7 @@ public record ReportSpec(
             return this;
         }
         return new ReportSpec(figures, title, strategies, metric, densityProfile, trainingCurves, compare, formats,
-                references.stream().map(r -> References.locate(r, experimentFile)).toList());
+                references.stream().map(r -> References.locate(r, experimentFile)).toList(), titles, agreementBound);
     }
 
     /** This spec with {@code more} reference files after its own (--references), each file once. */
@@ -86,7 +105,7 @@ public record ReportSpec(
         java.util.LinkedHashSet<java.nio.file.Path> all = new java.util.LinkedHashSet<>(references);
         all.addAll(more);
         return new ReportSpec(figures, title, strategies, metric, densityProfile, trainingCurves, compare, formats,
-                List.copyOf(all), titles);
+                List.copyOf(all), titles, agreementBound);
     }
 
     /**

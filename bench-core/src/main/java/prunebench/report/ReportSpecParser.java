@@ -16,7 +16,8 @@ import prunebench.util.Names;
 final class ReportSpecParser {
     static final String SECTION = "report";
     private static final List<String> KEYS = List.of("title", "figures", "strategies", "metric", "density_profile",
-            "training_curves", "compare", "format", "titles", "references");
+            "training_curves", "compare", "format", "titles", "references",
+            "agreement_bound");
     private static final List<String> SELECTION_KEYS = List.of("compression", "strategies", "runs");
 
     private ReportSpecParser() {}
@@ -39,7 +40,8 @@ final class ReportSpecParser {
                 map.containsKey("format") ? formats(map.get("format")) : d.formats(),
                 map.containsKey("references") ? strings(map.get("references"), key("references")).stream()
                         .map(java.nio.file.Path::of).toList() : d.references(),
-                map.containsKey("titles") ? bool(map.get("titles"), key("titles")) : d.titles());
+                map.containsKey("titles") ? bool(map.get("titles"), key("titles")) : d.titles(),
+                map.containsKey("agreement_bound") ? bound(map.get("agreement_bound")) : d.agreementBound());
     }
 
     private static boolean bool(Object value, String path) {
@@ -47,6 +49,14 @@ final class ReportSpecParser {
             return b;
         }
         throw new ConfigException(path + ": expected true or false, got " + describe(value));
+    }
+
+    private static double bound(Object value) {
+        if (value instanceof Number n && n.doubleValue() > 0 && Double.isFinite(n.doubleValue())) {
+            return n.doubleValue();
+        }
+        throw new ConfigException(key("agreement_bound") + ": expected a positive number of top-1 points, got "
+                + describe(value));
     }
 
     private static String key(String name) {

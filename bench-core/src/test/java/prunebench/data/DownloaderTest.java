@@ -139,6 +139,8 @@ class DownloaderTest {
                 + "machine and put it in " + target.resolveSibling(".downloads")), e.getMessage());
         assertTrue(e.getMessage().contains("or put the dataset's files in " + target + ": [" + ARCHIVE
                 + "] unpacked"), e.getMessage());
+        assertTrue(e.getMessage().contains("; nothing was received. Without internet"), e.getMessage());
+        assertFalse(e.getMessage().contains(".part"), "no partial file to name: " + e.getMessage());
         assertFalse(Files.exists(target));
     }
 

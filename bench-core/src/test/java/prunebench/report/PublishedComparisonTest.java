@@ -70,10 +70,12 @@ class PublishedComparisonTest {
         assertTrue(md.contains("## Published results"), md);
         assertTrue(md.contains("| strategy | compression | ours (mean ± CI, n) | published (mean ± std, n) | difference "
                 + "| agrees? |"), md);
-        // |+0.49| <= 0.5 (no published spread)
-        assertTrue(md.contains("| snip | 1 | 94.00 ± 2.48 (n=3) | 93.51 (n=3) | +0.49 | yes (±0.50) |"), md);
-        // h_pub = 4.3027 * 0.30 / sqrt 3 = 0.745; sqrt(2.484^2 + 0.745^2) = 2.59; 10 is within 2% of 10.1
-        assertTrue(md.contains("| snip | 10.1 | 92.00 ± 2.48 (n=3) | 92.26 ± 0.30 (n=3) | -0.26 | yes (±2.59) |"), md);
+        // no published spread counts 0.5: sqrt(2.484^2 + 0.5^2) = 2.53 > the default agreement_bound of 2
+        assertTrue(md.contains("| snip | 1 | 94.00 ± 2.48 (n=3) | 93.51 (n=3) | +0.49 | inconclusive (±2.53) |"), md);
+        // h_pub = 4.3027 * 0.30 / sqrt 3 = 0.745; sqrt(2.484^2 + 0.745^2) = 2.59; 10 is within 2% of 10.1; the
+        // interval is wider than the default agreement_bound of 2 points: no verdict
+        assertTrue(md.contains("| snip | 10.1 | 92.00 ± 2.48 (n=3) | 92.26 ± 0.30 (n=3) | -0.26 | inconclusive "
+                + "(±2.59) |"), md);
         // compression from sparsity 0.9; one seed: no CI; -3.26 is outside 0.5 points
         assertTrue(md.contains("| synflow | 10 | 90.00 (n=1) | 93.26 | -3.26 | no (±0.50) |"), md);
         assertTrue(md.contains("| grasp | 10 | not run | 91.84 (n=3) | — | — |"), md);
@@ -83,6 +85,10 @@ class PublishedComparisonTest {
         Table csv = Table.read().csv(dir.resolve(PublishedComparison.FILE).toFile());
         assertEquals(5, csv.rowCount());
         assertEquals(2.5935, csv.doubleColumn("tolerance").get(1), 1e-4);
+        assertEquals(List.of("inconclusive", "inconclusive", "no", "not run", "not run"),
+                csv.stringColumn("verdict").asList());
+        assertEquals(List.of("", "", "false", "", ""), csv.column("agrees").asList().stream()
+                .map(v -> v == null ? "" : String.valueOf(v)).toList());
         assertEquals("Fig. 6, dense", csv.stringColumn("source").get(0));
     }
 

