@@ -18,6 +18,7 @@ class MultiplyAddsTest {
                 new Object[] {new LeNet300100(), new Shape(1, 28, 28), 10},
                 new Object[] {new LeNet300100Caffe(), new Shape(1, 28, 28), 10},
                 new Object[] {new LeNet5Caffe(), new Shape(1, 28, 28), 10},
+                new Object[] {new SetMlp(), new Shape(1, 28, 28), 10},
                 new Object[] {new LeNet5Caffe(), new Shape(3, 32, 32), 7},
                 new Object[] {new CifarResNet.ResNet20(), new Shape(3, 32, 32), 10},
                 new Object[] {new CifarResNet.ResNet20(), new Shape(1, 28, 28), 10},
