@@ -117,13 +117,15 @@ public final class Network {
                 case KAIMING_NORMAL, KAIMING_NORMAL_ZERO_BIAS -> random.nextGaussian() * Math.sqrt(2.0 / fanIn);
                 case LI2017 -> random.nextGaussian() * (layer.kind() == PrunableLayer.Kind.CONV
                         ? Math.sqrt(2.0 / fanOut) : 0.01);
+                case CAFFE_XAVIER -> (random.nextDouble() * 2 - 1) * Math.sqrt(3.0 / fanIn);
             };
         }
         w.set(values);
         if (layer.bias() != null) {
             NDArray b = layer.bias().getArray();
             float[] bv = new float[Math.toIntExact(b.size())];
-            boolean zero = init == WeightInit.KAIMING_NORMAL_ZERO_BIAS || init == WeightInit.LI2017;
+            boolean zero = init == WeightInit.KAIMING_NORMAL_ZERO_BIAS || init == WeightInit.LI2017
+                    || init == WeightInit.CAFFE_XAVIER;
             for (int i = 0; i < bv.length; i++) {
                 bv[i] = zero ? 0f : (float) ((random.nextDouble() * 2 - 1) * bound);
             }

@@ -15,5 +15,11 @@ public enum WeightInit {
     /**
      * rethinking-network-pruning's VGG: Conv N(0, 2 / (k*k*out_channels)) (fan out), Linear N(0, 0.01^2), biases 0.
      */
-    LI2017
+    LI2017,
+    /**
+     * Caffe's {@code xavier} filler with its default {@code FAN_IN} variance norm, U(-sqrt(3/fan_in), sqrt(3/fan_in))
+     * (variance 1/fan_in), biases 0 ({@code constant} filler): the LeNets of Caffe's MNIST example, which Han et al.
+     * 2015 and Guo et al. 2016 trained.
+     */
+    CAFFE_XAVIER
 }

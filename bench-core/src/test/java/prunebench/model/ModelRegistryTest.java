@@ -9,8 +9,10 @@ class ModelRegistryTest {
     @Test
     void serviceLoaderFindsEveryRegisteredModel() {
         ModelRegistry registry = new ModelRegistry();
-        assertEquals(List.of("lenet300-100", "lenet5", "resnet110", "resnet20", "resnet32", "resnet56", "vgg11",
-                "vgg16", "vgg16-li", "vgg16-lottery", "vgg19"), List.copyOf(registry.names()));
+        assertEquals(List.of("lenet300-100", "lenet300-100-caffe", "lenet5", "lenet5-caffe", "mlp1000x3", "resnet110",
+                "resnet20", "resnet32", "resnet56", "vgg11", "vgg16", "vgg16-li", "vgg16-lottery", "vgg19"),
+                List.copyOf(registry.names()));
+        assertEquals(WeightInit.CAFFE_XAVIER, registry.get("mlp1000x3").weightInit());
         assertEquals(WeightInit.KAIMING_NORMAL, registry.get("resnet56").weightInit());
         assertEquals(WeightInit.PYTORCH_DEFAULT, registry.get("vgg16").weightInit());
     }

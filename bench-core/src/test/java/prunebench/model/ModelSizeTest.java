@@ -42,6 +42,15 @@ class ModelSizeTest {
         assertEquals(266_200, c.flops());
     }
 
+    @Test
+    void setMlp() {
+        // 784*1000+1000 = 785,000; 2 x (1000*1000+1000) = 2,002,000; 1000*10+10 = 10,010.
+        // MACs: 784,000 + 2,000,000 + 10,000.
+        Complexity c = measure(new SetMlp(), MNIST);
+        assertEquals(2_797_010, c.params());
+        assertEquals(2_794_000, c.flops());
+    }
+
     /*
      * CIFAR ResNet, n blocks per stage, 10 classes, 3x3 convs without bias, option-A shortcuts (no parameters).
      * Conv weights: stem 3*16*9 = 432;

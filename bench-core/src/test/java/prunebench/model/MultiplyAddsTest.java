@@ -16,6 +16,10 @@ class MultiplyAddsTest {
                 new Object[] {new LeNet5(), new Shape(1, 28, 28), 10},
                 new Object[] {new LeNet5(), new Shape(3, 32, 32), 100},
                 new Object[] {new LeNet300100(), new Shape(1, 28, 28), 10},
+                new Object[] {new LeNet300100Caffe(), new Shape(1, 28, 28), 10},
+                new Object[] {new LeNet5Caffe(), new Shape(1, 28, 28), 10},
+                new Object[] {new SetMlp(), new Shape(1, 28, 28), 10},
+                new Object[] {new LeNet5Caffe(), new Shape(3, 32, 32), 7},
                 new Object[] {new CifarResNet.ResNet20(), new Shape(3, 32, 32), 10},
                 new Object[] {new CifarResNet.ResNet20(), new Shape(1, 28, 28), 10},
                 new Object[] {new CifarResNet(8), new Shape(3, 15, 15), 7},
@@ -32,6 +36,8 @@ class MultiplyAddsTest {
                         model.name() + " on " + input + ", " + classes + " classes");
             }
         }
+        // Caffe's LeNet-5: 20x25x24x24 + 50x20x25x8x8 + 800x500 + 500x10
+        assertEquals(2_293_000, new LeNet5Caffe().multiplyAdds(new Shape(1, 28, 28), 10).orElseThrow());
         assertEquals(40_551_040, new CifarResNet.ResNet20().multiplyAdds(new Shape(3, 32, 32), 10).orElseThrow());
         assertEquals(313_463_808, new CifarVgg.Vgg16Li().multiplyAdds(new Shape(3, 32, 32), 10).orElseThrow());
     }
