@@ -73,6 +73,23 @@ public final class GridPlanner {
         return runs;
     }
 
+    /**
+     * What depends on the size of the training split, checked before anything is trained (also by a dry run, from
+     * the dataset's description when its files are not here): an iterative run's rewinding point.
+     */
+    public void checkTrainingSize(List<RunSpec> runs, int trainSize) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (RunSpec run : runs) {
+            if (run.isDenseControl() || !seen.add(run.strategy().label())) {
+                continue; // one check per strategy (the runs of a label share its schedules)
+            }
+            StrategyAxes axes = StrategyAxes.of(run.strategy(), strategies);
+            if (axes.iterative()) {
+                IterativePlan.checkRewind(run, axes, trainSize);
+            }
+        }
+    }
+
     /** A run's plan: what its masks cover and its stages. */
     record RunPlan(Granularity granularity, List<Stage> stages) {}
 
