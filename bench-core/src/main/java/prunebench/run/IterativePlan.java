@@ -63,6 +63,27 @@ final class IterativePlan {
         return stages;
     }
 
+    /** The most levels an iterative run may have: OpenLTH's deepest published runs have about 30. */
+    static final int MAX_LEVELS = 200;
+
+    /**
+     * Refuses a {@code rate} that needs more than {@link #MAX_LEVELS} levels to reach {@code compression}, estimated
+     * before the network is built: levels of removing {@code rate} of what remains reach a density 1/compression of
+     * the prunable weights after ln(compression) / -ln(1 - rate) of them (at least as many counting the parameters
+     * that are never pruned).
+     */
+    static void checkLevels(prunebench.config.StrategySpec s, double rate, double compression) {
+        double estimate = Math.ceil(Math.log(compression) / -Math.log1p(-rate) - 1e-9);
+        if (estimate > MAX_LEVELS) {
+            throw new prunebench.config.ConfigException(String.format(Locale.ROOT, "strategy '%s': rate: %s "
+                    + "reaches compression %s in about %,.0f levels (each retraining for a whole schedule); more "
+                    + "than %d is refused: raise rate (0.2, OpenLTH's, reaches it in %d)", s.label(),
+                    java.math.BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString(),
+                    ExperimentRunner.fmt(compression), estimate, MAX_LEVELS,
+                    (long) Math.ceil(Math.log(compression) / -Math.log1p(-0.2) - 1e-9)));
+        }
+    }
+
     /**
      * Refuses a rewinding point that dense training never reaches or that leaves a level nothing to retrain: the
      * point is an optimizer step of pretraining ({@code rewind_to} iterations, or epochs of {@code trainSize}
