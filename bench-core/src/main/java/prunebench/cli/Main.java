@@ -31,6 +31,7 @@ import prunebench.run.LineProgress;
 import prunebench.run.NetworkSize;
 import prunebench.run.ProgressSink;
 import prunebench.run.ProgressSink.Level;
+import prunebench.run.RecordedRuns;
 import prunebench.run.RunOutline;
 import prunebench.run.RunStatus;
 import prunebench.run.RunResult;
@@ -407,7 +408,10 @@ public final class Main implements Callable<Integer> {
         }
         ReportSpec spec = experiment == null ? null
                 : reportSpec(loader(models, datasets, strategies).load(experiment, overrides));
+        List<String> missing = new ArrayList<>();
         for (Path d : reportDirs) {
+            // the records, not a runs.csv that may be stale or gone, are what the report shows
+            RecordedRuns.refresh(d).forEach(id -> missing.add(d.resolve("runs").resolve(id).toString()));
             if (!Files.isRegularFile(d.resolve("runs.csv"))) {
                 throw new ConfigException(d + ": no runs.csv here; run the experiment first (results folders are "
                         + "results/<name>/)");
@@ -422,6 +426,13 @@ public final class Main implements Callable<Integer> {
             ResultsFolder.check(outDir);
             file = writeReport(() -> Report.rebuildCombined(reportDirs, outDir,
                     spec == null ? ReportSpec.defaults().withReferences(references) : spec));
+        }
+        if (!missing.isEmpty()) {
+            err.println("missing runs (listed in runs.csv or with a run folder, but no metrics.json: deleted, or still "
+                    + "running); the report leaves them out:");
+            missing.forEach(id -> err.println("  " + id));
+            err.println("rerun the experiment to run them again");
+            return RUNS_FAILED;
         }
         return file == null ? RUNS_FAILED : OK;
     }

@@ -155,7 +155,8 @@ final class ExperimentReader {
         List<Double> compressions = new ArrayList<>();
         Map<Double, String> seen = new HashMap<>();
         for (Field f : s.required("compressions").nonEmptyList()) {
-            double c = f.number(v -> v >= 1, "must be a compression ratio >= 1 (1 = dense)");
+            double c = f.number(v -> v >= 1 && v <= PruningSpec.MAX_COMPRESSION, "must be a compression ratio "
+                    + "from 1 (dense) to " + PruningSpec.MAX_COMPRESSION_TEXT + " (no network has more parameters)");
             String first = seen.putIfAbsent(c, f.path());
             if (first != null) {
                 throw f.error("duplicate compression " + f.string() + " (also " + first + ")");

@@ -14,6 +14,9 @@ public record PruningSpec(
         List<Double> compressions, boolean pruneClassifier, boolean pruneBiases, List<StrategySpec> strategies,
         InitScale initScale, String compressionOf) {
     public static final String ALL = "all";
+    /** The largest compression an experiment may ask for: more than any network's parameter count. */
+    public static final double MAX_COMPRESSION = 1e12;
+    static final String MAX_COMPRESSION_TEXT = "1e12";
     public static final String PRUNABLE = "prunable";
 
     /** Compression over all parameters (the shape before {@code compression_of} was added). */

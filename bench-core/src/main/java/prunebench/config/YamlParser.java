@@ -44,6 +44,13 @@ final class YamlParser {
         } catch (MarkedYAMLException e) {
             throw new ConfigException(malformed(e, where, isFile), e);
         } catch (YAMLException e) {
+            if (String.valueOf(e.getMessage()).contains("Number of aliases")) {
+                int line = aliasLimitLine(text, options.getMaxAliasesForCollections());
+                throw new ConfigException(where + (isFile && line > 0 ? ":" + line : "") + ": more than "
+                        + options.getMaxAliasesForCollections() + " YAML aliases (*name) to lists or maps (the "
+                        + "limit, against alias bombs that expand a small file to gigabytes); write the values out "
+                        + "or use fewer aliases", e);
+            }
             throw new ConfigException(where + ": malformed YAML: " + e.getMessage(), e);
         }
         if (root != null) {
@@ -101,6 +108,26 @@ final class YamlParser {
             total[0] = Math.min(Long.MAX_VALUE / 2, total[0] + part[0]);
             total[1] = Math.min(Long.MAX_VALUE / 2, total[1] + part[1]);
         }
+    }
+
+    /**
+     * The line (1-based) of the alias past SnakeYAML's limit, counting {@code *name} tokens outside comments and
+     * quotes (aliases to scalars count too, so this is the limit's line or an earlier one); 0 if none is found.
+     */
+    static int aliasLimitLine(String text, int limit) {
+        java.util.regex.Pattern alias = java.util.regex.Pattern.compile("(?<=^|[\\s\\[{,:-])\\*[^\\s,\\[\\]{}]+");
+        String[] lines = text.split("\n", -1);
+        int seen = 0;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].replaceAll("\"[^\"]*\"|'[^']*'", "\"\"").replaceAll("(^|\\s)#.*", "");
+            java.util.regex.Matcher m = alias.matcher(line);
+            while (m.find()) {
+                if (++seen > limit) {
+                    return i + 1;
+                }
+            }
+        }
+        return 0;
     }
 
     /** SnakeYAML's context and problem, each with its position, then the snippet with a caret. */

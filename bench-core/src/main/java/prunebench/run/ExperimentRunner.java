@@ -104,7 +104,12 @@ public final class ExperimentRunner {
         new GridPlanner(strategies).plan(spec); // strategy errors before the data is read
         if (datasets.find(spec.dataset()).isEmpty()
                 && datasets.get(spec.dataset().name()).describe(spec.dataset().name()).isPresent()) {
-            return new Plan(spec, resultsDir, model, null, null, new GridPlanner(strategies).plan(spec), null);
+            List<RunSpec> runs = new GridPlanner(strategies).plan(spec);
+            prunebench.data.DataShape shape = datasets.get(spec.dataset().name()).describe(spec.dataset().name())
+                    .orElseThrow().capped(spec.dataset().maxTrain(), spec.dataset().maxTest(),
+                            spec.dataset().validation());
+            new GridPlanner(strategies).checkTrainingSize(runs, shape.trainSize());
+            return new Plan(spec, resultsDir, model, null, null, runs, null);
         }
         return loaded(spec, resultsDir);
     }
@@ -117,8 +122,9 @@ public final class ExperimentRunner {
         checkInput(spec, model, data);
         DataFingerprint fingerprint = DataFingerprint.of(data, datasets.locate(spec.dataset()));
         ExperimentSpec identified = spec.withDataset(spec.dataset().withContent(fingerprint.sha256()));
-        return new Plan(identified, resultsDir, model, data, null, new GridPlanner(strategies).plan(identified),
-                fingerprint);
+        List<RunSpec> runs = new GridPlanner(strategies).plan(identified);
+        new GridPlanner(strategies).checkTrainingSize(runs, data.train().size());
+        return new Plan(identified, resultsDir, model, data, null, runs, fingerprint);
     }
 
     /**

@@ -36,9 +36,17 @@ public final class GridPlanner {
         this.strategies = strategies;
     }
 
+    /**
+     * The most runs one experiment may plan: a results folder, its runs.csv and a dry run's listing are meant for
+     * thousands (10,000 plan in seconds); a larger grid is refused before any run is planned, so that a typo
+     * (a million seeds) costs neither minutes nor gigabytes. Split such a study into several experiments.
+     */
+    public static final long MAX_RUNS = 10_000;
+
     public List<RunSpec> plan(ExperimentSpec e) {
-        List<RunSpec> runs = new ArrayList<>();
         double largest = e.pruning().compressions().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        checkSize(e, largest);
+        List<RunSpec> runs = new ArrayList<>();
         TrainSchedule pretrain = Budget.scale(e.pretrain(), e.budget());
         TrainSchedule finetune = Budget.scale(e.finetune(), e.budget());
         for (long seed : e.seeds()) {
@@ -71,6 +79,44 @@ public final class GridPlanner {
             }
         }
         return runs;
+    }
+
+    /** Counts the grid's runs (seeds x strategies x compressions; one per seed for imp) before building any. */
+    private void checkSize(ExperimentSpec e, double largest) {
+        long perSeed = 0;
+        int compressions = e.pruning().compressions().size();
+        boolean dense = e.pruning().compressions().contains(1.0);
+        for (StrategySpec s : e.pruning().strategies()) {
+            boolean iterative = strategies.get(s.name()) instanceof prunebench.prune.Imp;
+            perSeed += iterative ? (dense ? 1 : 0) + (largest > 1 ? 1 : 0) : compressions;
+            if (iterative) {
+                IterativePlan.checkLevels(s, StrategyAxes.of(s, strategies).options().getDouble("rate"), largest);
+            }
+        }
+        long runs = perSeed * e.seeds().size();
+        if (runs > MAX_RUNS) {
+            throw new ConfigException(String.format(java.util.Locale.ROOT, "the grid has %,d runs (%,d seeds x %d "
+                    + "strategies x %d compressions), more than the %,d one experiment may plan; split it into "
+                    + "several experiments (e.g. by seeds or strategies)", runs, e.seeds().size(),
+                    e.pruning().strategies().size(), compressions, MAX_RUNS));
+        }
+    }
+
+    /**
+     * What depends on the size of the training split, checked before anything is trained (also by a dry run, from
+     * the dataset's description when its files are not here): an iterative run's rewinding point.
+     */
+    public void checkTrainingSize(List<RunSpec> runs, int trainSize) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (RunSpec run : runs) {
+            if (run.isDenseControl() || !seen.add(run.strategy().label())) {
+                continue; // one check per strategy (the runs of a label share its schedules)
+            }
+            StrategyAxes axes = StrategyAxes.of(run.strategy(), strategies);
+            if (axes.iterative()) {
+                IterativePlan.checkRewind(run, axes, trainSize);
+            }
+        }
     }
 
     /** A run's plan: what its masks cover and its stages. */

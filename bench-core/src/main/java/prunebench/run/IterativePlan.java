@@ -63,6 +63,59 @@ final class IterativePlan {
         return stages;
     }
 
+    /** The most levels an iterative run may have: OpenLTH's deepest published runs have about 30. */
+    static final int MAX_LEVELS = 200;
+
+    /**
+     * Refuses a {@code rate} that needs more than {@link #MAX_LEVELS} levels to reach {@code compression}, estimated
+     * before the network is built: levels of removing {@code rate} of what remains reach a density 1/compression of
+     * the prunable weights after ln(compression) / -ln(1 - rate) of them (at least as many counting the parameters
+     * that are never pruned).
+     */
+    static void checkLevels(prunebench.config.StrategySpec s, double rate, double compression) {
+        double estimate = Math.ceil(Math.log(compression) / -Math.log1p(-rate) - 1e-9);
+        if (estimate > MAX_LEVELS) {
+            throw new prunebench.config.ConfigException(String.format(Locale.ROOT, "strategy '%s': rate: %s "
+                    + "reaches compression %s in about %,.0f levels (each retraining for a whole schedule); more "
+                    + "than %d is refused: raise rate (0.2, OpenLTH's, reaches it in %d)", s.label(),
+                    java.math.BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString(),
+                    ExperimentRunner.fmt(compression), estimate, MAX_LEVELS,
+                    (long) Math.ceil(Math.log(compression) / -Math.log1p(-0.2) - 1e-9)));
+        }
+    }
+
+    /**
+     * Refuses a rewinding point that dense training never reaches or that leaves a level nothing to retrain: the
+     * point is an optimizer step of pretraining ({@code rewind_to} iterations, or epochs of {@code trainSize}
+     * examples in batches of pretraining's size), and each level retrains from it to the end of its schedule.
+     */
+    static void checkRewind(RunSpec run, StrategyAxes axes, int trainSize) {
+        if (run.isDenseControl() || Imp.retrain(axes.options()) != Imp.Retrain.REWIND_WEIGHTS) {
+            return;
+        }
+        int[] rewindTo = Imp.rewindTo(axes.options());
+        int batch = run.pretrain().batchSize();
+        long perEpoch = Math.max(1, ((long) trainSize + batch - 1) / batch);
+        long point = rewindTo[0] + rewindTo[1] * perEpoch;
+        long pretrainSteps = run.pretrain().epochs() * perEpoch;
+        long retrainSteps = retrainEpochs(run) * perEpoch;
+        String given = rewindTo[1] > 0 ? "{epochs: " + rewindTo[1] + "} (step " + point + ")"
+                : rewindTo[0] + " (iterations)";
+        String steps = run.pretrain().epochs() + " epochs x " + perEpoch + " steps (" + trainSize
+                + " training images in batches of " + batch + ") = " + pretrainSteps + " steps";
+        if (point > pretrainSteps) {
+            throw new prunebench.config.ConfigException("strategy '" + run.strategy().label() + "': rewind_to: "
+                    + given + " is beyond the end of pretraining, " + steps + "; give an iteration below "
+                    + pretrainSteps + " or {epochs: k} with k < " + run.pretrain().epochs());
+        }
+        if (point >= retrainSteps) {
+            throw new prunebench.config.ConfigException("strategy '" + run.strategy().label() + "': rewind_to: "
+                    + given + " leaves every level nothing to retrain: a level retrains from there to the end of its "
+                    + retrainEpochs(run) + " epochs (" + retrainSteps + " steps; pretraining is " + steps
+                    + "); give a point before step " + retrainSteps + " or raise retrain_epochs");
+        }
+    }
+
     /**
      * Epochs each level retrains: {@code retrain_epochs} scaled by the experiment's budget like every epoch count,
      * or by default the (already scaled) dense training's.

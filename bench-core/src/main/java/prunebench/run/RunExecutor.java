@@ -74,6 +74,12 @@ final class RunExecutor {
                         batchSize);
                 Integer level = state.levels.isEmpty() ? null : state.levels.get(state.levels.size() - 1).level();
                 RunResult result = result(spec, runId, state, speedupMeasured, level);
+                java.util.Optional<String> offTarget = CompressionCheck.problem(spec, StrategyAxes.of(spec.strategy(),
+                        ws.strategies()), Complexity.of(network), masks.targets().stream()
+                        .mapToLong(PruningTarget::size).sum());
+                if (offTarget.isPresent()) {
+                    result = result.failedFor(offTarget.get());
+                }
                 if (level != null) {
                     state.levels.set(state.levels.size() - 1, result);
                     ws.store().saveLevels(runId, state.levels);

@@ -50,6 +50,15 @@ public record RunResult(
                 epochs_trained, level, train_flops, val_top1, budget, compression_all, compression_prunable);
     }
 
+    /** This record, measured as it is, but failed for {@code why} (the metrics stay for whoever looks). */
+    public RunResult failedFor(String why) {
+        return new RunResult(run_id, strategy, strategy_name, compression, seed, FAILED, timing, compression_actual,
+                speedup_theoretical, top1, top5, top1_pre_finetune, top5_pre_finetune, params, params_nonzero, flops,
+                flops_nonzero, layers_collapsed, prune_seconds, train_images_per_second, wall_seconds, model, dataset,
+                why, mask_updates, connections_changed_mean, speedup_measured, epochs_trained, level, train_flops,
+                val_top1, budget);
+    }
+
     public boolean ok() {
         return OK.equals(status);
     }

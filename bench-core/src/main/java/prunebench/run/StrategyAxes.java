@@ -52,6 +52,10 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
                 throw error(s, "score must name an unstructured, static strategy, got '" + scorer.name() + "'");
             }
         }
+        if (iterative && options.has("at")) {
+            throw error(s, "imp prunes the pretrained network level by level, so 'at' does not apply (it would "
+                    + "only change the run ids); leave it out, or prune at init with a one-shot strategy");
+        }
         if (iterative && control == Control.INVERT) {
             throw error(s, "imp takes control shuffle or reinit");
         }
@@ -92,7 +96,12 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
     }
 
     private static ConfigException error(StrategySpec s, String message) {
-        return new ConfigException("strategy '" + s.label() + "': " + message);
+        return new ConfigException("strategy '" + s.label() + "': " + withoutStrategy(message));
+    }
+
+    /** A message without the {@code strategy '<name>': } its author put first, which the caller adds itself. */
+    static String withoutStrategy(String message) {
+        return message.replaceFirst("^strategy '[^']*': ", "");
     }
 
     private static Timing timing(StrategySpec s, StrategyOptions o, PruningStrategy strategy) {

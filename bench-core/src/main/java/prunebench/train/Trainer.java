@@ -148,10 +148,8 @@ public final class Trainer {
                             : logitsAndLoss[2].getFloat();
                     trainAcc.add(logitsAndLoss[0].toType(DataType.FLOAT32, false).toFloatArray(),
                             batch.labels().toLongArray(), network.numClasses());
-                    if (!Float.isFinite(loss)) {
-                        throw new DivergenceException(stage + " epoch " + (epoch + 1) + " step " + (b + 1)
-                                + ": loss is " + loss + " (learning rate " + lr + ")");
-                    }
+                    DivergenceException.check(loss, network.numClasses(), stage + " epoch " + (epoch + 1)
+                            + " step " + (b + 1), lr);
                     lossSum += (double) loss * batch.size();
                     if (!replacedByListener(epoch * steps + b, schedule.epochs() * steps)) {
                         optimizer.step(lr);
