@@ -1,6 +1,8 @@
 package prunebench.config;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A term added to a training stage's loss ({@code penalty: {name: l1_bn, weight: 1e-4}} in {@code pretrain:} or
@@ -11,19 +13,41 @@ import java.util.List;
  *       gradient is {@code weight * sign(gamma)}, what the authors' {@code updateBN()} adds to the gradient;</li>
  *   <li>{@code group_lasso}: the sum of the L2 norms of groups of a prunable layer's weights (SSL, Wen et al. 2016):
  *       {@code groups: filters} (default) one group per output channel (a filter, a row of a Linear), {@code
- *       channels} one per input channel, {@code both} the two sums; the classifier is left out.</li>
+ *       channels} one per input channel, {@code both} the two sums; the classifier is left out;</li>
+ *   <li>{@code l_half}: the modified (smoothed) L1/2 penalty of Chang &amp; Sha 2018 on the prune's targets,
+ *       {@code settings: {a}} the half-width of the smoothed interval around 0;</li>
+ *   <li>{@code swd}: selective weight decay (Tessier et al. 2020), (weight x a(t) / 2) x the squared L2 norm of the
+ *       targets outside the {@code keep} largest magnitudes, a(t) growing exponentially from {@code a_min} to
+ *       {@code a_max} over the stage;</li>
+ *   <li>{@code lc}: the L step's quadratic penalty of learning-compression (Carreira-Perpi&ntilde;&aacute;n &amp;
+ *       Idelbayev 2018), mu_j / 2 x ||w - Theta - lambda / mu_j||^2 toward the projection Theta of the targets onto
+ *       their {@code keep} largest magnitudes, mu_j = weight x {@code growth}^j over {@code mu_steps} L steps.</li>
  * </ul>
+ * The last three act on the prune's targets and are set by their strategies ({@code l_half}, {@code swd}, {@code
+ * lc}), not in a schedule's YAML: {@code swd} and {@code lc} need the run's weight budget.
  *
- * @param groups for {@code group_lasso} only (null otherwise)
+ * @param groups   for {@code group_lasso} only (null otherwise)
+ * @param settings the named hyper-parameters of {@code l_half}, {@code swd}, {@code lc} (null for the others, left
+ *                 out of the canonical form then, so that existing identities stay as they were)
+ * @param keep     the number of target entries the run keeps, for {@code swd} and {@code lc} (null otherwise)
  */
-public record PenaltySpec(String name, double weight, String groups) {
+public record PenaltySpec(String name, double weight, String groups,
+        @Canonical.OmitWhenNull Map<String, Double> settings, @Canonical.OmitWhenNull Long keep) {
     public static final String L1_BN = "l1_bn";
     public static final String GROUP_LASSO = "group_lasso";
+    public static final String L_HALF = "l_half";
+    public static final String SWD = "swd";
+    public static final String LC = "lc";
+    /** The names a schedule's {@code penalty:} block accepts. */
     public static final List<String> NAMES = List.of(L1_BN, GROUP_LASSO);
+    /** Every penalty, those of strategies included. */
+    public static final List<String> ALL = List.of(L1_BN, GROUP_LASSO, L_HALF, SWD, LC);
     public static final List<String> GROUPS = List.of("filters", "channels", "both");
+    private static final Map<String, Set<String>> SETTINGS = Map.of(L_HALF, Set.of("a"),
+            SWD, Set.of("a_min", "a_max"), LC, Set.of("growth", "mu_steps"));
 
     public PenaltySpec {
-        if (!NAMES.contains(name)) {
+        if (!ALL.contains(name)) {
             throw new IllegalArgumentException("unknown penalty '" + name + "'");
         }
         if (!(weight >= 0) || Double.isInfinite(weight)) {
@@ -32,6 +56,36 @@ public record PenaltySpec(String name, double weight, String groups) {
         if (GROUP_LASSO.equals(name) ? !GROUPS.contains(groups) : groups != null) {
             throw new IllegalArgumentException("groups is a key of group_lasso only: " + groups);
         }
+        Set<String> expected = SETTINGS.get(name);
+        if (expected == null ? settings != null : settings == null || !settings.keySet().equals(expected)) {
+            throw new IllegalArgumentException("penalty " + name + " takes the settings " + expected + ", got "
+                    + settings);
+        }
+        if (settings != null) {
+            settings = Map.copyOf(settings);
+            for (Map.Entry<String, Double> e : settings.entrySet()) {
+                if (!(e.getValue() > 0) || Double.isInfinite(e.getValue())) {
+                    throw new IllegalArgumentException("penalty " + name + ": " + e.getKey()
+                            + " must be a positive number, got " + e.getValue());
+                }
+            }
+        }
+        if (SWD.equals(name) && settings.get("a_min") > settings.get("a_max")) {
+            throw new IllegalArgumentException("penalty swd: a_min must not exceed a_max, got " + settings);
+        }
+        if (LC.equals(name) && (settings.get("mu_steps") != Math.rint(settings.get("mu_steps"))
+                || settings.get("growth") < 1)) {
+            throw new IllegalArgumentException("penalty lc: mu_steps must be a positive integer and growth >= 1, got "
+                    + settings);
+        }
+        boolean needsKeep = SWD.equals(name) || LC.equals(name);
+        if (needsKeep ? keep != null && keep < 0 : keep != null) {
+            throw new IllegalArgumentException("keep is for swd and lc only, and non-negative: " + keep);
+        }
+    }
+
+    public PenaltySpec(String name, double weight, String groups) {
+        this(name, weight, groups, null, null);
     }
 
     public static PenaltySpec l1Bn(double weight) {
@@ -40,5 +94,25 @@ public record PenaltySpec(String name, double weight, String groups) {
 
     public static PenaltySpec groupLasso(double weight, String groups) {
         return new PenaltySpec(GROUP_LASSO, weight, groups);
+    }
+
+    /** A penalty of a strategy, with its settings; {@code keep} comes later ({@link #withKeep}). */
+    public static PenaltySpec of(String name, double weight, Map<String, Double> settings) {
+        return new PenaltySpec(name, weight, null, settings, null);
+    }
+
+    /** True for the penalties that need the run's weight budget. */
+    public boolean needsKeep() {
+        return SWD.equals(name) || LC.equals(name);
+    }
+
+    /** The same penalty toward keeping {@code keep} target entries. */
+    public PenaltySpec withKeep(long keep) {
+        return new PenaltySpec(name, weight, groups, settings, keep);
+    }
+
+    /** A setting (see {@link #settings}). */
+    public double setting(String key) {
+        return settings.get(key);
     }
 }

@@ -176,6 +176,12 @@ public final class Settings {
         if (p.groups() != null) {
             m.put("groups", p.groups());
         }
+        if (p.settings() != null) {
+            m.put("settings", new java.util.TreeMap<>(p.settings()));
+        }
+        if (p.keep() != null) {
+            m.put("keep", p.keep());
+        }
         return m;
     }
 

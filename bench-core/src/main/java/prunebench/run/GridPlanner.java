@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.StrategySpec;
+import prunebench.config.PenaltySpec;
 import prunebench.config.TrainSchedule;
 import prunebench.config.ConfigException;
 import prunebench.model.Network;
@@ -183,7 +184,11 @@ public final class GridPlanner {
         if (axes.strategy() instanceof LearnedMask learned) {
             stages.add(new Stage.Learn("learn", learning, learned, axes.options()));
         } else if (axes.strategy() instanceof PenalizedStrategy ps && !ps.duringPretraining()) {
-            stages.add(new Stage.Train("sparsify", learning.withPenalty(ps.penalty(axes.options())), null));
+            PenaltySpec penalty = ps.penalty(axes.options());
+            if (penalty.needsKeep()) { // swd, lc: toward the run's weight budget
+                penalty = penalty.withKeep(RunExecutor.budget(run, size.total(), size.prunable()).keep());
+            }
+            stages.add(new Stage.Train("sparsify", learning.withPenalty(penalty), null));
         }
         boolean invert = axes.control() == Control.INVERT;
         int between = axes.options().has(StructuredStrategy.STEPS_BETWEEN)

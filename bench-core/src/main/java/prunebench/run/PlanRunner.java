@@ -173,11 +173,26 @@ final class PlanRunner {
     private void train(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt,
             Gates gates) throws IOException {
         TrainSchedule schedule = t.atDenseCost() ? atDenseCost(t.schedule(), state) : t.schedule();
-        EpochRecord last = null;
         Trainer trainer = new Trainer(state.network, state.manager, ws.train(), ws.test(), state.seed);
-        if (schedule.penalty() != null) {
-            trainer.addPenalty(Penalty.of(schedule.penalty(), state.network));
+        // the prune's targets: what l_half, swd and lc act on (the schedule's own penalties ignore them)
+        Penalty penalty = schedule.penalty() == null ? null
+                : Penalty.of(schedule.penalty(), state.network, state.masking == null ? java.util.List.of()
+                        : state.masking.targets());
+        if (penalty != null) {
+            trainer.addPenalty(penalty);
         }
+        try {
+            trainWith(t, state, checkpoint, stageIndex, resumeAt, gates, schedule, trainer);
+        } finally {
+            if (penalty != null) {
+                penalty.close();
+            }
+        }
+    }
+
+    private void trainWith(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt,
+            Gates gates, TrainSchedule schedule, Trainer trainer) throws IOException {
+        EpochRecord last = null;
         if (gates != null) {
             trainer.reparameterize(gates);
         }

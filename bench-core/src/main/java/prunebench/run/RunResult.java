@@ -56,7 +56,7 @@ public record RunResult(
                 speedup_theoretical, top1, top5, top1_pre_finetune, top5_pre_finetune, params, params_nonzero, flops,
                 flops_nonzero, layers_collapsed, prune_seconds, train_images_per_second, wall_seconds, model, dataset,
                 why, mask_updates, connections_changed_mean, speedup_measured, epochs_trained, level, train_flops,
-                val_top1, budget);
+                val_top1, budget, compression_all, compression_prunable);
     }
 
     public boolean ok() {

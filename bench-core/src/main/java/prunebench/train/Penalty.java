@@ -9,19 +9,57 @@ import java.util.function.BiFunction;
 import prunebench.config.PenaltySpec;
 import prunebench.model.Network;
 import prunebench.model.PrunableLayer;
+import prunebench.prune.PruningTarget;
 
 /**
  * A term added to the training loss, computed inside the gradient collector so that autograd differentiates it with
  * the cross-entropy (see {@link PenaltySpec} for the names). The value includes its weight. Every array it creates
  * is attached to the step's scope (an operation on a parameter would otherwise land on the network's manager).
  */
-public interface Penalty {
+public interface Penalty extends AutoCloseable {
     /** The weighted term for the current parameters, on {@code scope}, part of the step's graph. */
     NDArray value(NDManager scope);
 
-    /** The penalty {@code spec} names, bound to {@code network}'s parameters. */
+    /**
+     * The term at optimizer step {@code step} (0-based) of the {@code totalSteps} of the stage's schedule: what a
+     * penalty that follows the training's progress (a growing coefficient, an alternation) overrides.
+     */
+    default NDArray value(NDManager scope, long step, long totalSteps) {
+        return value(scope);
+    }
+
+    /** Frees what the penalty keeps between steps (nothing, for most). */
+    @Override
+    default void close() {}
+
+    /** The penalty {@code spec} names, bound to {@code network}'s parameters (one of a schedule's YAML). */
     static Penalty of(PenaltySpec spec, Network network) {
+        return of(spec, network, List.of());
+    }
+
+    /**
+     * The penalty {@code spec} names, bound to {@code network}'s parameters; {@code l_half}, {@code swd} and {@code
+     * lc} act on the prune's {@code targets}.
+     */
+    static Penalty of(PenaltySpec spec, Network network, List<PruningTarget> targets) {
         double weight = spec.weight();
+        if (spec.name().equals(PenaltySpec.L_HALF) || spec.needsKeep()) {
+            List<NDArray> arrays = new ArrayList<>();
+            targets.forEach(t -> arrays.add(t.array()));
+            if (arrays.isEmpty()) {
+                throw new IllegalArgumentException("penalty " + spec.name() + " acts on the prune's targets; none");
+            }
+            if (spec.needsKeep() && spec.keep() == null) {
+                throw new IllegalArgumentException("penalty " + spec.name() + " needs the run's weight budget");
+            }
+            return switch (spec.name()) {
+                case PenaltySpec.L_HALF -> new ModifiedHalfNorm(arrays, weight, spec.setting("a"));
+                case PenaltySpec.SWD -> new SelectiveWeightDecay(arrays, weight, spec.setting("a_min"),
+                        spec.setting("a_max"), spec.keep());
+                default -> new LearningCompression(arrays, weight, spec.setting("growth"),
+                        (int) spec.setting("mu_steps"), spec.keep());
+            };
+        }
         if (spec.name().equals(PenaltySpec.L1_BN)) {
             List<NDArray> gammas = new ArrayList<>();
             for (String name : network.batchNormScales()) {
@@ -68,6 +106,29 @@ public interface Penalty {
     static NDArray on(NDManager scope, NDArray a) {
         a.attach(scope);
         return a;
+    }
+
+    /**
+     * The |w| of the {@code keep}-th largest entry of {@code arrays} taken together (one global ranking): entries
+     * at or above it are the kept ones. +infinity when nothing is kept, -infinity when everything is. Computed on
+     * detached copies, outside the step's graph.
+     */
+    static float keptThreshold(NDManager scope, List<NDArray> arrays, long keep) {
+        ai.djl.ndarray.NDList flat = new ai.djl.ndarray.NDList();
+        long n = 0;
+        for (NDArray a : arrays) {
+            flat.add(on(scope, on(scope, on(scope, a.stopGradient()).abs()).flatten()));
+            n += a.size();
+        }
+        if (keep <= 0) {
+            return Float.POSITIVE_INFINITY;
+        }
+        if (keep >= n) {
+            return Float.NEGATIVE_INFINITY;
+        }
+        NDArray sorted = on(scope, on(scope, ai.djl.ndarray.NDArrays.concat(flat)).sort());
+        return on(scope, on(scope, sorted.get(n - keep)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false))
+                .getFloat();
     }
 
     private static NDArray weighted(NDManager scope, NDArray term, double weight) {

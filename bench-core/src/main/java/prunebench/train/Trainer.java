@@ -269,7 +269,7 @@ public final class Trainer {
                 NDArray loss = CrossEntropy.loss(logits, labels);
                 NDArray total = loss;
                 for (Penalty p : penalties) {
-                    total = total.add(p.value(scope));
+                    total = total.add(p.value(scope, globalStep, totalSteps));
                 }
                 if (reparameterization != null) {
                     total = total.add(reparameterization.loss(scope, globalStep, totalSteps));

@@ -1,0 +1,57 @@
+package prunebench.train;
+
+import static prunebench.train.Penalty.on;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+
+/**
+ * Selective weight decay (Tessier et al. 2020): at every step, the entries of the targets outside the {@code keep}
+ * largest magnitudes (one global ranking, recomputed on the current weights) are penalised by (mu x a(t) / 2) x
+ * their squared L2 norm, whose gradient mu x a(t) x w is the extra weight decay the paper applies to them; a(t) =
+ * a_min x (a_max / a_min)^(t / (T - 1)) grows exponentially from a_min at the stage's first step to a_max at its
+ * last. The kept entries get no term (the optimizer's own weight decay, if any, acts on every weight, as the
+ * paper's mu does).
+ */
+final class SelectiveWeightDecay implements Penalty {
+    private final List<NDArray> weights;
+    private final double mu;
+    private final double aMin;
+    private final double aMax;
+    private final long keep;
+
+    SelectiveWeightDecay(List<NDArray> weights, double mu, double aMin, double aMax, long keep) {
+        this.weights = weights;
+        this.mu = mu;
+        this.aMin = aMin;
+        this.aMax = aMax;
+        this.keep = keep;
+    }
+
+    /** a at step {@code step} of {@code totalSteps}: a_min at the first, a_max at the last. */
+    static double importance(double aMin, double aMax, long step, long totalSteps) {
+        double progress = totalSteps <= 1 ? 1 : Math.min(1, (double) step / (totalSteps - 1));
+        return aMin * Math.pow(aMax / aMin, progress);
+    }
+
+    @Override
+    public NDArray value(NDManager scope) {
+        return value(scope, 0, 1);
+    }
+
+    @Override
+    public NDArray value(NDManager scope, long step, long totalSteps) {
+        float threshold = Penalty.keptThreshold(scope, weights, keep);
+        NDArray total = scope.zeros(new Shape());
+        for (NDArray w : weights) {
+            // the mask is a constant of the step: only the penalised entries' values carry a gradient
+            NDArray pruned = on(scope, on(scope, on(scope, on(scope, w.stopGradient()).abs()).lt(threshold))
+                    .toType(w.getDataType() == DataType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32, false));
+            total = on(scope, total.add(on(scope, on(scope, on(scope, w.mul(pruned)).square()).sum())));
+        }
+        return on(scope, total.mul((float) (mu * importance(aMin, aMax, step, totalSteps) / 2)));
+    }
+}

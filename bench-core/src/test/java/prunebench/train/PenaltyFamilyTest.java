@@ -1,0 +1,85 @@
+package prunebench.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** swd, l_half and lc on a hand-set tensor: values, gradients and schedules worked by hand. */
+class PenaltyFamilyTest {
+    private static float[] valueAndGradient(NDManager manager, NDArray w, Function<NDManager, NDArray> value) {
+        JniUtils.setGradMode(false);
+        w.setRequiresGradient(true);
+        try (NDManager scope = manager.newSubManager();
+                GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            NDArray v = value.apply(scope);
+            collector.backward(v);
+            float[] g;
+            try (NDArray grad = w.getGradient()) {
+                g = grad.toFloatArray();
+            }
+            float[] out = new float[g.length + 1];
+            out[0] = v.getFloat();
+            System.arraycopy(g, 0, out, 1, g.length);
+            return out;
+        }
+    }
+
+    @Test
+    void selectiveWeightDecayPenalisesOutsideTheTopKWithAnExponentialImportance() {
+        assertEquals(1, SelectiveWeightDecay.importance(1, 100, 0, 3), 1e-12);
+        assertEquals(10, SelectiveWeightDecay.importance(1, 100, 1, 3), 1e-9);
+        assertEquals(100, SelectiveWeightDecay.importance(1, 100, 2, 3), 1e-9);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(new float[] {3f, -1f, 0.5f, 2f});
+            SelectiveWeightDecay swd = new SelectiveWeightDecay(List.of(w), 0.1, 1, 100, 2);
+            // keep 2: |3|, |2| kept; -1 and 0.5 penalised: 0.1 x 10 / 2 x (1 + 0.25), gradient mu a w
+            float[] r = valueAndGradient(manager, w, s -> swd.value(s, 1, 3));
+            assertEquals(0.625f, r[0], 1e-6f);
+            assertArrayEquals(new float[] {0f, -1f, 0.5f, 0f}, new float[] {r[1], r[2], r[3], r[4]}, 1e-6f);
+        }
+    }
+
+    @Test
+    void modifiedHalfNormIsSmoothInsideAAndTheSquareRootOutside() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(new float[] {0f, 0.5f, 4f, -4f});
+            ModifiedHalfNorm p = new ModifiedHalfNorm(List.of(w), 1, 1);
+            // f(0) = sqrt(3/8); f(0.5) = sqrt(-0.0625/8 + 0.1875 + 0.375); f(+-4) = 2
+            float[] r = valueAndGradient(manager, w, p::value);
+            assertEquals(0.612372f + 0.744773f + 4f, r[0], 1e-5f);
+            // f'(0) = 0; f'(0.5) = (-0.0625 + 0.75) / (2 x 0.744773); f'(+-4) = +-1/4
+            assertArrayEquals(new float[] {0f, 0.461550f, 0.25f, -0.25f}, new float[] {r[1], r[2], r[3], r[4]},
+                    1e-5f);
+        }
+    }
+
+    @Test
+    void learningCompressionAlternatesCStepsAndMultipliersOnItsMuSchedule() {
+        assertEquals(0, LearningCompression.lStep(1, 4, 2));
+        assertEquals(1, LearningCompression.lStep(2, 4, 2));
+        assertEquals(1, LearningCompression.lStep(3, 4, 2));
+        assertEquals(0.4, LearningCompression.mu(0.1, 2, 2), 1e-12);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(new float[] {3f, -1f, 0.5f, 2f});
+            try (LearningCompression lc = new LearningCompression(List.of(w), 0.1, 2, 2, 2)) {
+                // direct compression: Theta = [3, 0, 0, 2], lambda = 0; mu_0 / 2 x (1 + 0.25)
+                float[] r = valueAndGradient(manager, w, s -> lc.value(s, 0, 4));
+                assertEquals(0.0625f, r[0], 1e-6f);
+                assertArrayEquals(new float[] {0f, -0.1f, 0.05f, 0f}, new float[] {r[1], r[2], r[3], r[4]}, 1e-6f);
+                // C step at mu_0: Theta unchanged, lambda = -0.1 (w - Theta) = [0, 0.1, -0.05, 0]; target Theta +
+                // lambda / 0.2 = [3, 0.5, -0.25, 2]; 0.2 / 2 x (1.5^2 + 0.75^2)
+                r = valueAndGradient(manager, w, s -> lc.value(s, 2, 4));
+                assertEquals(0.28125f, r[0], 1e-6f);
+                assertArrayEquals(new float[] {0f, 0.1f, -0.05f, 0f}, lc.multipliers().get(0).toFloatArray(), 1e-7f);
+                assertArrayEquals(new float[] {3f, 0f, 0f, 2f}, lc.theta().get(0).toFloatArray(), 0f);
+            }
+        }
+    }
+}
