@@ -179,8 +179,10 @@ class ExperimentLoaderErrorsTest {
                 error(replaceLine(10, "    lr: .inf")));
         assertEquals("x.yaml:13: finetune.batch_size: must be a positive integer, got 0",
                 error(replaceLine(12, "  epochs: 1\n  batch_size: 0")));
-        assertEquals("x.yaml:14: pruning.compressions[0]: must be a compression ratio >= 1 (1 = dense), got 0.5",
-                error(replaceLine(14, "  compressions: [0.5, 2]")));
+        assertEquals("x.yaml:14: pruning.compressions[0]: must be a compression ratio from 1 (dense) to 1e12 (no "
+                + "network has more parameters), got 0.5", error(replaceLine(14, "  compressions: [0.5, 2]")));
+        assertEquals("x.yaml:14: pruning.compressions[1]: must be a compression ratio from 1 (dense) to 1e12 (no "
+                + "network has more parameters), got 1e300", error(replaceLine(14, "  compressions: [1, 1e300]")));
         assertEquals("x.yaml:5: seeds[1]: must be a non-negative integer, got -3", error(replaceLine(5, "seeds: [0, -3]")));
         assertEquals("x.yaml:5: seeds[0]: must be a non-negative integer, got 99999999999999999999",
                 error(replaceLine(5, "seeds: [99999999999999999999]")));
