@@ -21,8 +21,10 @@ import prunebench.prune.Timing;
  *                    Scratch-B at least this many)
  * @param compression the target compression (1: a dense control, nothing is pruned)
  * @param training    what the run does after pruning, in words (see {@link #describe})
+ * @param learnEpochs the epochs a learned or penalised strategy trains its gates or under its penalty before its
+ *                    prune (0 for the others): a run that learned its mask is trained even without fine-tuning
  */
-public record RunOutline(String timing, int epochs, double compression, String training) {
+public record RunOutline(String timing, int epochs, double compression, String training, int learnEpochs) {
     public static final String PRETRAINED = "pretrained";
     public static final String INIT = "init";
     public static final String DYNAMIC = "dynamic";
@@ -41,7 +43,7 @@ public record RunOutline(String timing, int epochs, double compression, String t
         int epochs = GridPlanner.trainingSchedule(spec).epochs();
         String trains = timing.equals(PRETRAINED) ? "fine-tunes " + epochs(epochs) : "trains " + epochs(epochs);
         if (spec.isDenseControl()) {
-            return new RunOutline(timing, epochs, 1, trains + (timing.equals(PRETRAINED) ? "" : " sparse"));
+            return new RunOutline(timing, epochs, 1, trains + (timing.equals(PRETRAINED) ? "" : " sparse"), 0);
         }
         if (axes.iterative()) {
             int each = IterativePlan.retrainEpochs(spec);
@@ -58,23 +60,23 @@ public record RunOutline(String timing, int epochs, double compression, String t
                                 : ", and " + (levels - 1) * each + " for the ticket's own levels")
                         + ")";
             }
-            return new RunOutline(timing, each, spec.compression(), text);
+            return new RunOutline(timing, each, spec.compression(), text, 0);
         }
         if (axes.scratch() != Scratch.NONE) {
             int dense = spec.pretrain().epochs();
             return new RunOutline(timing, dense, spec.compression(), axes.scratch() == Scratch.EPOCHS
                     ? "retrains " + epochs(dense) + " from scratch (Scratch-E)"
                     : "retrains from scratch at the dense training's cost (Scratch-B: " + epochs(dense)
-                            + " x dense / pruned multiply-adds)");
+                            + " x dense / pruned multiply-adds)", 0);
         }
         if (axes.strategy() instanceof Gmp) {
             return new RunOutline(timing, epochs, spec.compression(), trains + ", pruning every "
                     + axes.options().getInt("every") + " steps from " + percent(axes.options().getDouble("start"))
-                    + " to " + percent(axes.options().getDouble("end")) + " of them (cubic schedule)");
+                    + " to " + percent(axes.options().getDouble("end")) + " of them (cubic schedule)", 0);
         }
         int learn = learnEpochs(spec, axes);
         return new RunOutline(timing, epochs, spec.compression(), (learn == 0 ? "" : "learns " + epochs(learn) + ", ")
-                + trains + (timing.equals(PRETRAINED) ? "" : " sparse"));
+                + trains + (timing.equals(PRETRAINED) ? "" : " sparse"), learn);
     }
 
     /** The epochs a learned or penalised strategy trains before its prune (its gates, or under its penalty). */
@@ -109,9 +111,12 @@ public record RunOutline(String timing, int epochs, double compression, String t
         return learnEpochs(spec, axes) + GridPlanner.trainingSchedule(spec).epochs();
     }
 
-    /** A trained network pruned and scored with no training after it. */
+    /**
+     * A trained network pruned and scored with no training after it (a mask learned while training, as Sparse VD's
+     * or L0's, is not: the network trained with it).
+     */
     public boolean noFineTuning() {
-        return timing.equals(PRETRAINED) && epochs == 0 && compression > 1;
+        return timing.equals(PRETRAINED) && epochs == 0 && learnEpochs == 0 && compression > 1;
     }
 
     /**
