@@ -86,11 +86,34 @@ final class PublishedComparison {
                         break;
                     }
                 }
+                if (match < 0 && why == null) {
+                    why = notInGrid(ref, summary, experiment, combined);
+                }
                 rows.add(match < 0 ? new Row(experiment, ref, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, null,
                         NOT_RUN, why) : row(experiment, ref, summary, match, bound));
             }
         }
         return rows;
+    }
+
+    /**
+     * Why a reference of a label these runs have is not run: no run finished ok at its compression, or the grid
+     * does not have that compression (then the ones it has are named).
+     */
+    private static String notInGrid(Reference ref, Table summary, String experiment, boolean combined) {
+        Set<String> grid = new TreeSet<>(java.util.Comparator.comparingDouble(Double::parseDouble));
+        for (int r = 0; r < summary.rowCount(); r++) {
+            if ((!combined || summary.stringColumn(RunsCsv.EXPERIMENT).get(r).equals(experiment))
+                    && summary.stringColumn(RunsCsv.STRATEGY).get(r).equals(ref.strategy())) {
+                double c = summary.doubleColumn(RunsCsv.COMPRESSION).getDouble(r);
+                if (matches(c, ref.compression())) {
+                    return "no run of " + ref.strategy() + " at this compression finished ok";
+                }
+                grid.add(Numbers.compact(c));
+            }
+        }
+        return "compression " + Numbers.compact(ref.compression()) + " is not in the grid (" + ref.strategy()
+                + " ran at " + String.join(", ", grid) + ")";
     }
 
     /** Why {@code ref} cannot match these runs at all (another model, dataset, or a label's case), or null. */

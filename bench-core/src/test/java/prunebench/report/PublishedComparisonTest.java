@@ -90,6 +90,9 @@ class PublishedComparisonTest {
         assertEquals(List.of("", "", "false", "", ""), csv.column("agrees").asList().stream()
                 .map(v -> v == null ? "" : String.valueOf(v)).toList());
         assertEquals("Fig. 6, dense", csv.stringColumn("source").get(0));
+        // a label the runs have, at a compression the grid does not have, says so and names the grid's points
+        assertEquals("compression 10.5 is not in the grid (snip ran at 1, 10)",
+                csv.stringColumn("not_run_reason").get(4));
     }
 
     @Test
