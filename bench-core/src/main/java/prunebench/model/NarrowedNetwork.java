@@ -99,9 +99,13 @@ public final class NarrowedNetwork {
             return out;
         }
         if (block instanceof Conv2d c) {
-            return Conv2d.builder().setKernelShape(c.getKernelShape()).optStride(c.getStride())
+            Conv2d.Builder b = Conv2d.builder().setKernelShape(c.getKernelShape()).optStride(c.getStride())
                     .optPadding(c.getPadding()).optDilation(c.getDilation()).optGroups(c.getGroups())
-                    .optBias(c.isIncludeBias()).setFilters(width(c)).build();
+                    .optBias(c.isIncludeBias()).setFilters(width(c));
+            // Padding the stored width (padded()) stops at the layer's original width, which can itself be one the
+            // CPU convolution gets wrong (LeNet-5-Caffe's 20 channels into conv2): pad those in the forward pass,
+            // as the source network does.
+            return c.getGroups() == 1 ? new BlockPaddedConv2d(b) : b.build();
         }
         if (block instanceof Linear) {
             Linear linear = Linear.builder().setUnits(width(block)).optBias(block.getParameters().contains("bias"))

@@ -29,7 +29,7 @@ final class IterativePlan {
         Control control = axes.control();
         double rate = options.getDouble("rate");
         Imp.Retrain retrain = Imp.retrain(options);
-        int[] rewindTo = Imp.rewindTo(options);
+        int[] rewindTo = Budget.rewindTo(Imp.rewindTo(options), run.budget());
         TrainSchedule from = retrain == Imp.Retrain.FINETUNE ? run.finetune() : run.pretrain();
         // the schedule as it is, for other epochs (its milestones stay where the file puts them)
         TrainSchedule schedule = new TrainSchedule(retrainEpochs(run), from.batchSize(), from.optimizer(),
@@ -87,13 +87,14 @@ final class IterativePlan {
     /**
      * Refuses a rewinding point that dense training never reaches or that leaves a level nothing to retrain: the
      * point is an optimizer step of pretraining ({@code rewind_to} iterations, or epochs of {@code trainSize}
-     * examples in batches of pretraining's size), and each level retrains from it to the end of its schedule.
+     * examples in batches of pretraining's size, both scaled by {@code --budget} as the epochs are), and each level
+     * retrains from it to the end of its schedule.
      */
     static void checkRewind(RunSpec run, StrategyAxes axes, int trainSize) {
         if (run.isDenseControl() || Imp.retrain(axes.options()) != Imp.Retrain.REWIND_WEIGHTS) {
             return;
         }
-        int[] rewindTo = Imp.rewindTo(axes.options());
+        int[] rewindTo = Budget.rewindTo(Imp.rewindTo(axes.options()), run.budget());
         int batch = run.pretrain().batchSize();
         long perEpoch = Math.max(1, ((long) trainSize + batch - 1) / batch);
         long point = rewindTo[0] + rewindTo[1] * perEpoch;

@@ -102,6 +102,56 @@ class NothingSilentlyWrongTest {
         assertEquals(2, r.preview(lottery(Map.of("epochs", 1)), tmp).runs().size());
     }
 
+    /** {@code e} shrunk by {@code --budget factor}. */
+    private static ExperimentSpec budgeted(ExperimentSpec e, double factor) {
+        return new ExperimentSpec(e.name(), e.model(), e.dataset(), e.seeds(), e.device(), e.threads(), e.workers(),
+                e.pretrain(), e.finetune(), e.pruning(), e.report(), e.saveWeights(), factor);
+    }
+
+    @Test
+    void aBudgetShrinksTheRewindingPointWithThePretraining() {
+        ExperimentRunner r = runner(new ByteArrayOutputStream());
+        // --budget 0.5: one epoch of 16 steps; iteration 20 of the full protocol is iteration 10 of the shrunk one
+        // (unscaled it would lie beyond the shrunk pretraining and be refused)
+        assertEquals(2, r.preview(budgeted(lottery(20), 0.5), tmp).runs().size());
+        String late = assertThrows(ConfigException.class,
+                () -> r.preview(budgeted(lottery(31), 0.5), tmp)).getMessage();
+        assertTrue(late.contains("rewind_to: 16 (iterations) leaves every level nothing to retrain"), late);
+        assertEquals(List.of(10, 0), java.util.Arrays.stream(Budget.rewindTo(new int[] {20, 0}, 0.5)).boxed().toList());
+        assertEquals(List.of(0, 1), java.util.Arrays.stream(Budget.rewindTo(new int[] {0, 1}, 0.1)).boxed().toList());
+    }
+
+    @Test
+    void impRefusesAtAndRatesThatNeedTooManyLevels() {
+        ExperimentRunner r = runner(new ByteArrayOutputStream());
+        String at = assertThrows(ConfigException.class, () -> r.preview(Experiments.tiny("lenet5", List.of(8.0),
+                List.of(new StrategySpec("imp", "imp", Map.of("score", "magnitude", "at", "init"))), List.of(0L)),
+                tmp)).getMessage();
+        assertTrue(at.startsWith("strategy 'imp': imp prunes the pretrained network level by level, so 'at' does not "
+                + "apply"), at);
+        String levels = assertThrows(ConfigException.class, () -> r.preview(Experiments.tiny("lenet5",
+                List.of(8.0), List.of(new StrategySpec("imp", "slow", Map.of("score", "magnitude", "rate", 1e-7))),
+                List.of(0L)), tmp)).getMessage();
+        // ln 8 / -ln(1 - 1e-7) = 20,794,414.4: 20,794,415 levels
+        assertTrue(levels.startsWith("strategy 'slow': rate: 0.0000001 reaches compression 8 in about 20,794,415 "
+                + "levels"), levels);
+        assertTrue(levels.contains("more than 200 is refused: raise rate (0.2, OpenLTH's, reaches it in 10)"), levels);
+    }
+
+    @Test
+    void aGridOfMoreThanTenThousandRunsIsRefusedBeforePlanning() {
+        List<Long> seeds = java.util.stream.LongStream.range(0, 5001).boxed().toList();
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(1.0, 4.0), List.of(Experiments.strategy(
+                "magnitude")), seeds);
+        String message = assertThrows(ConfigException.class,
+                () -> new GridPlanner(new StrategyRegistry(List.of(new TestMagnitude()))).plan(spec)).getMessage();
+        assertEquals("the grid has 10,002 runs (5,001 seeds x 1 strategies x 2 compressions), more than the 10,000 one "
+                + "experiment may plan; split it into several experiments (e.g. by seeds or strategies)", message);
+        assertEquals(10_000, new GridPlanner(new StrategyRegistry(List.of(new TestMagnitude()))).plan(
+                Experiments.tiny("lenet5", List.of(1.0, 4.0), List.of(Experiments.strategy("magnitude")),
+                        seeds.subList(0, 5000))).size());
+    }
+
     @Test
     void nonFiniteScoresFailThatRunAndTheGridGoesOn() throws Exception {
         ExperimentSpec spec = Experiments.tiny("lenet5", List.of(4.0), List.of(Experiments.strategy("magnitude"),

@@ -116,7 +116,8 @@ class GatesTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Network net = tiny(manager);
             VariationalDropout vd = new VariationalDropout();
-            LogAlphaGates gates = (LogAlphaGates) vd.gates(context(net, manager, vd, Map.of(), 1, 10, 100));
+            // 200 learning epochs, the notebook's: the default warm-up (24.5% of them) rises by 0.02 an epoch
+            LogAlphaGates gates = (LogAlphaGates) vd.gates(context(net, manager, vd, Map.of(), 1, 10, 200));
             String w = hidden(net);
             net.allParameters().get(w).getArray().set(new float[] {1f, 1f, 1f, (float) Math.exp(-1)});
             // log alpha = 2 log sigma - 2 log |theta|: 0, 10 (clamped from 12), -2, 0 + 2 = 2 -> with sigma below
@@ -138,6 +139,16 @@ class GatesTest {
             assertEquals(0.02, gates.klWeight(0), 1e-12);
             assertEquals(0.08, gates.klWeight(35), 1e-12);
             assertEquals(1.0, gates.klWeight(10_000), 1e-12);
+            // the warm-up is a fraction of the learning length: 2 epochs reach 1 in the second (a fixed 0.02 an epoch
+            // would stop at 0.04); 100 epochs rise by 0.04; an explicit kl_weight_step is kept as given
+            LogAlphaGates two = (LogAlphaGates) vd.gates(context(net, manager, vd, Map.of(), 1, 10, 2));
+            assertEquals(0.02, two.klWeight(9), 1e-12);
+            assertEquals(1.0, two.klWeight(10), 1e-12);
+            LogAlphaGates hundred = (LogAlphaGates) vd.gates(context(net, manager, vd, Map.of(), 1, 10, 100));
+            assertEquals(0.06, hundred.klWeight(10), 1e-12);
+            LogAlphaGates given = (LogAlphaGates) vd.gates(context(net, manager, vd, Map.of("kl_weight_start", 0.0,
+                    "kl_weight_step", 0.05), 1, 10, 2));
+            assertEquals(0.05, given.klWeight(10), 1e-12);
             assertArrayEquals(new float[] {0, -10, 2, -2}, values(gates.scores(manager).get(w)), 1e-5f);
         }
     }
@@ -192,7 +203,8 @@ class GatesTest {
         expected.put("l0", Map.of("beta", 2.0 / 3.0, "gamma", -0.1, "zeta", 1.1, "lambda", 1.0,
                 "droprate_init", 0.5, LearnedMask.LEARN_LR, 1e-3, LearnedMask.LEARN_EPOCHS, -1));
         expected.put("variational_dropout", Map.of("log_sigma_init", -5.0, "threshold", 3.0, "kl_weight_start",
-                0.02, "kl_weight_step", 0.02, LearnedMask.LEARN_LR, 1e-3, LearnedMask.LEARN_EPOCHS, -1));
+                0.02, "kl_warmup", 0.245, "kl_weight_step", -1.0, LearnedMask.LEARN_LR, 1e-3,
+                LearnedMask.LEARN_EPOCHS, -1));
         expected.put("continuous_sparsification", Map.of("mask_init", -0.01, "lambda", 1e-8, "final_temp", 200.0,
                 "rounds", 2, "rewind_epoch", 2, "anneal", "epoch", LearnedMask.LEARN_LR, 0.1, LearnedMask.LEARN_EPOCHS, -1));
         for (PruningStrategy s : List.of(new L0(), new VariationalDropout(), new ContinuousSparsification())) {
