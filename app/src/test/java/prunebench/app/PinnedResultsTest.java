@@ -53,8 +53,39 @@ class PinnedResultsTest {
             Files.writeString(EXPECTED, actual);
         }
         try (InputStream in = PinnedResultsTest.class.getResourceAsStream("/pinned/grid.txt")) {
-            assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), actual);
+            String expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!sameUpToRounding(expected, actual)) {
+                assertEquals(expected, actual);
+            }
         }
+    }
+
+    /**
+     * The same text, except that a number may differ in its last digits (relative 1e-5): another CPU's kernels sum
+     * in another order (an Intel Xeon gave a loss of 2.136284 where the AMD EPYC that wrote the file gave 2.136283).
+     * A change of the machinery moves a loss far more, and an accuracy by a whole example (1/384 here).
+     */
+    static boolean sameUpToRounding(String expected, String actual) {
+        String[] e = expected.split("(?<=[ ,=\n])|(?=[ ,=\n])");
+        String[] a = actual.split("(?<=[ ,=\n])|(?=[ ,=\n])");
+        if (e.length != a.length) {
+            return false;
+        }
+        for (int i = 0; i < e.length; i++) {
+            if (e[i].equals(a[i])) {
+                continue;
+            }
+            try {
+                double x = Double.parseDouble(e[i]);
+                double y = Double.parseDouble(a[i]);
+                if (!(Math.abs(x - y) <= 1e-5 * Math.max(Math.abs(x), Math.abs(y)))) {
+                    return false;
+                }
+            } catch (NumberFormatException notANumber) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Per run, in run-id order: its result numbers in full precision and its epochs' losses and accuracies. */

@@ -196,6 +196,12 @@ class ReliabilityTest {
             System.clearProperty("prunebench.inject.enospc");
         }
         assertEquals(3, r.code(), r.err());
+        // --results beside a single --report folder was silently ignored: refused, naming both
+        Cli.Result elsewhere = Cli.run("--report", results.toString(), "--results", results.resolveSibling("other")
+                .toString());
+        assertEquals(2, elsewhere.code(), elsewhere.err());
+        assertTrue(elsewhere.err().contains("a folder's report is written into that folder; --results names where a "
+                + "combined report of several folders goes"), elsewhere.err());
         assertEquals("error: cannot write " + results.resolve("plots/accuracy-vs-compression.png")
                 + ": No space left on device; the runs already recorded are kept, free some space and rerun the same "
                 + "command", r.err().strip());

@@ -406,6 +406,12 @@ public final class Main implements Callable<Integer> {
                     ReportLibraries.missing()) + "), which this installation leaves out (the GPU bundle); copy the "
                     + "results folder to a full build and run ./run-experiment --report DIR there");
         }
+        if (reportDirs.size() == 1 && results != null
+                && !results.toAbsolutePath().normalize().equals(reportDirs.get(0).toAbsolutePath().normalize())) {
+            throw new ConfigException("--results " + results + " with --report " + reportDirs.get(0) + ": a folder's "
+                    + "report is written into that folder; --results names where a combined report of several "
+                    + "folders goes (--report A B --results OUT). Leave --results out, or name more folders");
+        }
         ReportSpec spec = experiment == null ? null
                 : reportSpec(loader(models, datasets, strategies).load(experiment, overrides));
         List<String> missing = new ArrayList<>();

@@ -66,11 +66,12 @@ public record ExperimentSpec(
     /**
      * This experiment narrowed to one run (one seed, compression and strategy, and the init scale the run applies),
      * without what does not determine a result: the dataset's location, the worker count and the report section.
+     * The budget stays: it scales the epochs, so a run of {@code --budget 0.1} loaded again is that run.
      */
     public ExperimentSpec forRun(long seed, double compression, StrategySpec strategy,
             prunebench.prune.InitScale initScale) {
         return new ExperimentSpec(name, model, dataset.withoutRoot(), List.of(seed), device, threads, null, pretrain,
-                finetune, pruning.forRun(compression, strategy, initScale), Map.of(), saveWeights);
+                finetune, pruning.forRun(compression, strategy, initScale), Map.of(), saveWeights, budget);
     }
 
     /** Saving weights (the shape before {@code save_weights} was added). */

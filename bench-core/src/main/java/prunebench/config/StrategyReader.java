@@ -97,11 +97,27 @@ final class StrategyReader {
             params.putIfAbsent(Scratch.BUDGET, "epochs"); // the default spelled out: one run, one identity
         }
         try {
-            new StrategyOptions(name, defaults, params); // the strategy module's own check of the keys
+            // the strategy's own check of its values, here where the error can name the file, line and key
+            strategy.validate(new StrategyOptions(name, defaults, params));
         } catch (ConfigException e) {
-            throw item.error(e.getMessage());
+            throw at(item, s, params.keySet(), e.getMessage());
         }
         return new StrategySpec(name, label, params);
+    }
+
+    /**
+     * A strategy's complaint at the line of the parameter it names ({@code parameter 'x' ...}, {@code 'x' ...} or
+     * {@code x must ...}), else at the strategy's entry. A strategy's message may start with its own
+     * {@code strategy 'name': }, which the path already says.
+     */
+    private static ConfigException at(Field item, Section s, Set<String> keys, String message) {
+        String m = message.replaceFirst("^strategy '[^']*': ", "");
+        for (String key : keys) {
+            if (m.contains("'" + key + "'") || m.startsWith(key + " ") || m.startsWith(key + ":")) {
+                return s.entry(key).error(m);
+            }
+        }
+        return item.error(m);
     }
 
     /** The parameter's value: common keys have fixed types, others must be of the same kind as their default. */

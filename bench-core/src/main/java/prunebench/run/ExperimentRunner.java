@@ -168,9 +168,10 @@ public final class ExperimentRunner {
             try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
                 Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                         data.width()), data.numClasses(), manager, 0);
-                new prunebench.prune.structured.ChannelPruner(net).checkOptions(axes.scorer() != axes.strategy()
-                        ? axes.scorerOptions() : new prunebench.prune.StrategyOptions(s.name(),
-                        structured.parameterDefaults(), s.params()));
+                prunebench.prune.structured.ChannelPruner pruner = new prunebench.prune.structured.ChannelPruner(net);
+                pruner.checkOptions(axes.scorer() != axes.strategy() ? axes.scorerOptions()
+                        : new prunebench.prune.StrategyOptions(s.name(), structured.parameterDefaults(), s.params()));
+                structured.checkNetwork(net, pruner.groups());
             } catch (ConfigException e) {
                 throw new ConfigException("strategy '" + s.label() + "': " + e.getMessage());
             }

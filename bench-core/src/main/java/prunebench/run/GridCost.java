@@ -29,7 +29,7 @@ import prunebench.prune.Timing;
  * @param seconds estimated wall time with {@code workers} parallel runs; NaN when unknown
  */
 public record GridCost(int runs, int done, long epochs, long images, double macs, double seconds, int workers,
-        int threads, String throughputSource) {
+        int threads, String throughputSource, int cores) {
 
     /**
      * Training time per multiply-add and per image on one thread, fitted to BENCHMARKS.md's training throughput
@@ -41,9 +41,23 @@ public record GridCost(int runs, int done, long epochs, long images, double macs
     /** Above this, the estimate suggests Slurm or a GPU. */
     private static final double LONG = 12 * 3600;
 
-    /** {@code epochsOf} gives the epochs a run trains after pretraining ({@link RunOutline#totalEpochs}). */
+    /**
+     * {@code epochsOf} gives the epochs a run trains after pretraining ({@link RunOutline#totalEpochs}); the time is
+     * for this machine's CPU cores.
+     */
     public static GridCost of(List<RunSpec> runs, List<RunStatus> statuses, ModelFactory model, DataShape data,
             int workers, int threads, Path resultsDir, java.util.function.ToIntFunction<RunSpec> epochsOf) {
+        return of(runs, statuses, model, data, workers, threads, resultsDir, epochsOf,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The cost on a machine of {@code cores} CPU cores: threads beyond them add no speed (runs x threads above the
+     * cores share them), so the stored throughput is scaled by at most the cores.
+     */
+    static GridCost of(List<RunSpec> runs, List<RunStatus> statuses, ModelFactory model, DataShape data,
+            int workers, int threads, Path resultsDir, java.util.function.ToIntFunction<RunSpec> epochsOf,
+            int cores) {
         long epochs = 0;
         int done = 0;
         Set<Long> pretrained = new HashSet<>();
@@ -76,7 +90,7 @@ public record GridCost(int runs, int done, long epochs, long images, double macs
             source = String.format(Locale.ROOT, "%,.0f images/s per run, measured by earlier runs in this folder",
                     perWorker);
         } else if (perImage.isPresent()) {
-            perWorker = threads / (3 * perImage.getAsLong() * SECONDS_PER_MAC + SECONDS_PER_IMAGE);
+            perWorker = Math.min(threads, cores) / (3 * perImage.getAsLong() * SECONDS_PER_MAC + SECONDS_PER_IMAGE);
             source = String.format(Locale.ROOT, "about %,.0f images/s per run, from this code's measured CPU "
                     + "throughput (BENCHMARKS.md)", perWorker);
         } else {
@@ -84,8 +98,10 @@ public record GridCost(int runs, int done, long epochs, long images, double macs
             source = "no throughput known for " + model.name();
         }
         int parallel = Math.max(1, Math.min(workers, runs.size() - done));
-        return new GridCost(runs.size(), done, epochs, images, macs, images / perWorker / parallel, parallel,
-                threads, source);
+        // parallel runs of `threads` threads each share the cores: together no faster than the cores allow
+        double speedup = Math.min(parallel, Math.max(1.0, (double) cores / Math.min(threads, cores)));
+        return new GridCost(runs.size(), done, epochs, images, macs, images / perWorker / speedup, parallel,
+                threads, source, cores);
     }
 
     /** The median training throughput of this model's finished runs in the folder, read without writing. */
@@ -139,13 +155,19 @@ public record GridCost(int runs, int done, long epochs, long images, double macs
             sb.append("; time unknown (").append(throughputSource).append(')');
             return sb.toString();
         }
-        int cores = workers * threads;
-        sb.append(": about ").append(duration(seconds)).append(" on ").append(cores).append(" CPU core")
-                .append(cores == 1 ? "" : "s").append(" (").append(workers).append(" run").append(workers == 1 ? "" : "s")
-                .append(" in parallel x ").append(threads).append(" thread").append(threads == 1 ? "" : "s")
-                .append("; ").append(throughputSource).append(')');
+        int used = workers * threads;
+        sb.append(": about ").append(duration(seconds)).append(" on ").append(Math.min(used, cores))
+                .append(" CPU core").append(Math.min(used, cores) == 1 ? "" : "s").append(" (").append(workers)
+                .append(" run").append(workers == 1 ? "" : "s").append(" in parallel x ").append(threads)
+                .append(" thread").append(threads == 1 ? "" : "s").append("; ").append(throughputSource).append(')');
         if (seconds > LONG) {
             sb.append(": use --slurm or a GPU");
+        }
+        if (used > cores) {
+            sb.append(String.format(Locale.ROOT, "%nwarning: %d run%s x %d thread%s = %d threads on the %d CPU "
+                    + "core%s of this machine: threads beyond the cores only compete for them (and slow every run); "
+                    + "set threads and workers so that their product is at most %d", workers, workers == 1 ? "" : "s",
+                    threads, threads == 1 ? "" : "s", used, cores, cores == 1 ? "" : "s", cores));
         }
         return sb.toString();
     }

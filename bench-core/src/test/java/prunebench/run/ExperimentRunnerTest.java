@@ -204,6 +204,15 @@ class ExperimentRunnerTest {
             assertEquals(List.of(planned.runId()), r.prepare(again, tmp).runs().stream().map(RunSpec::runId).toList());
             assertEquals(i == 0 ? 0.01 : 0.2, again.finetune().optimizer().lr());
         }
+        // A run of a shrunk protocol (--budget 0.5) keeps its budget in its settings: loaded again it is that run.
+        ExperimentSpec e = invocations.get(0);
+        ExperimentSpec half = new ExperimentSpec(e.name(), e.model(), e.dataset(), e.seeds(), e.device(), e.threads(),
+                e.workers(), e.pretrain(), e.finetune(), e.pruning(), e.report(), e.saveWeights(), 0.5);
+        RunSpec shrunk = r.preview(half, tmp).runs().get(0);
+        ExperimentSpec reloaded = loader.parse(RunSettingsFile.yaml(half, shrunk), "experiment.yaml",
+                List.of("dataset.root=."));
+        assertEquals(0.5, reloaded.budget());
+        assertEquals(shrunk.runId(), r.preview(reloaded, tmp).runs().get(0).runId());
 
         // runs.csv: a config column, and a column for the one setting that differs.
         tech.tablesaw.api.Table runs = tech.tablesaw.api.Table.read().csv(tmp.resolve("runs.csv").toFile());

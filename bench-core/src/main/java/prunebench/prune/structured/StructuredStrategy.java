@@ -65,6 +65,13 @@ public interface StructuredStrategy extends PruningStrategy {
     }
 
     /**
+     * Checks, when the experiment is loaded (dry run included), that this strategy can score the channel groups of
+     * {@code network}, throwing a {@link ConfigException} that says why not (bn_scale on a network without
+     * BatchNorm), instead of failing each run after its pretraining.
+     */
+    default void checkNetwork(prunebench.model.Network network, List<prunebench.model.ChannelGroup> groups) {}
+
+    /**
      * For a strategy whose runs have single-weight masks ({@link #removesChannels} false): checks, when the experiment
      * is loaded, that {@code compression} can be met on {@code network}, throwing a {@link ConfigException} that
      * says why not. {@code targets} are the run's prunable tensors, {@code keep} the entries of them its compression

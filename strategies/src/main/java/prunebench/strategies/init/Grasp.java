@@ -52,6 +52,10 @@ public final class Grasp implements PruningStrategy {
     @Override
     public void validate(StrategyOptions options) {
         ScoringData.validate(options);
+        double temperature = options.getDouble("temperature");
+        if (!(temperature > 0)) { // the logits are divided by it
+            throw new ConfigException("parameter 'temperature' must be positive, got " + temperature);
+        }
     }
 
     @Override

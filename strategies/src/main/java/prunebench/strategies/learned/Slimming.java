@@ -61,6 +61,11 @@ public final class Slimming implements StructuredStrategy, PenalizedStrategy {
     }
 
     @Override
+    public void checkNetwork(prunebench.model.Network network, List<ChannelGroup> groups) {
+        scores.checkNetwork(network, groups); // slimming penalises and ranks BatchNorm scales: it needs them
+    }
+
+    @Override
     public Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups) {
         return scores.channelScores(context, groups);
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import prunebench.config.ConfigException;
 import prunebench.model.ChannelGroup;
+import prunebench.model.Network;
 import prunebench.prune.PruningContext;
 import prunebench.prune.structured.StructuredStrategy;
 
@@ -27,13 +28,20 @@ public final class BnScale implements StructuredStrategy {
     }
 
     @Override
-    public Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups) {
-        Map<String, float[]> out = new LinkedHashMap<>();
+    public void checkNetwork(Network network, List<ChannelGroup> groups) {
         for (ChannelGroup g : groups) {
             if (g.norm() == null) {
                 throw new ConfigException("bn_scale ranks channels by their BatchNorm's gamma, but " + g.name() + " of "
-                        + context.network().modelName() + " has no BatchNorm; use l1_filter or random_filter");
+                        + network.modelName() + " has no BatchNorm; use l1_filter or random_filter");
             }
+        }
+    }
+
+    @Override
+    public Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups) {
+        checkNetwork(context.network(), groups);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (ChannelGroup g : groups) {
             float[] gamma = context.network().allParameters().get(g.norm().gamma()).getArray()
                     .toType(DataType.FLOAT32, false).toFloatArray();
             for (int c = 0; c < gamma.length; c++) {
