@@ -30,7 +30,9 @@ import prunebench.prune.GateContext;
  * gated weights, the biases and the ungated layers, BatchNorm's scale and shift and its running mean and variance;
  * not the mask parameters. At the end ({@link #fold}) the network is rewound and the gated weights scaled by
  * 1 / sigmoid(s0), the ticket's weights in the reference's {@code compute_mask(ticket=True)}; the scores are s (the
- * reference keeps s &gt; 0). The masks take no weight decay ({@code main.py}'s {@code mask_optim} has none).
+ * reference keeps s &gt; 0). The reference's ticket goes on training w under w x H(s) / sigmoid(s0), which moves the
+ * effective weight by 1 / sigmoid(s0)^2 times the gradient step; the folded ticket here trains with the run's
+ * optimizer as any other. The masks take no weight decay ({@code main.py}'s {@code mask_optim} has none).
  */
 final class SoftMaskGates extends WeightGates {
     private final double s0;
