@@ -26,6 +26,14 @@ public interface LearnedMask extends PruningStrategy {
         return new OptimizerSpec("adam", lr, 0, false, 0, 0.9, 0.999, 1e-8);
     }
 
+    /**
+     * The learning stage's optimizer for the strategy's options: {@link #learnOptimizer(double)} at {@code learn_lr},
+     * unless the strategy reads more of its keys (continuous sparsification's {@code weight_decay}).
+     */
+    default OptimizerSpec learnOptimizer(StrategyOptions options) {
+        return learnOptimizer(options.getDouble(LEARN_LR));
+    }
+
     /** Checks {@code learn_epochs} and {@code learn_lr}; implementations add their own keys' checks. */
     static void validateLearning(StrategyOptions o) {
         if (o.has(LEARN_EPOCHS) && o.getInt(LEARN_EPOCHS) < -1) {

@@ -238,8 +238,8 @@ public final class GridPlanner {
                 : schedule.withEpochs(epochs == 0 || budget == 1 ? epochs : Math.max(1, (int) Math.round(epochs
                         * budget)));
         if (strategy instanceof LearnedMask learned) {
-            s = new TrainSchedule(s.epochs(), s.batchSize(), learned.learnOptimizer(options.getDouble(
-                    LearnedMask.LEARN_LR)), s.lrSchedule(), s.penalty());
+            s = new TrainSchedule(s.epochs(), s.batchSize(), learned.learnOptimizer(options), s.lrSchedule(),
+                    s.penalty());
         }
         return s;
     }

@@ -67,7 +67,7 @@ final class Adam implements Optimizer {
         NDArray w = p.parameter().getArray();
         try (NDArray grad = w.getGradient(); ScalarArrays.Temps temps = new ScalarArrays.Temps()) {
             NDArray g = grad;
-            if (weightDecay != 0) {
+            if (weightDecay != 0 && p.decayed()) {
                 g = temps.add(g.add(temps.add(w.mul(decay))));
             }
             NDArray m = first.computeIfAbsent(p.name(), k -> detached(w.zerosLike()));

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stochastic gradient descent with the update rule of {@code torch.optim.SGD} (dampening 0): d = g + wd * w;
+ * Stochastic gradient descent with the update rule of {@code torch.optim.SGD} (dampening 0): d = g + wd * w (wd 0
+ * for a parameter not {@link TrainableParameter#decayed});
  * buf = momentum * buf + d (buf = d at the first step); d = nesterov ? d + momentum * buf : buf; w -= lr * d.
  *
  * <p>Rounding: the momentum buffer is bit-identical to torch's ({@code buf.mul_(m).add_(d)}). The last line is
@@ -60,7 +61,7 @@ final class Sgd implements Optimizer {
         NDArray w = p.parameter().getArray();
         try (NDArray g = w.getGradient(); ScalarArrays.Temps temps = new ScalarArrays.Temps()) {
             NDArray d = g;
-            if (weightDecay != 0) {
+            if (weightDecay != 0 && p.decayed()) {
                 d = temps.add(g.add(temps.add(w.mul(decayScalar))));
             }
             if (momentum != 0) {

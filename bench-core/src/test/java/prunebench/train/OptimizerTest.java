@@ -48,6 +48,31 @@ class OptimizerTest {
     }
 
     @Test
+    void sgdSkipsTheWeightDecayOfAParameterNotDecayed() {
+        // torch: SGD([{params: w, weight_decay: 0.1}, {params: s}]); continuous sparsification's two optimizers
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = param(m, new float[] {1f});
+            Parameter s = param(m, new float[] {1f});
+            try (Optimizer sgd = new Sgd(List.of(new TrainableParameter("w", w),
+                    new TrainableParameter("s", s, false)), 0.9, true, 0.1)) {
+                gradient(m, w.getArray(), new float[] {0.5f});
+                gradient(m, s.getArray(), new float[] {0.5f});
+                sgd.step(0.1);
+                // w: d = 0.5 + 0.1 = 0.6, buf = 0.6, nesterov d = 0.6 + 0.54 = 1.14, w = 1 - 0.114
+                assertArrayEquals(new float[] {0.886f}, w.getArray().toFloatArray(), 1e-6f);
+                // s: d = 0.5, buf = 0.5, d = 0.5 + 0.45 = 0.95, s = 1 - 0.095
+                assertArrayEquals(new float[] {0.905f}, s.getArray().toFloatArray(), 1e-6f);
+            }
+            try (Optimizer adam = new Adam(List.of(new TrainableParameter("s", s, false)), 0.9, 0.999, 1e-8, 10)) {
+                gradient(m, s.getArray(), new float[] {0.5f});
+                adam.step(0.01); // Adam's first step is lr * sign(g) either way: its first moment is 0.1 g
+                // m = 0.1 * 0.5 undecayed (decayed: 0.1 * (0.5 + 10 * 0.905) = 0.955)
+                assertArrayEquals(new float[] {0.05f}, adam.state().get("adam_m/s").toFloatArray(), 1e-6f);
+            }
+        }
+    }
+
+    @Test
     void sgdNesterov() {
         try (NDManager m = NDManager.newBaseManager()) {
             Parameter p = param(m, new float[] {1f});

@@ -80,8 +80,13 @@ abstract class WeightGates implements Gates {
     @Override
     public List<TrainableParameter> parameters() {
         List<TrainableParameter> out = new ArrayList<>();
-        aux.forEach((n, p) -> out.add(new TrainableParameter(p.getName(), p)));
+        aux.forEach((n, p) -> out.add(new TrainableParameter(p.getName(), p, decayed())));
         return out;
+    }
+
+    /** Whether the optimizer's weight decay applies to the auxiliary tensors (it does unless a reference says not). */
+    protected boolean decayed() {
+        return true;
     }
 
     @Override

@@ -2,6 +2,7 @@ package prunebench.strategies.learned;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import prunebench.config.OptimizerSpec;
 import prunebench.model.Architecture;
 import prunebench.model.Network;
 import prunebench.prune.GateContext;
@@ -24,6 +27,7 @@ import prunebench.prune.LearnedMask;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.PruningTargets;
 import prunebench.prune.StrategyOptions;
+import prunebench.train.TrainableParameter;
 
 /** The gates' penalties, test-time weights and schedules on hand-worked cases. */
 class GatesTest {
@@ -153,13 +157,27 @@ class GatesTest {
         }
     }
 
+    /** flatten - Linear(2) - BatchNorm - Linear(2) (classifier): a bias and running statistics to rewind. */
+    static Network tinyWithBatchNorm(NDManager manager) {
+        Linear classifier = Linear.builder().setUnits(2).build();
+        SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(2).build()).add(BatchNorm.builder().build()).add(classifier);
+        return Network.of("tiny-bn", new Architecture(net, classifier), new Shape(1, 1, 2), 2, manager);
+    }
+
+    static NDArray parameter(Network net, String suffix) {
+        return net.allParameters().entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).findFirst()
+                .orElseThrow(() -> new AssertionError(suffix + " in " + net.allParameters().keySet())).getValue()
+                .getArray();
+    }
+
     @Test
-    void continuousSparsificationAnnealsPerRoundAndRewinds() {
+    void continuousSparsificationAnnealsPerRound() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Network net = tiny(manager);
             ContinuousSparsification cs = new ContinuousSparsification();
-            // 2 rounds of 3 epochs of 1 step; rewind to the start of epoch 2
-            SoftMaskGates gates = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of(), 1, 1, 6));
+            // 3 rounds of 3 epochs of 1 step
+            SoftMaskGates gates = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of(), 1, 1, 9));
             String w = hidden(net);
             NDArray weight = net.allParameters().get(w).getArray();
             // beta = 200^(e / 2) at epoch e of a round: 1, sqrt(200), 200, then 1 again
@@ -168,32 +186,93 @@ class GatesTest {
             assertEquals(200, gates.temperature(2), 1e-9);
             assertEquals(1, gates.temperature(3), 1e-12);
             // annealed per step: 200^(t / (T - 1)) at step t of a round of T steps
-            SoftMaskGates perStep = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of("anneal", "step"), 1, 2,
-                    4)); // 2 rounds of 2 epochs of 2 steps: T = 4
+            SoftMaskGates perStep = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of("anneal", "step",
+                    "rounds", 2), 1, 2, 4)); // 2 rounds of 2 epochs of 2 steps: T = 4
             assertEquals(1, perStep.temperature(0), 1e-12);
             assertEquals(Math.pow(200, 1.0 / 3), perStep.temperature(1), 1e-9);
             assertEquals(200, perStep.temperature(3), 1e-9);
             assertEquals(1, perStep.temperature(4), 1e-12);
-            // at s = s0 the mask is sigmoid(s0) / sigmoid(s0) = 1: the weights as they are, the loss lambda * 4
+            // at s = s0 = 0 the mask is sigmoid(0) / sigmoid(0) = 1: the weights as they are, the loss lambda * 4
+            assertEquals(2, gates.scaling(), 1e-12);
             try (NDManager scope = manager.newSubManager()) {
                 assertArrayEquals(values(weight), values(gates.weight(w, weight, scope, 0)), 1e-6f);
             }
             assertEquals(4e-8, lossAndGradient(gates, w, manager, 0)[0], 1e-12);
+            // the masks take no weight decay (main.py's mask_optim); the optimizer is main.py's
+            assertTrue(gates.parameters().stream().noneMatch(TrainableParameter::decayed));
+            StrategyOptions defaults = new StrategyOptions(cs.name(), cs.parameterDefaults(), Map.of());
+            assertEquals(new OptimizerSpec("sgd", 0.1, 0.9, true, 1e-4, 0, 0, 0), cs.learnOptimizer(defaults));
+            assertEquals(new OptimizerSpec("sgd", 0.05, 0.9, true, 0, 0, 0, 0), cs.learnOptimizer(new StrategyOptions(
+                    cs.name(), cs.parameterDefaults(), Map.of("learn_lr", 0.05, "weight_decay", 0.0))));
+        }
+    }
 
-            gates.afterStep(0, 6);
+    @Test
+    void continuousSparsificationClipsAtS0AndRewindsTheWholeNetworkForTheTicket() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = tinyWithBatchNorm(manager);
+            ContinuousSparsification cs = new ContinuousSparsification();
+            // 3 rounds of 3 epochs of 1 step, s0 = 0.5; the rewinding point is the start of epoch 2
+            SoftMaskGates gates = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of("mask_init", 0.5), 1, 1,
+                    9));
+            String w = hidden(net);
+            NDArray weight = net.allParameters().get(w).getArray();
+            NDArray bias = net.layers().get(0).bias().getArray();
+            NDArray mean = parameter(net, "runningMean");
+            NDArray classifier = net.layers().get(1).weight().getArray();
+
+            gates.afterStep(0, 9);
             weight.set(new float[] {9, 9, 9, 9});
-            gates.afterStep(1, 6); // the weights after 2 steps are the rewinding point
+            bias.set(new float[] {0.25f, -0.5f});
+            mean.set(new float[] {0.125f, 2f});
+            classifier.set(new float[] {1, 2, 3, 4});
+            gates.afterStep(1, 9); // the network after 2 steps is the rewinding point
             weight.set(new float[] {7, 7, 7, 7});
-            setAux(gates, w, 0.5f, -0.5f, 0f, -0.001f);
-            gates.afterStep(2, 6); // end of round 1: s <- min(200 s, s0), weights rewound
-            assertArrayEquals(new float[] {-0.01f, -100f, -0.01f, -0.2f}, values(gates.aux(w)), 1e-5f);
-            assertArrayEquals(new float[] {9, 9, 9, 9}, values(weight), 0f);
+            bias.set(new float[] {3, 3});
+            mean.set(new float[] {-1, -1});
+            classifier.set(new float[] {5, 5, 5, 5});
+            setAux(gates, w, 0.75f, -0.5f, 0.5f, 0.001f);
+            gates.afterStep(2, 9); // end of round 1, beta 200: main.py's temp = 1, then s <- min(1 * s, s0)
+            assertArrayEquals(new float[] {0.5f, -0.5f, 0.5f, 0.001f}, values(gates.aux(w)), 0f);
+            // main.py does not rewind between rounds
+            assertArrayEquals(new float[] {7, 7, 7, 7}, values(weight), 0f);
+            assertArrayEquals(new float[] {-1, -1}, values(mean), 0f);
 
-            // the ticket: rewound weights times 1 / sigmoid(s0) = 1 + e^0.01
-            weight.set(new float[] {3, 3, 3, 3});
+            // the ticket: every tensor back at the rewinding point, the gated weights times 1 / sigmoid(0.5)
             gates.fold();
-            float scaled = (float) (9 * (1 + Math.exp(0.01)));
-            assertArrayEquals(new float[] {scaled, scaled, scaled, scaled}, values(weight), 1e-4f);
+            float scaled = (float) (9 * (1 + Math.exp(-0.5)));
+            assertArrayEquals(new float[] {scaled, scaled, scaled, scaled}, values(weight), 1e-5f);
+            assertArrayEquals(new float[] {0.25f, -0.5f}, values(bias), 0f);
+            assertArrayEquals(new float[] {0.125f, 2f}, values(mean), 0f);
+            assertArrayEquals(new float[] {1, 2, 3, 4}, values(classifier), 0f);
+            // the scores are s, not reset by the rewind
+            assertArrayEquals(new float[] {0.5f, -0.5f, 0.5f, 0.001f}, values(gates.scores(manager).get(w)), 0f);
+        }
+    }
+
+    @Test
+    void continuousSparsificationRewindsBetweenRoundsWhenAsked() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = tinyWithBatchNorm(manager);
+            ContinuousSparsification cs = new ContinuousSparsification();
+            // rewind_epoch 0: the initialisation, captured when the gates are made
+            SoftMaskGates gates = (SoftMaskGates) cs.gates(context(net, manager, cs, Map.of("rewind_rounds", true,
+                    "rewind_epoch", 0), 1, 1, 9));
+            NDArray bias = net.layers().get(0).bias().getArray();
+            NDArray mean = parameter(net, "runningMean");
+            NDArray variance = parameter(net, "runningVar");
+            float[] bias0 = values(bias);
+            float[] mean0 = values(mean);
+            float[] variance0 = values(variance);
+            bias.set(new float[] {3, 3});
+            mean.set(new float[] {-1, -1});
+            variance.set(new float[] {4, 4});
+            gates.afterStep(1, 9); // mid-round: nothing rewound
+            assertArrayEquals(new float[] {-1, -1}, values(mean), 0f);
+            gates.afterStep(2, 9); // end of round 1
+            assertArrayEquals(bias0, values(bias), 0f);
+            assertArrayEquals(mean0, values(mean), 0f);
+            assertArrayEquals(variance0, values(variance), 0f);
         }
     }
 
@@ -205,8 +284,11 @@ class GatesTest {
         expected.put("variational_dropout", Map.of("log_sigma_init", -5.0, "threshold", 3.0, "kl_weight_start",
                 0.02, "kl_warmup", 0.245, "kl_weight_step", -1.0, LearnedMask.LEARN_LR, 1e-3,
                 LearnedMask.LEARN_EPOCHS, -1));
-        expected.put("continuous_sparsification", Map.of("mask_init", -0.01, "lambda", 1e-8, "final_temp", 200.0,
-                "rounds", 2, "rewind_epoch", 2, "anneal", "epoch", LearnedMask.LEARN_LR, 0.1, LearnedMask.LEARN_EPOCHS, -1));
+        // lolemacs/continuous-sparsification main.py's argparse: --mask-initial-value 0., --lmbda 1e-8,
+        // --final-temp 200, --rounds 3, --rewind-epoch 2, --lr 0.1, --decay 0.0001
+        expected.put("continuous_sparsification", Map.of("mask_init", 0.0, "lambda", 1e-8, "final_temp", 200.0,
+                "rounds", 3, "rewind_epoch", 2, "anneal", "epoch", "weight_decay", 1e-4, "rewind_rounds", false,
+                LearnedMask.LEARN_LR, 0.1, LearnedMask.LEARN_EPOCHS, -1));
         for (PruningStrategy s : List.of(new L0(), new VariationalDropout(), new ContinuousSparsification())) {
             assertEquals(expected.get(s.name()), s.parameterDefaults(), s.name());
         }
