@@ -76,7 +76,10 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
             throw error(s, "iterations must be >= 1, got " + iterations);
         }
         boolean denseFirst = options.has("dense_first_layer") && options.getBoolean("dense_first_layer");
-        Distribution distribution = distribution(s, options, scorer);
+        // gmp's layer-wise uniform sparsity is the method's, whatever weight score ranks within a layer; a channel
+        // score (gradual filter pruning) keeps its own default
+        Distribution distribution = distribution(s, options,
+                gradual && !(scorer instanceof StructuredStrategy) ? strategy : scorer);
         if (gradual && scorer instanceof StructuredStrategy && distribution == Distribution.ERK) {
             throw error(s, "gmp with score '" + scorer.name() + "' removes channels: distribution global or uniform "
                     + "(scope global or layer), not erk");

@@ -226,6 +226,25 @@ class GridPlannerStagesTest {
     }
 
     @Test
+    void gmpPrunesEveryLayerToTheSameSparsityUnlessTheExperimentSaysOtherwise() {
+        java.util.function.Function<Map<String, Object>, prunebench.prune.Distribution> planned =
+                p -> runs(new StrategySpec("gmp", "g", p), List.of(4.0)).get(0).distribution();
+        assertEquals(prunebench.prune.Distribution.UNIFORM, planned.apply(Map.of()), "Zhu & Gupta, Gale et al.");
+        assertEquals(prunebench.prune.Distribution.GLOBAL, planned.apply(Map.of("distribution", "global")));
+        assertEquals(prunebench.prune.Distribution.GLOBAL, planned.apply(Map.of("scope", "global")));
+        assertEquals(prunebench.prune.Distribution.ERK, planned.apply(Map.of("distribution", "erk")));
+        assertEquals(prunebench.prune.Distribution.GLOBAL, planned.apply(Map.of("score", "test_channels")),
+                "a channel score keeps its own default");
+        assertEquals(prunebench.prune.Distribution.GLOBAL,
+                runs(new StrategySpec("imp", "i", Map.of()), List.of(4.0)).get(0).distribution(), "imp unchanged");
+        RunSpec uniform = runs(new StrategySpec("gmp", "g", Map.of()), List.of(4.0)).get(0);
+        RunSpec global = runs(new StrategySpec("gmp", "g", Map.of("distribution", "global")), List.of(4.0)).get(0);
+        assertNotEquals(uniform.runId(), global.runId(), "a stored run of the old default is not taken for a new one");
+        assertTrue(runs(new StrategySpec("gmp", "g", Map.of("dense_first_layer", true)), List.of(4.0)).get(0)
+                .denseFirstLayer());
+    }
+
+    @Test
     void gradualFilterPruningIsAChannelRunWhoseTrainingStagePrunesChannelsOnTheCubicSchedule() {
         RunSpec run = runs(new StrategySpec("gmp", "g", Map.of("score", "test_channels")), List.of(4.0)).get(0);
         GridPlanner.RunPlan plan = planner.stages(run, SIZE);

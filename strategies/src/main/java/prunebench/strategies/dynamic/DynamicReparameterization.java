@@ -31,7 +31,9 @@ import prunebench.prune.StrategyOptions;
  * ({@code --n-prune-params}: 20,000 for WRN-28-2 at 90% sparsity, about 14% of its active weights; 400,000 for
  * ResNet-50 at 80%, about 8%); here it is a fraction of the active weights, so that one value fits every model. The
  * code doubles its rewire period at epochs 25, 80 and 140 of 200; here the period is fixed. Per-tensor counts are
- * rounded by largest remainder (see {@link ThresholdReallocation}).
+ * rounded by largest remainder (see {@link ThresholdReallocation}). With {@code dense_first_layer: true} the first
+ * layer stays dense and out of the reallocation, and Np counts the other layers' active weights (see
+ * {@link ReallocatingUpdater}).
  */
 public final class DynamicReparameterization extends SparseStart {
     static final String THRESHOLD = "threshold";
@@ -110,11 +112,17 @@ public final class DynamicReparameterization extends SparseStart {
             this.endFraction = o.getDouble(DropSchedule.END_FRACTION);
             this.tolerance = o.getDouble(TOLERANCE);
             this.threshold = o.getDouble(THRESHOLD);
-            this.target = o.getDouble(PRUNE_FRACTION) * context.masks().keptTotal(); // the count stays constant
+            // the count stays constant; a layer kept dense is not among the weights H prunes
+            this.target = o.getDouble(PRUNE_FRACTION) * rewiredActive();
         }
 
         double threshold() {
             return threshold;
+        }
+
+        /** Np, the weights H should remove per reallocation. */
+        double target() {
+            return target;
         }
 
         @Override
@@ -126,9 +134,10 @@ public final class DynamicReparameterization extends SparseStart {
         }
 
         @Override
-        Reallocation.Rewired compute(List<float[]> weights, List<float[]> masks, int step) {
+        Reallocation.Rewired compute(List<PruningTarget> targets, List<float[]> weights, List<float[]> masks,
+                int step) {
             List<Random> randoms = new ArrayList<>();
-            for (PruningTarget t : context.targets()) {
+            for (PruningTarget t : targets) {
                 randoms.add(random("dsr/grow", t, step));
             }
             ThresholdReallocation.Result r = ThresholdReallocation.update(weights, masks, threshold, randoms);

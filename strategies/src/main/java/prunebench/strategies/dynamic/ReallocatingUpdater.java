@@ -17,9 +17,17 @@ import prunebench.util.Seeds;
  * A mask updater that rewires all tensors together, moving connections between layers (SNFS, DSR): reads every
  * weight and mask, lets the subclass compute the new masks, writes them back, optionally resets the optimizer state
  * of the grown connections, and re-applies the masks so that dropped weights are zero.
+ *
+ * <p>A layer the run keeps dense ({@code dense_first_layer: true}: the first prunable tensor) is not one of the
+ * {@link #rewired} tensors: it is neither pruned nor grown, takes no share of the regrowth and does not count in
+ * the shares, means or totals of the others, as a layer left out of the references' sparse set (sparse_learning's
+ * masks, DSR's sparse tensors). Before issue 27 it was rewired like the rest, so it lost weights at the first
+ * update.
  */
 abstract class ReallocatingUpdater implements MaskUpdater {
     final DynamicContext context;
+    /** The tensors moved between: all targets but one kept dense, in the targets' order. */
+    final List<PruningTarget> rewired;
     private final boolean resetGrown;
     private int updates;
     private long changed;
@@ -27,21 +35,39 @@ abstract class ReallocatingUpdater implements MaskUpdater {
     ReallocatingUpdater(DynamicContext context, boolean resetGrown) {
         this.context = context;
         this.resetGrown = resetGrown;
+        List<PruningTarget> all = context.targets();
+        this.rewired = denseFirst(context) && !all.isEmpty() ? List.copyOf(all.subList(1, all.size())) : all;
     }
 
-    /** The new masks after optimizer step {@code done}, from the current weights and masks (flattened). */
-    abstract Reallocation.Rewired compute(List<float[]> weights, List<float[]> masks, int done);
+    static boolean denseFirst(DynamicContext context) {
+        return context.options().has("dense_first_layer") && context.options().getBoolean("dense_first_layer");
+    }
+
+    /** The active connections of the {@link #rewired} tensors. */
+    final long rewiredActive() {
+        return rewired.stream().mapToLong(t -> context.masks().kept(t.name())).sum();
+    }
+
+    /**
+     * The new masks of {@code targets} (the {@link #rewired} ones) after optimizer step {@code done}, from their
+     * current weights and masks (flattened, in the same order).
+     */
+    abstract Reallocation.Rewired compute(List<PruningTarget> targets, List<float[]> weights, List<float[]> masks,
+            int done);
 
     /** One update after optimizer step {@code done} (1-based). */
     final void rewire(int done) {
-        List<PruningTarget> targets = context.targets();
+        List<PruningTarget> targets = rewired;
+        if (targets.isEmpty()) {
+            return;
+        }
         List<float[]> weights = new ArrayList<>();
         List<float[]> masks = new ArrayList<>();
         for (PruningTarget t : targets) {
             weights.add(t.array().toFloatArray());
             masks.add(context.masks().get(t.name()).toFloatArray());
         }
-        Reallocation.Rewired r = compute(weights, masks, done);
+        Reallocation.Rewired r = compute(targets, weights, masks, done);
         try (NDManager scope = targets.get(0).array().getManager().newSubManager()) {
             for (int l = 0; l < targets.size(); l++) {
                 PruningTarget t = targets.get(l);

@@ -27,7 +27,8 @@ import prunebench.train.EpochRecord;
  *
  * <p>{@code update_interval: N} updates every N steps instead (RigL's schedule, until {@code end_fraction}); the
  * paper's and code's default is {@code epoch}. Where this differs from the code: see {@link MomentumRedistribution}
- * (exact counts instead of the smoothed growth adjustment).
+ * (exact counts instead of the smoothed growth adjustment). With {@code dense_first_layer: true} the first layer
+ * stays dense and out of the redistribution (see {@link ReallocatingUpdater}).
  */
 public final class SparseMomentum extends SparseStart {
     static final String EPOCH = "epoch";
@@ -128,11 +129,12 @@ public final class SparseMomentum extends SparseStart {
         }
 
         @Override
-        Reallocation.Rewired compute(List<float[]> weights, List<float[]> masks, int step) {
+        Reallocation.Rewired compute(List<PruningTarget> targets, List<float[]> weights, List<float[]> masks,
+                int step) {
             Map<String, NDArray> state = context.optimizer().state();
             List<float[]> momentum = new ArrayList<>();
             List<int[]> ties = new ArrayList<>();
-            for (PruningTarget t : context.targets()) {
+            for (PruningTarget t : targets) {
                 momentum.add(momentum(state, t.name()));
                 ties.add(tieOrder("snfs/ties", t, step));
             }

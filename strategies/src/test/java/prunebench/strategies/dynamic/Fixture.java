@@ -30,7 +30,10 @@ import prunebench.train.Optimizer;
 import prunebench.train.Optimizers;
 import prunebench.train.TrainableParameter;
 
-/** A LeNet-5 (classifier dense) on synthetic data with random ERK masks from a dynamic strategy, and SGD. */
+/**
+ * A LeNet-5 (classifier dense) on synthetic data with random masks from a dynamic strategy (ERK unless told
+ * otherwise), and SGD.
+ */
 final class Fixture implements AutoCloseable {
     static final ImageData DATA = SyntheticData.create(256, 64, 1, 28, 10, 7);
     /** Kept prunable weights: compression ~6 of the 60,856 prunable entries. */
@@ -47,13 +50,18 @@ final class Fixture implements AutoCloseable {
     final long seed;
 
     Fixture(SparseStart strategy, long seed) {
+        this(strategy, seed, Distribution.ERK, false);
+    }
+
+    /** The random start under {@code distribution}, the first layer dense with {@code denseFirst}. */
+    Fixture(SparseStart strategy, long seed, Distribution distribution, boolean denseFirst) {
         this.strategy = strategy;
         this.seed = seed;
         network = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, seed);
         targets = PruningTargets.of(network, false, false);
         masks = MaskSet.dense(targets, manager);
-        new Pruner(network, targets, train, 32, seed).prune(strategy, options(Map.of()), masks, KEEP, Distribution.ERK,
-                1, false);
+        new Pruner(network, targets, train, 32, seed).prune(strategy, options(Map.of()), masks, KEEP, distribution,
+                1, denseFirst);
         List<TrainableParameter> params = new ArrayList<>();
         network.trainableParameters().forEach((n, p) -> params.add(new TrainableParameter(n, p)));
         optimizer = Optimizers.create(new OptimizerSpec("sgd", 0.05, 0.9, false, 0, 0.9, 0.999, 1e-8), params);
