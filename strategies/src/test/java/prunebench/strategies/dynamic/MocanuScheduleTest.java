@@ -129,6 +129,33 @@ class MocanuScheduleTest {
     }
 
     @Test
+    void aRunResumedAtAnEpochsEndRewiresAsTheUninterruptedOne() {
+        float[][] whole = masksAfter(new int[] {0, 40});
+        float[][] resumed = masksAfter(new int[] {0, 16, 40}); // a fresh updater after epoch 2, as after a resume
+        for (int i = 0; i < whole.length; i++) {
+            assertTrue(Arrays.equals(whole[i], resumed[i]), "tensor " + i);
+        }
+    }
+
+    /** The masks after 5 epochs of 8 steps trained in the given pieces, each with a new updater. */
+    private static float[][] masksAfter(int[] bounds) {
+        try (Fixture f = new Fixture(new SparseEvolutionary(), 0)) {
+            float[][] initial = f.targets.stream().map(f::mask).toArray(float[][]::new);
+            int updates = 0;
+            for (int p = 0; p + 1 < bounds.length; p++) {
+                MaskUpdater updater = new SparseEvolutionary().maskUpdater(f.context(0, MOCANU));
+                new Trainer(f.network, f.manager, f.train, f.test, 0).addListener(updater)
+                        .train("sparse", Experiments.sgd(5, 0.05), f.optimizer, f.masks, bounds[p], bounds[p + 1]);
+                updates += updater.stats().updates();
+            }
+            assertEquals(4, updates, "after epochs 1..4, none twice");
+            float[][] last = f.targets.stream().map(f::mask).toArray(float[][]::new);
+            assertFalse(Arrays.deepEquals(initial, last));
+            return last;
+        }
+    }
+
+    @Test
     void rejectsAnUnknownScheduleAndRigLsKeysUnderMocanu() {
         try (Fixture f = new Fixture(new SparseEvolutionary(), 0)) {
             SparseEvolutionary set = new SparseEvolutionary();
