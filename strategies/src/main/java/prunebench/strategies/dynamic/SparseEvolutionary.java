@@ -48,7 +48,7 @@ public final class SparseEvolutionary extends DynamicSparseStrategy {
 
     @Override
     public String description() {
-        return "SET: random sparse init (ERK), drop lowest |w|, regrow at random during training";
+        return "SET: random sparse init (ERK), drop lowest |w| (mocanu: per sign, per epoch), regrow at random";
     }
 
     @Override
