@@ -12,8 +12,9 @@ import prunebench.prune.TopK;
 final class PruneAndGrow {
     /**
      * @param mask    the new 0/1 mask
-     * @param grown   1 where a connection is active now and was not before: the regrown ones, to start from zero
-     * @param changed the number of ones in {@code grown}
+     * @param grown   1 where a grown connection restarts from zero with its optimizer state reset: here those
+     *                active now and not before; {@link SignedPruneAndGrow} also marks a removed one drawn again
+     * @param changed the number of connections active now and not before
      */
     record Result(float[] mask, float[] grown, int changed) {}
 

@@ -80,6 +80,24 @@ class DynamicRunTest {
         }
     }
 
+    @Test
+    void setOnMocanusScheduleRewiresAfterEveryEpochButTheLast() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner runner = new ExperimentRunner(new ModelRegistry(List.of(new LeNet5())),
+                new DatasetRegistry(List.of(new SyntheticProvider(SyntheticData.create(512, 256, 1, 28, 10, 7))),
+                        Map.of()),
+                new StrategyRegistry(List.of(new SparseEvolutionary())), new PrintStream(log, true));
+        // Sparse training for pretrain 2 + finetune 1 = 3 epochs of 16 steps: rewired after epochs 1 and 2.
+        ExperimentSpec spec = Experiments.tiny("lenet5", List.of(8.0),
+                List.of(new StrategySpec("set", "set", Map.of("schedule", "mocanu"))), List.of(0L));
+        ExperimentRunner.Outcome outcome = runner.run(runner.prepare(spec, tmp), false);
+        assertTrue(outcome.failed().isEmpty(), outcome.failed() + "\n" + log);
+        RunResult set = new ResultStore(tmp).all().get(0);
+        assertEquals(2, set.mask_updates());
+        assertTrue(set.connections_changed_mean() > 10, "changed " + set.connections_changed_mean());
+        assertEquals(8.0, set.compression_actual(), 0.01);
+    }
+
     private static long sum(float[] a) {
         long s = 0;
         for (float v : a) {
