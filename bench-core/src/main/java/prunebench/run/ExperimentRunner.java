@@ -88,7 +88,6 @@ public final class ExperimentRunner {
         Device device = device(spec.device());
         TorchLogLevel.apply(); // the engine is loaded; nothing has been computed yet
         checkReachable(spec, p.model(), p.data(), device);
-        checkStructured(spec, p.model(), p.data());
         return new Plan(p.spec(), resultsDir, p.model(), p.data(), device, p.runs(), p.fingerprint());
     }
 
@@ -124,7 +123,15 @@ public final class ExperimentRunner {
         ExperimentSpec identified = spec.withDataset(spec.dataset().withContent(fingerprint.sha256()));
         List<RunSpec> runs = new GridPlanner(strategies).plan(identified);
         new GridPlanner(strategies).checkTrainingSize(runs, data.train().size());
+        checkStructured(spec, model, data); // a dry run too: this starts the engine only for structured strategies
         return new Plan(identified, resultsDir, model, data, null, runs, fingerprint);
+    }
+
+    /** A CPU manager for building a network to check, with libtorch's warnings kept off the terminal. */
+    private static NDManager cpuManager() {
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
+        TorchLogLevel.apply();
+        return manager;
     }
 
     /**
@@ -165,7 +172,7 @@ public final class ExperimentRunner {
                 throw new ConfigException("pruning.compression_of: prunable applies to weight pruning; strategy '"
                         + s.label() + "' removes channels, whose targets count all parameters (or multiply-adds)");
             }
-            try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            try (NDManager manager = cpuManager()) {
                 Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                         data.width()), data.numClasses(), manager, 0);
                 prunebench.prune.structured.ChannelPruner pruner = new prunebench.prune.structured.ChannelPruner(net);
@@ -182,7 +189,7 @@ public final class ExperimentRunner {
     private static void checkSingleWeightTargets(ExperimentSpec spec, ModelFactory model, ImageData data,
             prunebench.config.StrategySpec s, prunebench.prune.structured.StructuredStrategy structured,
             prunebench.prune.StrategyOptions options) {
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (NDManager manager = cpuManager()) {
             Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                     data.width()), data.numClasses(), manager, 0);
             List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
@@ -204,7 +211,7 @@ public final class ExperimentRunner {
     }
 
     private void checkReachable(ExperimentSpec spec, ModelFactory model, ImageData data, Device device) {
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (NDManager manager = cpuManager()) {
             Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
                     data.width()), data.numClasses(), manager, 0);
             try {

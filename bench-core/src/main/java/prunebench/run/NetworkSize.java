@@ -27,6 +27,7 @@ public record NetworkSize(long prunable, long total) {
     /** Builds the experiment's network once on the CPU to count (this starts the native engine). */
     public static NetworkSize of(ExperimentSpec spec, ModelFactory model, Shape inputShape, int classes) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            prunebench.util.TorchLogLevel.apply(); // the engine has started: keep libtorch's warnings quiet
             Network network = Network.create(model, inputShape, classes, manager, 0);
             return of(network, spec.pruning().pruneClassifier(), spec.pruning().pruneBiases());
         }
