@@ -64,6 +64,10 @@ final class LogAlphaGates extends WeightGates {
         return Math.min(1.0, klStart + klStep * (step / context.stepsPerEpoch()));
     }
 
+    /**
+     * The test-time weights at a negative step; at a training step the per-weight sample theta + sigma * eps, used
+     * only by a layer that does not go through {@link #output} (none of the models here).
+     */
     @Override
     public NDArray weight(String name, NDArray w, NDManager scope, long step) {
         NDArray theta = in(scope, w);
