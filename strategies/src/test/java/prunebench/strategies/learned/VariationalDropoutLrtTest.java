@@ -8,6 +8,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import prunebench.model.LayerProduct;
@@ -56,6 +59,42 @@ class VariationalDropoutLrtTest {
                 // the same step draws the same noise (a resumed run), another step other noise
                 assertArrayEquals(out, gates.output(name, x, w, b, LINEAR, scope, 7).toFloatArray(), 0f);
                 assertTrue(out[0] != gates.output(name, x, w, b, LINEAR, scope, 8).toFloatArray()[0]);
+            }
+        }
+    }
+
+    /**
+     * The data term trains log sigma through the sampled output: d sum(out) / d log sigma_jk = sum_i eps_ij x_ik^2
+     * sigma^2_jk / sqrt(var_ij + 1e-8).
+     */
+    @Test
+    void theOutputsGradientReachesLogSigma() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = GatesTest.tiny(manager);
+            LogAlphaGates gates = gates(net, manager);
+            String name = GatesTest.hidden(net);
+            NDArray w = weight(net);
+            JniUtils.setGradMode(false);
+            JniUtils.zeroGrad((PtNDArray) gates.aux(name));
+            float[] eps;
+            try (NDManager scope = manager.newSubManager();
+                    GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                NDArray x = scope.create(new float[] {1, 2, 3, -1}, new Shape(2, 2));
+                collector.backward(gates.output(name, x, w, null, LINEAR, scope, 7).sum());
+                eps = gates.outputNoise(scope, name, 7, new Shape(2, 2)).toFloatArray();
+            }
+            double[][] x2 = {{1, 4}, {9, 1}};
+            double[] s2 = {Math.exp(-2), 1, Math.exp(-1), Math.E};
+            double[] var = {4.135335, 11.241006, 2.218015, 6.029197};
+            float[] g = gates.aux(name).getGradient().toFloatArray();
+            for (int j = 0; j < 2; j++) {
+                for (int k = 0; k < 2; k++) {
+                    double expected = 0;
+                    for (int i = 0; i < 2; i++) {
+                        expected += eps[2 * i + j] * x2[i][k] * s2[2 * j + k] / Math.sqrt(var[2 * i + j] + 1e-8);
+                    }
+                    assertEquals(expected, g[2 * j + k], 1e-5, "d/d log sigma " + j + k);
+                }
             }
         }
     }
