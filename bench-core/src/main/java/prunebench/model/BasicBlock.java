@@ -55,7 +55,7 @@ final class BasicBlock extends AbstractBlock {
     }
 
     static Conv2d conv3x3(int filters, int stride) {
-        return Conv2d.builder()
+        return Layers.conv2d()
                 .setKernelShape(new Shape(3, 3))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(1, 1))

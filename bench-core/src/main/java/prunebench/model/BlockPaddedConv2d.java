@@ -25,7 +25,7 @@ final class BlockPaddedConv2d extends Conv2d {
 
     /** A padded Conv2d with the given kernel and filters, stride 1, no padding, with a bias. */
     static BlockPaddedConv2d of(Shape kernel, int filters) {
-        return new BlockPaddedConv2d(Conv2d.builder().setKernelShape(kernel).setFilters(filters));
+        return new BlockPaddedConv2d(Layers.conv2d().setKernelShape(kernel).setFilters(filters));
     }
 
     /** The channel count the convolution computes on: {@code channels} rounded up to a block above one block. */
@@ -37,9 +37,13 @@ final class BlockPaddedConv2d extends Conv2d {
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDArray input = inputs.singletonOrThrow();
-        NDArray w = parameterStore.getValue(weight, input.getDevice(), training);
-        NDArray b = includeBias ? parameterStore.getValue(bias, input.getDevice(), training) : null;
+        // Through Layers.output, so a LayerOutputs store sees this layer too; the padding is part of the product.
+        return new NDList(Layers.output(parameterStore, weight, includeBias ? bias : null, inputs.singletonOrThrow(),
+                training, this::padded));
+    }
+
+    /** The convolution of {@code input} with {@code w} (plus {@code b}), both padded to the channel block. */
+    private NDArray padded(NDArray input, NDArray w, NDArray b) {
         long channels = input.getShape().get(1);
         long extra = paddedChannels(channels) - channels;
         if (extra > 0) {
@@ -50,6 +54,6 @@ final class BlockPaddedConv2d extends Conv2d {
             w = w.concat(input.getManager().zeros(new Shape(ws.get(0), extra, ws.get(2), ws.get(3)), w.getDataType()),
                     1);
         }
-        return Conv2d.conv2d(input, w, b, stride, padding, dilation, groups);
+        return Conv2d.conv2d(input, w, b, stride, padding, dilation, groups).singletonOrThrow();
     }
 }

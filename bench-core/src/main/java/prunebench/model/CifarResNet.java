@@ -98,7 +98,7 @@ public class CifarResNet implements ModelFactory {
 
     @Override
     public Architecture build(Shape inputShape, int numClasses) {
-        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        Linear classifier = Layers.linear().setUnits(numClasses).build();
         NamedSequentialBlock net = new NamedSequentialBlock()
                 .add("conv", BasicBlock.conv3x3(BASE_WIDTH, 1))
                 .add("bn", BatchNorm.builder().build())

@@ -176,7 +176,7 @@ public class CifarVgg implements ModelFactory {
                 continue;
             }
             String suffix = block + "_" + index++;
-            net.add("conv" + suffix, Conv2d.builder()
+            net.add("conv" + suffix, Layers.conv2d()
                             .setKernelShape(new Shape(3, 3))
                             .optPadding(new Shape(1, 1))
                             .setFilters(width)
@@ -185,10 +185,10 @@ public class CifarVgg implements ModelFactory {
                     .add("bn" + suffix, BatchNorm.builder().build())
                     .add("relu" + suffix, Activation.reluBlock());
         }
-        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        Linear classifier = Layers.linear().setUnits(numClasses).build();
         net.add("flatten", Blocks.batchFlattenBlock());
         if (variant.hiddenFc()) {
-            net.add("fc1", Linear.builder().setUnits(512).build())
+            net.add("fc1", Layers.linear().setUnits(512).build())
                     .add("bn_fc1", BatchNorm.builder().build())
                     .add("relu_fc1", Activation.reluBlock());
         }

@@ -36,12 +36,12 @@ public final class LeNet300100 implements ModelFactory {
 
     @Override
     public Architecture build(Shape inputShape, int numClasses) {
-        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        Linear classifier = Layers.linear().setUnits(numClasses).build();
         SequentialBlock net = new SequentialBlock()
                 .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(300).build())
+                .add(Layers.linear().setUnits(300).build())
                 .add(Activation.reluBlock())
-                .add(Linear.builder().setUnits(100).build())
+                .add(Layers.linear().setUnits(100).build())
                 .add(Activation.reluBlock())
                 .add(classifier);
         return new Architecture(net, classifier);

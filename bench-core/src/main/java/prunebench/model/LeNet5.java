@@ -55,18 +55,18 @@ public final class LeNet5 implements ModelFactory {
 
     @Override
     public Architecture build(Shape inputShape, int numClasses) {
-        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        Linear classifier = Layers.linear().setUnits(numClasses).build();
         SequentialBlock net = new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(6).build())
+                .add(Layers.conv2d().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(6).build())
                 .add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build())
+                .add(Layers.conv2d().setKernelShape(new Shape(5, 5)).setFilters(16).build())
                 .add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(120).build())
+                .add(Layers.linear().setUnits(120).build())
                 .add(Activation.reluBlock())
-                .add(Linear.builder().setUnits(84).build())
+                .add(Layers.linear().setUnits(84).build())
                 .add(Activation.reluBlock())
                 .add(classifier);
         return new Architecture(net, classifier);

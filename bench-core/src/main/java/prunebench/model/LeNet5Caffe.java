@@ -64,14 +64,14 @@ public final class LeNet5Caffe implements ModelFactory {
 
     @Override
     public Architecture build(Shape inputShape, int numClasses) {
-        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        Linear classifier = Layers.linear().setUnits(numClasses).build();
         SequentialBlock net = new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(20).build())
+                .add(Layers.conv2d().setKernelShape(new Shape(5, 5)).setFilters(20).build())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(BlockPaddedConv2d.of(new Shape(5, 5), 50))
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(500).build())
+                .add(Layers.linear().setUnits(500).build())
                 .add(Activation.reluBlock())
                 .add(classifier);
         return new Architecture(net, classifier);

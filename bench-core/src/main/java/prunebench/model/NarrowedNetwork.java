@@ -99,7 +99,7 @@ public final class NarrowedNetwork {
             return out;
         }
         if (block instanceof Conv2d c) {
-            Conv2d.Builder b = Conv2d.builder().setKernelShape(c.getKernelShape()).optStride(c.getStride())
+            Conv2d.Builder b = Layers.conv2d().setKernelShape(c.getKernelShape()).optStride(c.getStride())
                     .optPadding(c.getPadding()).optDilation(c.getDilation()).optGroups(c.getGroups())
                     .optBias(c.isIncludeBias()).setFilters(width(c));
             // Padding the stored width (padded()) stops at the layer's original width, which can itself be one the
@@ -108,7 +108,7 @@ public final class NarrowedNetwork {
             return c.getGroups() == 1 ? new BlockPaddedConv2d(b) : b.build();
         }
         if (block instanceof Linear) {
-            Linear linear = Linear.builder().setUnits(width(block)).optBias(block.getParameters().contains("bias"))
+            Linear linear = Layers.linear().setUnits(width(block)).optBias(block.getParameters().contains("bias"))
                     .build();
             if (layers.get(names.get(block.getParameters().get("weight"))).classifier()) {
                 classifier = linear;

@@ -53,9 +53,9 @@ public final class SetMlp implements ModelFactory {
     public Architecture build(Shape inputShape, int numClasses) {
         SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock());
         for (int i = 0; i < DEPTH; i++) {
-            net.add(Linear.builder().setUnits(HIDDEN).build()).add(Activation.reluBlock());
+            net.add(Layers.linear().setUnits(HIDDEN).build()).add(Activation.reluBlock());
         }
-        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        Linear classifier = Layers.linear().setUnits(numClasses).build();
         net.add(classifier);
         return new Architecture(net, classifier);
     }

@@ -68,21 +68,43 @@ public final class Trainer {
         return this;
     }
 
-    /** The parameter store of a forward pass: the network's own weights, or their reparameterisation at {@code step}. */
+    /** The parameter store of a forward pass: the network's own weights, or their reparameterisation at a step. */
     ParameterStore store(NDManager scope, long step) {
         if (reparameterization == null) {
             return new ParameterStore(scope, false);
         }
-        Reparameterization r = reparameterization;
-        java.util.Map<ai.djl.nn.Parameter, String> names = reparameterized;
-        return new ParameterStore(scope, false) {
-            @Override
-            public NDArray getValue(ai.djl.nn.Parameter parameter, ai.djl.Device device, boolean training) {
-                NDArray value = super.getValue(parameter, device, training);
-                String name = names.get(parameter);
-                return name == null ? value : r.weight(name, value, scope, step);
-            }
-        };
+        return new ReparameterizedStore(scope, step);
+    }
+
+    /**
+     * The store of a reparameterised forward pass: its weights in place of the network's, and the layers' outputs
+     * from {@link Reparameterization#output} for the layers that ask ({@link prunebench.model.Layers}).
+     */
+    private final class ReparameterizedStore extends ParameterStore implements prunebench.model.LayerOutputs {
+        private final NDManager scope;
+        private final long step;
+
+        ReparameterizedStore(NDManager scope, long step) {
+            super(scope, false);
+            this.scope = scope;
+            this.step = step;
+        }
+
+        @Override
+        public NDArray getValue(ai.djl.nn.Parameter parameter, ai.djl.Device device, boolean training) {
+            NDArray value = super.getValue(parameter, device, training);
+            String name = reparameterized.get(parameter);
+            return name == null ? value : reparameterization.weight(name, value, scope, step);
+        }
+
+        @Override
+        public NDArray output(ai.djl.nn.Parameter weight, NDArray input, NDArray bias,
+                prunebench.model.LayerProduct product, boolean training) {
+            NDArray value = super.getValue(weight, input.getDevice(), training);
+            String name = reparameterized.get(weight);
+            return name == null ? product.apply(input, value, bias)
+                    : reparameterization.output(name, input, value, bias, product, scope, step);
+        }
     }
 
     public List<TrainableParameter> parameters() {

@@ -6,16 +6,29 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
+import prunebench.model.LayerProduct;
 import prunebench.prune.GateContext;
+import prunebench.util.Seeds;
 
 /**
  * Sparse variational dropout's posterior per weight (Molchanov, Ashukha &amp; Vetrov 2017, as senya-ashukha/sparse_vd's
- * {@code LinearSVDO}): the weight is the mean theta, the auxiliary tensor log sigma; log alpha = clamp(2 log sigma -
- * 2 log(|theta| + 1e-16), -10, 10). Training sees theta + sigma * eps, eps ~ N(0, 1); inference sees theta where
- * log alpha &lt; {@code threshold} (3) and 0 elsewhere, the reference's test-time weights. The loss adds
- * kl_weight(epoch) x KL / N with the paper's approximation -KL = k1 sigmoid(k2 + k3 log alpha) - 0.5 log(1 + 1/alpha)
- * - k1 (k1 = 0.63576, k2 = 1.87320, k3 = 1.48695), kl_weight rising by {@code kl_weight_step} per epoch from
- * {@code kl_weight_start} to 1.
+ * {@code LinearSVDO} and {@code Conv2dSVDO}, LeNet notebook): the weight is the mean theta, the auxiliary tensor
+ * log sigma; log alpha = clamp(2 log sigma - 2 log(|theta| + 1e-16), -10, 10).
+ *
+ * <p>Training uses the local reparameterisation trick, as the reference: a layer's output is sampled rather than its
+ * weights, mu = x theta^T + b and var = (x * x) (sigma^2)^T (for a Conv2d the layer's convolution of x with theta,
+ * plus b, and of x * x with sigma^2, sigma^2 = exp(2 log sigma), unclamped as the reference), output = mu +
+ * sqrt(var + 1e-8) * eps with eps ~ N(0, 1) drawn per example and per output unit (per output position for a
+ * convolution). Two examples of one batch thus get independent noise, the estimator's lower variance the paper relies
+ * on. The noise is drawn in Java from (seed, tensor, step), so a resumed run draws the same, at the cost of one
+ * Gaussian per output value per step. A layer not built by {@link prunebench.model.Layers} (every model here is)
+ * would fall back to {@link #weight}: theta + sigma * eps, eps drawn per weight and per batch.
+ *
+ * <p>Inference sees theta where log alpha &lt; {@code threshold} (3) and 0 elsewhere, the reference's test-time
+ * weights. The loss adds kl_weight(epoch) x KL / N with the paper's approximation -KL = k1 sigmoid(k2 + k3 log alpha)
+ * - 0.5 log(1 + 1/alpha) - k1 (k1 = 0.63576, k2 = 1.87320, k3 = 1.48695), kl_weight rising by {@code kl_weight_step}
+ * per epoch from {@code kl_weight_start} to 1.
  */
 final class LogAlphaGates extends WeightGates {
     static final double K1 = 0.63576;
@@ -51,6 +64,10 @@ final class LogAlphaGates extends WeightGates {
         return Math.min(1.0, klStart + klStep * (step / context.stepsPerEpoch()));
     }
 
+    /**
+     * The test-time weights at a negative step; at a training step the per-weight sample theta + sigma * eps, used
+     * only by a layer that does not go through {@link #output} (none of the models here).
+     */
     @Override
     public NDArray weight(String name, NDArray w, NDManager scope, long step) {
         NDArray theta = in(scope, w);
@@ -60,6 +77,35 @@ final class LogAlphaGates extends WeightGates {
         }
         NDArray eps = noise(scope, name, step, w.getShape(), true, 0);
         return theta.add(in(scope, aux(name)).exp().mul(eps));
+    }
+
+    /**
+     * The local reparameterisation trick at training steps: mu + sqrt(var + 1e-8) * eps, one eps per output value;
+     * at inference the layer's product with the test-time weights ({@link #weight} at a negative step).
+     */
+    @Override
+    public NDArray output(String name, NDArray input, NDArray w, NDArray bias, LayerProduct product, NDManager scope,
+            long step) {
+        if (step < 0) {
+            return product.apply(input, weight(name, w, scope, step), bias);
+        }
+        NDArray mu = product.apply(input, in(scope, w), bias);
+        NDArray variance = product.apply(input.mul(input), in(scope, aux(name)).mul(2).exp(), null);
+        NDArray eps = outputNoise(scope, name, step, mu.getShape());
+        return mu.add(variance.add(1e-8f).sqrt().mul(eps));
+    }
+
+    /**
+     * N(0, 1) per output value of the layer of tensor {@code name} at step {@code step}, from (seed, tensor, step);
+     * SplittableRandom's Gaussians (a ziggurat in Java 17) because there is one per output value, not per weight.
+     */
+    NDArray outputNoise(NDManager scope, String name, long step, Shape shape) {
+        SplittableRandom random = new SplittableRandom(Seeds.derive(context.seed(), "lrt-noise/" + name + "/" + step));
+        float[] v = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return scope.create(v, shape);
     }
 
     @Override

@@ -22,10 +22,11 @@ import prunebench.prune.StrategyOptions;
  * epochs); {@code kl_weight_step} given explicitly sets it instead, as the paper files do for the Theano code's
  * rw_linear schedule.
  *
- * <p>Where this differs from the reference: it samples the output noise per example with the local
- * reparameterisation trick (two convolutions or matrix products per layer); here the noise is drawn per weight and
- * per mini-batch (the weights as a layer sees them), an unbiased estimator of the same objective with a larger
- * variance, because the layers here take their weights through the parameter store and cannot run a second product.
+ * <p>Training follows the reference's local reparameterisation trick (see {@link LogAlphaGates#output}): each layer's
+ * output is sampled from N(x theta^T + b, (x * x) (sigma^2)^T) per example and output unit, two matrix products or
+ * convolutions per layer, rather than the weights once per mini-batch; every model's prunable layers are built by
+ * {@link prunebench.model.Layers}, whose forward asks the learning stage's parameter store for its output. The noise
+ * is drawn in Java from (seed, tensor, step) rather than by the engine, so a resumed run draws the same.
  */
 public final class VariationalDropout implements LearnedMask {
     @Override
