@@ -33,14 +33,16 @@ class PenaltyFamilyTest {
 
     @Test
     void selectiveWeightDecayPenalisesOutsideTheTopKWithAnExponentialImportance() {
-        assertEquals(1, SelectiveWeightDecay.importance(1, 100, 0, 3), 1e-12);
-        assertEquals(10, SelectiveWeightDecay.importance(1, 100, 1, 3), 1e-9);
-        assertEquals(100, SelectiveWeightDecay.importance(1, 100, 2, 3), 1e-9);
+        // the authors' get_a: a_min x (a_max / a_min)^(t / T), t from 0; the last step (t = T - 1) is short of a_max
+        assertEquals(1, SelectiveWeightDecay.importance(1, 100, 0, 2), 1e-12);
+        assertEquals(10, SelectiveWeightDecay.importance(1, 100, 1, 2), 1e-9);
+        assertEquals(Math.pow(100, 2.0 / 3), SelectiveWeightDecay.importance(1, 100, 2, 3), 1e-9);
+        assertEquals(0.1 * Math.pow(1e6, 0.25), SelectiveWeightDecay.importance(0.1, 1e5, 25, 100), 1e-9);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray w = manager.create(new float[] {3f, -1f, 0.5f, 2f});
             SelectiveWeightDecay swd = new SelectiveWeightDecay(List.of(w), 0.1, 1, 100, 2);
             // keep 2: |3|, |2| kept; -1 and 0.5 penalised: 0.1 x 10 / 2 x (1 + 0.25), gradient mu a w
-            float[] r = valueAndGradient(manager, w, s -> swd.value(s, 1, 3));
+            float[] r = valueAndGradient(manager, w, s -> swd.value(s, 1, 2));
             assertEquals(0.625f, r[0], 1e-6f);
             assertArrayEquals(new float[] {0f, -1f, 0.5f, 0f}, new float[] {r[1], r[2], r[3], r[4]}, 1e-6f);
         }
