@@ -84,4 +84,24 @@ class PenaltyFamilyTest {
             }
         }
     }
+
+    @Test
+    void learningCompressionEndsWithTheCStepOfTheOffsetWeightsWrittenIntoThem() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(new float[] {3f, -1.9f, 0.5f, 2f});
+            try (LearningCompression lc = new LearningCompression(List.of(w), 0.1, 2, 2, 2)) {
+                valueAndGradient(manager, w, s -> lc.value(s, 0, 4)); // Theta = [3, 0, 0, 2], lambda = 0
+                // C step at mu_0: Theta unchanged, lambda = -0.1 (w - Theta) = [0, 0.19, -0.05, 0]; L step 1 at 0.2
+                valueAndGradient(manager, w, s -> lc.value(s, 2, 4));
+                assertArrayEquals(new float[] {0f, 0.19f, -0.05f, 0f}, lc.multipliers().get(0).toFloatArray(), 1e-7f);
+                JniUtils.setGradMode(false);
+                try (NDManager scope = manager.newSubManager()) {
+                    lc.finish(scope);
+                }
+                // final C step: w - lambda / 0.2 = [3, -2.85, 0.75, 2]; its 2 largest |.| are 3 and -2.85 (Pi(w)
+                // would have kept 3 and 2)
+                assertArrayEquals(new float[] {3f, -2.85f, 0f, 0f}, w.toFloatArray(), 1e-6f);
+            }
+        }
+    }
 }
