@@ -15,16 +15,17 @@ import prunebench.prune.StrategyOptions;
  * lc_steps} L steps, each an equal share of the {@code learn_epochs} of the fine-tuning schedule with mu_j / 2 x ||w -
  * Theta - lambda / mu_j||^2 added to the loss, mu_j = {@code mu_init} x {@code mu_inc}^j, each followed by the C
  * step Theta = Pi(w - lambda / mu_j) and the multipliers' step lambda -= mu_j (w - Theta) ({@code lc/main.py}'s
- * {@code run}); then the weights are pruned to the kappa largest |w| and fine-tuned. Defaults: the reference's
+ * {@code run}); after the last, the weights are set to the final Theta (the reference's {@code compression_eval}),
+ * pruned to its support (the kappa largest |w|, as global magnitude ranks them) and fine-tuned. Defaults: the reference's
  * LeNet-300 pruning example ({@code examples/lenet300/lenet300.py}, {@code exp_name == 'pruning'}: {@code mu_s =
  * [9e-5 * (1.1 ** n) for n in range(40)]}): {@code mu_init} 9e-5, {@code mu_inc} 1.1, {@code lc_steps} 40.
  *
  * <p>Where this differs from the reference: its L steps are separate trainings (20 epochs each, 40 the first, a new
  * SGD with Nesterov momentum at lr 0.1 x 0.98^j, {@code my_l_step}); here they share the one schedule of the stage.
- * It ends with a C step and sets w = Theta (the final C step's kept values); here the prune keeps the kappa largest
- * |w| of the last L step's weights with their trained values, the same set once w has converged to Theta (||w -
- * Theta|| -&gt; 0 as mu grows), and fine-tuning follows as for the other strategies. The prune's targets are the
- * prunable weights (the classifier with {@code prune_classifier}), where the example takes every Linear weight.
+ * A run resumed after the stage's last epoch but before its prune has lost lambda: its final C step is then the
+ * direct compression Pi(w). The reference's fine-tuning ({@code run_lenet300.sh}, {@code type=ft}) is the run's
+ * fine-tuning here. The prune's targets are the prunable weights (the classifier with {@code prune_classifier}),
+ * where the example takes every Linear weight.
  */
 public final class LearningCompressionPruning extends MagnitudeAfterPenalty {
     @Override
