@@ -3,6 +3,7 @@ package prunebench.strategies.penalty;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -75,6 +76,14 @@ class PenaltyStrategiesTest {
         PenaltySpec c = new LearningCompressionPruning().penalty(defaults(new LearningCompressionPruning()));
         assertEquals(PenaltySpec.of(PenaltySpec.LC, 9e-5, Map.of("growth", 1.1, "mu_steps", 40.0)), c);
         assertEquals(-1, defaults(new LearningCompressionPruning()).getInt("learn_epochs"));
+    }
+
+    @Test
+    void theServiceFileRegistersTheThree() {
+        prunebench.prune.StrategyRegistry registry = new prunebench.prune.StrategyRegistry();
+        assertTrue(registry.get("l_half") instanceof ModifiedL12Pruning);
+        assertTrue(registry.get("swd") instanceof SelectiveWeightDecayPruning);
+        assertTrue(registry.get("lc") instanceof LearningCompressionPruning);
     }
 
     @Test
