@@ -17,8 +17,9 @@ import prunebench.prune.StrategyOptions;
  * step Theta = Pi(w - lambda / mu_j) and the multipliers' step lambda -= mu_j (w - Theta) ({@code lc/main.py}'s
  * {@code run}); after the last, the weights are set to the final Theta (the reference's {@code compression_eval}),
  * pruned to its support (the kappa largest |w|, as global magnitude ranks them) and fine-tuned. Defaults: the
- * reference's LeNet-300 pruning example ({@code examples/lenet300/lenet300.py}, {@code exp_name == 'pruning'}: {@code mu_s =
- * [9e-5 * (1.1 ** n) for n in range(40)]}): {@code mu_init} 9e-5, {@code mu_inc} 1.1, {@code lc_steps} 40.
+ * reference's LeNet-300 pruning example ({@code examples/lenet300/lenet300.py}, {@code exp_name == 'pruning'}:
+ * {@code mu_s = [9e-5 * (1.1 ** n) for n in range(40)]}): {@code mu_init} 9e-5, {@code mu_inc} 1.1, {@code
+ * lc_steps} 40.
  *
  * <p>Where this differs from the reference: its L steps are separate trainings (20 epochs each, 40 the first, a new
  * SGD with Nesterov momentum at lr 0.1 x 0.98^j, {@code my_l_step}); here they share the one schedule of the stage.
