@@ -103,6 +103,12 @@ class ShippedExperimentsTest {
                     "variational_dropout", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "continuous_sparsification", "init, learns 2 epochs, trains 4 epochs sparse",
                     "group_lasso", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
+            // "first trains that pretrained network with its penalty for 2 epochs ... and fine-tunes for 1"
+            Map.entry("penalty-lenet5.yaml", Map.of(
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "l_half", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "swd", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "lc", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             Map.entry("slimming-resnet20-fashion.yaml", Map.of(
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
                     "slimming", "pretrained, fine-tunes 1 epoch",

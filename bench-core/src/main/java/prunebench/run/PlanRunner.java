@@ -183,6 +183,11 @@ final class PlanRunner {
         }
         try {
             trainWith(t, state, checkpoint, stageIndex, resumeAt, gates, schedule, trainer);
+            if (penalty != null) {
+                try (ai.djl.ndarray.NDManager scope = state.manager.newSubManager()) {
+                    penalty.finish(scope); // lc: the final C step, w = Theta, before the prune
+                }
+            }
         } finally {
             if (penalty != null) {
                 penalty.close();

@@ -15,7 +15,9 @@ import java.util.List;
  * Before the first, the direct compression Theta = Pi(w), lambda = 0; between L steps j and j + 1, the C step Theta
  * = Pi(w - lambda / mu_j) (Pi: the {@code keep} largest magnitudes of all targets, zero elsewhere, the reference's
  * {@code ConstraintL0Pruning} on one vector of every weight) and the multipliers' step lambda -= mu_j (w - Theta).
- * Theta and lambda live on a manager of their own, closed with the penalty.
+ * After the last L step, {@link #finish} makes the final C step and sets w = Theta, as the reference's compressed
+ * evaluation does ({@code compression_eval}), so that the prune that follows keeps Theta's support. Theta and lambda
+ * live on a manager of their own, closed with the penalty.
  */
 final class LearningCompression implements Penalty {
     private final List<NDArray> weights;
@@ -69,13 +71,26 @@ final class LearningCompression implements Penalty {
     }
 
     /**
+     * The final C step after the last L step, Theta = Pi(w - lambda / mu) at its mu (the direct compression Pi(w)
+     * if no L step ran here: a stage resumed after its last epoch), written into the weights: w = Theta.
+     */
+    @Override
+    public void finish(NDManager scope) {
+        List<NDArray> w = detached(scope);
+        List<NDArray> last = lStep < 0 ? project(scope, w) : cStep(scope, w);
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray target = weights.get(i);
+            target.set(on(scope, last.get(i).toType(target.getDataType(), false)).toByteBuffer());
+        }
+    }
+
+    /**
      * Into L step {@code j}: the direct compression on the first call (also where a resumed stage starts mid-way:
      * its multipliers were not kept), else the C step and the multipliers' step at the finished L step's mu; then
      * the new target Theta + lambda / mu_j.
      */
     private void advance(NDManager scope, int j) {
-        List<NDArray> w = new ArrayList<>();
-        weights.forEach(x -> w.add(on(scope, x.stopGradient())));
+        List<NDArray> w = detached(scope);
         if (lStep < 0) {
             replace(theta, project(scope, w));
             List<NDArray> zeros = new ArrayList<>();
@@ -83,11 +98,7 @@ final class LearningCompression implements Penalty {
             replace(lambda, zeros);
         } else {
             double mu = mu(mu0, growth, lStep);
-            List<NDArray> offset = new ArrayList<>();
-            for (int i = 0; i < w.size(); i++) {
-                offset.add(on(scope, w.get(i).sub(on(scope, lambda.get(i).div((float) mu)))));
-            }
-            replace(theta, project(scope, offset));
+            replace(theta, cStep(scope, w));
             List<NDArray> next = new ArrayList<>();
             for (int i = 0; i < w.size(); i++) {
                 next.add(on(scope, lambda.get(i).sub(on(scope, on(scope, w.get(i).sub(theta.get(i)))
@@ -102,6 +113,23 @@ final class LearningCompression implements Penalty {
         }
         replace(target, next);
         lStep = j;
+    }
+
+    /** The targets' current values, outside the graph. */
+    private List<NDArray> detached(NDManager scope) {
+        List<NDArray> w = new ArrayList<>();
+        weights.forEach(x -> w.add(on(scope, x.stopGradient())));
+        return w;
+    }
+
+    /** The C step at the current L step's mu: Pi(w - lambda / mu). */
+    private List<NDArray> cStep(NDManager scope, List<NDArray> w) {
+        double mu = mu(mu0, growth, lStep);
+        List<NDArray> offset = new ArrayList<>();
+        for (int i = 0; i < w.size(); i++) {
+            offset.add(on(scope, w.get(i).sub(on(scope, lambda.get(i).div((float) mu)))));
+        }
+        return project(scope, offset);
     }
 
     /** Pi: the {@code keep} largest magnitudes of {@code v} taken together, zero elsewhere. */

@@ -28,6 +28,12 @@ public interface Penalty extends AutoCloseable {
         return value(scope);
     }
 
+    /**
+     * Called once after the stage's last step, before the prune, on {@code scope} (closed by the caller): what the
+     * method leaves in the weights at its end (learning-compression's final C step sets w = Theta); nothing, for most.
+     */
+    default void finish(NDManager scope) {}
+
     /** Frees what the penalty keeps between steps (nothing, for most). */
     @Override
     default void close() {}

@@ -12,9 +12,11 @@ import java.util.List;
  * Selective weight decay (Tessier et al. 2020): at every step, the entries of the targets outside the {@code keep}
  * largest magnitudes (one global ranking, recomputed on the current weights) are penalised by (mu x a(t) / 2) x
  * their squared L2 norm, whose gradient mu x a(t) x w is the extra weight decay the paper applies to them; a(t) =
- * a_min x (a_max / a_min)^(t / (T - 1)) grows exponentially from a_min at the stage's first step to a_max at its
- * last. The kept entries get no term (the optimizer's own weight decay, if any, acts on every weight, as the
- * paper's mu does).
+ * a_min x (a_max / a_min)^(t / T) grows exponentially from a_min at the stage's first step (t = 0) toward a_max,
+ * which step T would reach: the last step (t = T - 1) is one step short of it, as in the authors' {@code get_a}
+ * (HugoTessier-lab/SWD {@code experiment.py}: a_min x exp(current_batch x ln(a_max / a_min) / max_batch), batches
+ * counted from 0 over the training's epochs x batches). The kept entries get no term (the optimizer's own weight
+ * decay, if any, acts on every weight, as the paper's mu does).
  */
 final class SelectiveWeightDecay implements Penalty {
     private final List<NDArray> weights;
@@ -31,9 +33,9 @@ final class SelectiveWeightDecay implements Penalty {
         this.keep = keep;
     }
 
-    /** a at step {@code step} of {@code totalSteps}: a_min at the first, a_max at the last. */
+    /** a at step {@code step} (0-based) of {@code totalSteps}: a_min at the first, a_max at step totalSteps. */
     static double importance(double aMin, double aMax, long step, long totalSteps) {
-        double progress = totalSteps <= 1 ? 1 : Math.min(1, (double) step / (totalSteps - 1));
+        double progress = totalSteps <= 0 ? 1 : Math.min(1, (double) Math.max(0, step) / totalSteps);
         return aMin * Math.pow(aMax / aMin, progress);
     }
 

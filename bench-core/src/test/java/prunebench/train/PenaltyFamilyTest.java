@@ -33,14 +33,16 @@ class PenaltyFamilyTest {
 
     @Test
     void selectiveWeightDecayPenalisesOutsideTheTopKWithAnExponentialImportance() {
-        assertEquals(1, SelectiveWeightDecay.importance(1, 100, 0, 3), 1e-12);
-        assertEquals(10, SelectiveWeightDecay.importance(1, 100, 1, 3), 1e-9);
-        assertEquals(100, SelectiveWeightDecay.importance(1, 100, 2, 3), 1e-9);
+        // the authors' get_a: a_min x (a_max / a_min)^(t / T), t from 0; the last step (t = T - 1) is short of a_max
+        assertEquals(1, SelectiveWeightDecay.importance(1, 100, 0, 2), 1e-12);
+        assertEquals(10, SelectiveWeightDecay.importance(1, 100, 1, 2), 1e-9);
+        assertEquals(Math.pow(100, 2.0 / 3), SelectiveWeightDecay.importance(1, 100, 2, 3), 1e-9);
+        assertEquals(0.1 * Math.pow(1e6, 0.25), SelectiveWeightDecay.importance(0.1, 1e5, 25, 100), 1e-9);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray w = manager.create(new float[] {3f, -1f, 0.5f, 2f});
             SelectiveWeightDecay swd = new SelectiveWeightDecay(List.of(w), 0.1, 1, 100, 2);
             // keep 2: |3|, |2| kept; -1 and 0.5 penalised: 0.1 x 10 / 2 x (1 + 0.25), gradient mu a w
-            float[] r = valueAndGradient(manager, w, s -> swd.value(s, 1, 3));
+            float[] r = valueAndGradient(manager, w, s -> swd.value(s, 1, 2));
             assertEquals(0.625f, r[0], 1e-6f);
             assertArrayEquals(new float[] {0f, -1f, 0.5f, 0f}, new float[] {r[1], r[2], r[3], r[4]}, 1e-6f);
         }
@@ -79,6 +81,26 @@ class PenaltyFamilyTest {
                 assertEquals(0.28125f, r[0], 1e-6f);
                 assertArrayEquals(new float[] {0f, 0.1f, -0.05f, 0f}, lc.multipliers().get(0).toFloatArray(), 1e-7f);
                 assertArrayEquals(new float[] {3f, 0f, 0f, 2f}, lc.theta().get(0).toFloatArray(), 0f);
+            }
+        }
+    }
+
+    @Test
+    void learningCompressionEndsWithTheCStepOfTheOffsetWeightsWrittenIntoThem() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(new float[] {3f, -1.9f, 0.5f, 2f});
+            try (LearningCompression lc = new LearningCompression(List.of(w), 0.1, 2, 2, 2)) {
+                valueAndGradient(manager, w, s -> lc.value(s, 0, 4)); // Theta = [3, 0, 0, 2], lambda = 0
+                // C step at mu_0: Theta unchanged, lambda = -0.1 (w - Theta) = [0, 0.19, -0.05, 0]; L step 1 at 0.2
+                valueAndGradient(manager, w, s -> lc.value(s, 2, 4));
+                assertArrayEquals(new float[] {0f, 0.19f, -0.05f, 0f}, lc.multipliers().get(0).toFloatArray(), 1e-7f);
+                JniUtils.setGradMode(false);
+                try (NDManager scope = manager.newSubManager()) {
+                    lc.finish(scope);
+                }
+                // final C step: w - lambda / 0.2 = [3, -2.85, 0.75, 2]; its 2 largest |.| are 3 and -2.85 (Pi(w)
+                // would have kept 3 and 2)
+                assertArrayEquals(new float[] {3f, -2.85f, 0f, 0f}, w.toFloatArray(), 1e-6f);
             }
         }
     }
