@@ -33,8 +33,6 @@ import prunebench.prune.structured.StructuredStrategy;
  * starting weights rather than from scratch; the L2 term weighted by P(z != 0) is left out (as in {@code l0}).
  */
 public final class L0Channels implements LearnedMask, StructuredStrategy {
-    private final L0 weights = new L0();
-
     @Override
     public String name() {
         return "l0_channels";
@@ -47,22 +45,20 @@ public final class L0Channels implements LearnedMask, StructuredStrategy {
 
     @Override
     public Map<String, Object> parameterDefaults() {
-        Map<String, Object> d = new HashMap<>(weights.parameterDefaults());
+        Map<String, Object> d = new HashMap<>(L0.gateDefaults());
         d.putAll(STRUCTURED_DEFAULTS);
         return Map.copyOf(d);
     }
 
     @Override
     public void validate(StrategyOptions o) {
-        weights.validate(o);
+        L0.validateGates(o);
         StructuredStrategy.super.validate(o);
     }
 
     @Override
     public Gates gates(GateContext c) {
-        StrategyOptions o = c.options();
-        return new HardConcreteGates(c, o.getDouble("beta"), o.getDouble("gamma"), o.getDouble("zeta"),
-                o.getDouble("lambda"), o.getDouble("droprate_init"), channelGates(c));
+        return L0.gates(c, channelGates(c));
     }
 
     /** (C_out, 1, ..., 1) for every weight whose output channels the channel pruner may remove. */
