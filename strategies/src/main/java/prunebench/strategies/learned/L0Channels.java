@@ -22,15 +22,17 @@ import prunebench.prune.structured.StructuredStrategy;
  * (filter) of every layer whose channels may be removed, as AMLab-Amsterdam/L0_regularization's {@code L0Conv2d}
  * gates output feature maps. The gate multiplies the whole filter; its term of the expected L0 penalty is
  * P(z != 0) times the weights the filter carries (the reference's {@code _reg_w}: {@code lamba} summed over input
- * channels and kernel), scaled by lambda / N. Same parameters and defaults as {@code l0}, plus the structured ones.
- * After the learning stage the channels whose gates are most likely open (highest log_alpha) are kept, to the run's
- * compression, by the channel pruner; the network is rebuilt without the others.
+ * channels and kernel), scaled by lambda / N. Same parameters and defaults as {@code l0} but {@code groups} (the
+ * per-layer {@code lambdas} and {@code droprate_inits} and the P(open)-weighted {@code weight_decay} included), plus
+ * the structured ones. After the learning stage the channels whose gates are most likely open (highest log_alpha)
+ * are kept, to the run's compression, by the channel pruner; the network is rebuilt without the others.
  *
  * <p>Where this differs from the reference: its Linear layers gate input neurons and this gates every prunable
- * layer's output channels (the classifier's outputs are never gated); its bias is dropped while training with sampled
- * weights and gated at test time (counted in the expected L0 with its sign flipped in {@code _reg_w}), here the bias
- * stays ungated and outside the penalty, and goes with its channel at the prune; gates are trained on the run's
- * starting weights rather than from scratch; the L2 term weighted by P(z != 0) is left out (as in {@code l0}).
+ * layer's output channels (the classifier's outputs are never gated): for the reference's Linear form, unrebuilt,
+ * see {@code l0} with {@code groups: input_neurons}; its bias is dropped while training with sampled weights and
+ * gated at test time (counted in the expected L0 with its sign flipped in {@code _reg_w}), here the bias stays
+ * ungated and outside the L0 term (in the weight decay term, weighted by its channel's P(open)), and goes with its
+ * channel at the prune; gates are trained on the run's starting weights rather than from scratch.
  */
 public final class L0Channels implements LearnedMask, StructuredStrategy {
     @Override
