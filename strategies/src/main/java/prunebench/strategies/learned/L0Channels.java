@@ -22,19 +22,19 @@ import prunebench.prune.structured.StructuredStrategy;
  * (filter) of every layer whose channels may be removed, as AMLab-Amsterdam/L0_regularization's {@code L0Conv2d}
  * gates output feature maps. The gate multiplies the whole filter; its term of the expected L0 penalty is
  * P(z != 0) times the weights the filter carries (the reference's {@code _reg_w}: {@code lamba} summed over input
- * channels and kernel), scaled by lambda / N. Same parameters and defaults as {@code l0}, plus the structured ones.
- * After the learning stage the channels whose gates are most likely open (highest log_alpha) are kept, to the run's
- * compression, by the channel pruner; the network is rebuilt without the others.
+ * channels and kernel), scaled by lambda / N. Same parameters and defaults as {@code l0} but {@code groups} (the
+ * per-layer {@code lambdas} and {@code droprate_inits} and the P(open)-weighted {@code weight_decay} included), plus
+ * the structured ones. After the learning stage the channels whose gates are most likely open (highest log_alpha)
+ * are kept, to the run's compression, by the channel pruner; the network is rebuilt without the others.
  *
  * <p>Where this differs from the reference: its Linear layers gate input neurons and this gates every prunable
- * layer's output channels (the classifier's outputs are never gated); its bias is dropped while training with sampled
- * weights and gated at test time (counted in the expected L0 with its sign flipped in {@code _reg_w}), here the bias
- * stays ungated and outside the penalty, and goes with its channel at the prune; gates are trained on the run's
- * starting weights rather than from scratch; the L2 term weighted by P(z != 0) is left out (as in {@code l0}).
+ * layer's output channels (the classifier's outputs are never gated): for the reference's Linear form, unrebuilt,
+ * see {@code l0} with {@code groups: input_neurons}; its bias is dropped while training with sampled weights and
+ * gated at test time (counted in the expected L0 with its sign flipped in {@code _reg_w}), here the bias stays
+ * ungated and outside the L0 term (in the weight decay term, weighted by its channel's P(open)), and goes with its
+ * channel at the prune; gates are trained on the run's starting weights rather than from scratch.
  */
 public final class L0Channels implements LearnedMask, StructuredStrategy {
-    private final L0 weights = new L0();
-
     @Override
     public String name() {
         return "l0_channels";
@@ -47,22 +47,20 @@ public final class L0Channels implements LearnedMask, StructuredStrategy {
 
     @Override
     public Map<String, Object> parameterDefaults() {
-        Map<String, Object> d = new HashMap<>(weights.parameterDefaults());
+        Map<String, Object> d = new HashMap<>(L0.gateDefaults());
         d.putAll(STRUCTURED_DEFAULTS);
         return Map.copyOf(d);
     }
 
     @Override
     public void validate(StrategyOptions o) {
-        weights.validate(o);
+        L0.validateGates(o);
         StructuredStrategy.super.validate(o);
     }
 
     @Override
     public Gates gates(GateContext c) {
-        StrategyOptions o = c.options();
-        return new HardConcreteGates(c, o.getDouble("beta"), o.getDouble("gamma"), o.getDouble("zeta"),
-                o.getDouble("lambda"), o.getDouble("droprate_init"), channelGates(c));
+        return L0.gates(c, channelGates(c));
     }
 
     /** (C_out, 1, ..., 1) for every weight whose output channels the channel pruner may remove. */

@@ -37,6 +37,15 @@ abstract class WeightGates implements Gates {
      */
     WeightGates(GateContext context, String kind, java.util.function.ToDoubleFunction<Random> init,
             Map<String, Shape> gateShapes) {
+        this(context, kind, gateShapes, (name, r) -> init.applyAsDouble(r));
+    }
+
+    /**
+     * @param gateShapes as above
+     * @param init       the initial value of a gate of weight tensor {@code name} (a per-layer initialisation)
+     */
+    WeightGates(GateContext context, String kind, Map<String, Shape> gateShapes,
+            java.util.function.ToDoubleBiFunction<String, Random> init) {
         this.context = context;
         for (PruningTarget t : context.targets()) {
             if (!gateShapes.containsKey(t.name())) {
@@ -46,7 +55,7 @@ abstract class WeightGates implements Gates {
             float[] values = new float[Math.toIntExact(shape.size())];
             Random random = new Random(Seeds.derive(context.seed(), kind + "/init/" + t.name()));
             for (int i = 0; i < values.length; i++) {
-                values[i] = (float) init.applyAsDouble(random);
+                values[i] = (float) init.applyAsDouble(t.name(), random);
             }
             NDArray array = context.manager().create(values, shape);
             array.setRequiresGradient(true);

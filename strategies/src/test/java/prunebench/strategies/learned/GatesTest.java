@@ -279,8 +279,12 @@ class GatesTest {
     @Test
     void everyLearnedStrategyHasItsPapersDefaults() {
         Map<String, Map<String, Object>> expected = new LinkedHashMap<>();
-        expected.put("l0", Map.of("beta", 2.0 / 3.0, "gamma", -0.1, "zeta", 1.1, "lambda", 1.0,
-                "droprate_init", 0.5, LearnedMask.LEARN_LR, 1e-3, LearnedMask.LEARN_EPOCHS, -1));
+        // the paper's form keys: per-weight gates, one lambda and drop rate for all layers, no L2 term by default
+        expected.put("l0", Map.ofEntries(Map.entry("beta", 2.0 / 3.0), Map.entry("gamma", -0.1),
+                Map.entry("zeta", 1.1), Map.entry("lambda", 1.0), Map.entry("droprate_init", 0.5),
+                Map.entry(LearnedMask.LEARN_LR, 1e-3), Map.entry(LearnedMask.LEARN_EPOCHS, -1),
+                Map.entry("groups", "weights"), Map.entry("lambdas", List.of()), Map.entry("droprate_inits", List.of()),
+                Map.entry("weight_decay", 0.0)));
         expected.put("variational_dropout", Map.of("log_sigma_init", -5.0, "threshold", 3.0, "kl_weight_start",
                 0.02, "kl_warmup", 0.245, "kl_weight_step", -1.0, LearnedMask.LEARN_LR, 1e-3,
                 LearnedMask.LEARN_EPOCHS, -1));

@@ -39,6 +39,9 @@ class LearnedRunTest {
                         new GroupLasso(), new GlobalMagnitude())), new PrintStream(log, true));
         ExperimentSpec spec = Experiments.tiny("lenet5", List.of(8.0), List.of(
                 new StrategySpec("l0", "l0", Map.of("learn_epochs", 1)),
+                // the paper's Table 1 form: feature-map and input-neuron gates, a lambda per layer, the L2 term
+                new StrategySpec("l0", "l0_paper", Map.of("learn_epochs", 1, "groups", "input_neurons",
+                        "lambdas", Map.of("conv1", 10.0, "fc1", 0.5), "weight_decay", 5e-4)),
                 new StrategySpec("variational_dropout", "vd", Map.of("learn_epochs", 1)),
                 new StrategySpec("continuous_sparsification", "cs", Map.of("learn_epochs", 2, "learn_lr", 0.05)),
                 new StrategySpec("group_lasso", "gl", Map.of("learn_epochs", 1))), List.of(0L));
@@ -51,7 +54,7 @@ class LearnedRunTest {
     void eachLearnsPrunesToTheTargetAndFineTunesTheSameWayTwice() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, RunResult> first = run(tmp.resolve("a"), log);
-        for (String label : List.of("l0", "vd", "cs", "gl")) {
+        for (String label : List.of("l0", "l0_paper", "vd", "cs", "gl")) {
             RunResult r = first.get(label);
             assertTrue(r.compression_actual() >= 8.0 - 0.01, label + " " + r.compression_actual());
             List<String> epochs = Files.readAllLines(tmp.resolve("a").resolve("runs").resolve(r.run_id())
@@ -60,6 +63,7 @@ class LearnedRunTest {
             assertTrue(epochs.stream().anyMatch(l -> l.startsWith(stage + ",")), label + " " + epochs);
         }
         assertEquals(8.0, first.get("l0").compression_actual(), 0.01);
+        assertEquals(8.0, first.get("l0_paper").compression_actual(), 0.05);
         assertEquals(2, Files.readAllLines(tmp.resolve("a").resolve("runs").resolve(first.get("cs").run_id())
                 .resolve("epochs.csv")).stream().filter(l -> l.startsWith("learn,")).count());
         Map<String, RunResult> second = run(tmp.resolve("b"), log);
