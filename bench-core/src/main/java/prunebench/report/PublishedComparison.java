@@ -48,7 +48,13 @@ final class PublishedComparison {
      * it is more than a point missing from the grid). {@code agrees} is null unless the verdict is yes or no.
      */
     record Row(String experiment, Reference reference, double oursMean, double oursHalf, int oursN, double difference,
-            double tolerance, Boolean agrees, String verdict, String whyNotRun) {}
+            double tolerance, Boolean agrees, String verdict, String whyNotRun) {
+        /** The same row under the experiment's name (a single experiment is matched under the key ""). */
+        Row named(String name) {
+            return new Row(name, reference, oursMean, oursHalf, oursN, difference, tolerance, agrees, verdict,
+                    whyNotRun);
+        }
+    }
 
     private PublishedComparison() {}
 

@@ -102,9 +102,14 @@ public final class Report {
             }
 
             if (!data.references().isEmpty()) {
-                PublishedComparison.writeCsv(PublishedComparison.compare(data.references(),
+                List<PublishedComparison.Row> rows = PublishedComparison.compare(data.references(),
                         Summary.compute(data.shownRuns()), data.shownRuns(), data.experimentKeys(),
-                        data.spec().agreementBound()), outDir.resolve(PublishedComparison.FILE));
+                        data.spec().agreementBound());
+                if (!data.combined()) { // the csv names the experiment in a single report too
+                    String name = data.experiment("").name();
+                    rows = rows.stream().map(r -> r.named(name)).toList();
+                }
+                PublishedComparison.writeCsv(rows, outDir.resolve(PublishedComparison.FILE));
             }
 
             Figures figures = new Figures(data);
