@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
  * multiple of {@value NarrowedNetwork#CHANNEL_BLOCK} inside the forward pass, when there are more than that.
  *
  * <p>Why: libtorch 2.7.1's float32 CPU convolution returns wrong results on an AMD EPYC (Zen 5, AVX-512) machine
- * for input channel counts above 16 that are not multiples of 16 (README, "Structured pruning"); Caffe's LeNet-5
+ * for input channel counts above 16 that are not multiples of 16 (docs/structured-pruning.md); Caffe's LeNet-5
  * has a 20-channel conv2. The padding is computed, never stored: the parameter keeps its true shape (out, in, kh,
  * kw), so parameter counts, masks, multiply-adds and initialisation see the real layer, and the zero slices take no
  * gradient into it. The output equals the unpadded convolution's (a zero channel adds nothing to any sum).
