@@ -8,7 +8,8 @@ ordinary torch.nn modules, loads the run's weights.npz with load_state_dict, hol
 the final masks of dynamic sparse training where present) with torch.nn.utils.prune.custom_from_mask, reads the
 test set the run used (its experiment's dataset, root, max_train and max_test, from resolved-experiment.yaml two
 folders up; the same per-channel normalisation, computed from the training split) and prints the top-1
-accuracy. With --check it exits 1 unless that equals the run's recorded top-1 (metrics.json) to 0.1 points.
+accuracy. With --check it exits 1 unless that equals the run's recorded top-1 (metrics.json) to 0.1 points; it
+exits 2 when a run file cannot be read (a truncated weights.npz, say), naming the file.
 
 Runs with Debian's python3-torch (apt-get install python3-torch python3-numpy python3-yaml).
 Also importable: build_model(name, in_channels, size, classes), load_run(run_dir) -> (model, masks).
@@ -234,18 +235,35 @@ def _experiment(run_dir):
         return yaml.safe_load(f) or {}
 
 
+BAD_INPUT = 2  # a run folder whose files cannot be read; 1 is kept for "top-1 differs" (--check)
+
+
+def read_npz(path):
+    """Every array of a .npz file, read now, or exit BAD_INPUT naming the file (a truncated or foreign file)."""
+    import zipfile
+    try:
+        with np.load(path) as npz:
+            return {k: npz[k] for k in npz.files}
+    except FileNotFoundError:
+        print(f"load_pytorch: {path} does not exist (was the run saved with save_weights: true?)", file=sys.stderr)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as e:
+        print(f"load_pytorch: cannot read {path}: {type(e).__name__}: {e} (truncated, or not written by prunebench)",
+              file=sys.stderr)
+    sys.exit(BAD_INPUT)
+
+
 def load_run(run_dir, in_channels, size, classes, model_name):
     """The model with the run's final weights, its masks held by torch.nn.utils.prune; and the masks used."""
     model = build_model(model_name, in_channels, size, classes)
-    state = {k: torch.from_numpy(v) for k, v in np.load(run_dir / "weights.npz").items()}
+    state = {k: torch.from_numpy(v) for k, v in read_npz(run_dir / "weights.npz").items()}
     # prunebench does not count BatchNorm updates; every other key must match.
     for k, v in model.state_dict().items():
         if k.endswith("num_batches_tracked"):
             state.setdefault(k, v)
     model.load_state_dict(state, strict=True)
-    npz = np.load(run_dir / "masks.npz")
-    prefix = "final_mask/" if any(k.startswith("final_mask/") for k in npz.files) else "mask/"
-    masks = {k[len(prefix):]: npz[k] for k in npz.files if k.startswith(prefix)}
+    npz = read_npz(run_dir / "masks.npz")
+    prefix = "final_mask/" if any(k.startswith("final_mask/") for k in npz) else "mask/"
+    masks = {k[len(prefix):]: v for k, v in npz.items() if k.startswith(prefix)}
     for name, mask in masks.items():
         if mask.dtype != np.bool_:
             raise SystemExit(f"load_pytorch: {prefix}{name} is {mask.dtype}, expected bool")

@@ -1,6 +1,7 @@
 package prunebench.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -93,6 +94,18 @@ class PyTorchInteropTest {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("top1 "), out);
         System.out.print(out); // the two top-1s, in the test report
+
+        // A truncated weights.npz: exit 2 (bad input, not 1 = "top-1 differs"), the file named, no traceback
+        Path weights = runs.get(0).resolve("weights.npz");
+        byte[] bytes = Files.readAllBytes(weights);
+        Files.write(weights, Arrays.copyOf(bytes, bytes.length / 2));
+        Process cut = new ProcessBuilder(PYTHON, ROOT.resolve("scripts/load_pytorch.py").toString(),
+                runs.get(0).toString(), "--check").redirectErrorStream(true).start();
+        String said = new String(cut.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(cut.waitFor(300, TimeUnit.SECONDS), said);
+        assertEquals(2, cut.exitValue(), said);
+        assertTrue(said.contains("load_pytorch: cannot read " + weights + ": "), said);
+        assertFalse(said.contains("Traceback"), said);
     }
 
     /**
