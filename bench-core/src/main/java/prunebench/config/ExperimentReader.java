@@ -107,7 +107,7 @@ final class ExperimentReader {
 
     private DatasetSpec dataset(Field field) {
         Section s = field.section(List.of("name", "root", "max_train", "max_test", "augment", "validation",
-                "download"));
+                "download", "normalize"));
         Field nameField = s.required("name");
         String name = nameField.string();
         if (!datasets.names().contains(name)) {
@@ -119,7 +119,16 @@ final class ExperimentReader {
                 s.get("max_test").map(ExperimentReader::cap).orElse(null),
                 s.get("augment").map(Field::bool).orElse(null),
                 s.get("validation").map(f -> f.intValue(v -> v >= 1,
-                        "must be a positive number of training examples to hold out (or null for none)")).orElse(null));
+                        "must be a positive number of training examples to hold out (or null for none)")).orElse(null))
+                .withNormalize(s.get("normalize").map(ExperimentReader::normalization).orElse(null));
+    }
+
+    private static String normalization(Field f) {
+        String key = f.string();
+        if (!prunebench.data.Normalization.keys().contains(key)) {
+            throw f.error(Names.unknown("normalisation", key, prunebench.data.Normalization.keys()));
+        }
+        return key;
     }
 
     private static Integer cap(Field f) {

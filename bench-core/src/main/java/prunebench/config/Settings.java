@@ -154,6 +154,9 @@ public final class Settings {
         m.put("max_test", d.maxTest());
         m.put("augment", d.augment());
         m.put("validation", d.validation());
+        if (d.normalize() != null) { // absent when unset: the identities of runs written before it stay
+            m.put("normalize", d.normalize());
+        }
         return m;
     }
 

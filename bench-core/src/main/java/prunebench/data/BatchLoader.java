@@ -22,9 +22,9 @@ public final class BatchLoader {
     private final ImageData data;
     private final ImageData.Split split;
     private final boolean augment;
-    private final float[] scale;
+    /** shift[p]: the offset of output position p (C x H x W), from the normalisation. */
     private final float[] shift;
-    /** levels[c][v] = v * scale[c] + shift[c]: the normalised value of pixel level v in channel c. */
+    /** levels[c][v] = v * scale[c]: the scaled pixel level v in channel c, before its position's shift. */
     private final float[][] levels;
     private final Device device;
     /** Staging memory reused by every batch (see {@link #batch}); guarded by {@code this}. */
@@ -32,23 +32,23 @@ public final class BatchLoader {
     private ByteBuffer labelStage;
     private float[] sampleStage;
 
+    /** With the default normalisation ({@link Normalization#CHANNEL}). */
     public BatchLoader(ImageData data, ImageData.Split split, boolean augment, Device device) {
+        this(data, split, augment, device, Normalization.CHANNEL);
+    }
+
+    public BatchLoader(ImageData data, ImageData.Split split, boolean augment, Device device,
+            Normalization normalization) {
         this.data = data;
         this.split = split;
         this.augment = augment;
         this.device = device;
-        float[] mean = data.channelMean();
-        float[] std = data.channelStd();
-        scale = new float[data.channels()];
-        shift = new float[data.channels()];
-        for (int c = 0; c < scale.length; c++) {
-            scale[c] = 1f / (255f * std[c]);
-            shift[c] = -mean[c] / std[c];
-        }
+        float[] scale = normalization.scale(data);
+        shift = normalization.shift(data);
         levels = new float[scale.length][256];
         for (int c = 0; c < scale.length; c++) {
             for (int v = 0; v < 256; v++) {
-                levels[c][v] = v * scale[c] + shift[c];
+                levels[c][v] = v * scale[c];
             }
         }
     }
@@ -132,7 +132,8 @@ public final class BatchLoader {
                         int o = (ch * h + yy) * w;
                         for (int xx = 0; xx < w; xx++) {
                             int sx = (flip ? w - 1 - xx : xx) + dx;
-                            out[o + xx] = (sy < 0 || sy >= h || sx < 0 || sx >= w) ? lut[0] : lut[px[row + sx] & 0xFF];
+                            out[o + xx] = ((sy < 0 || sy >= h || sx < 0 || sx >= w) ? lut[0] : lut[px[row + sx] & 0xFF])
+                                    + shift[o + xx];
                         }
                     }
                 }
@@ -143,7 +144,7 @@ public final class BatchLoader {
                     int from0 = base + ch * plane;
                     int to0 = ch * plane;
                     for (int j = 0; j < plane; j++) {
-                        out[to0 + j] = lut[px[from0 + j] & 0xFF];
+                        out[to0 + j] = lut[px[from0 + j] & 0xFF] + shift[to0 + j];
                     }
                 }
             }

@@ -129,6 +129,21 @@ public record ImageData(
         return new Split(px, labels);
     }
 
+    /** The training split's mean image, pixel by pixel (C x H x W, channel-major), scaled to [0, 1]. */
+    public double[] meanImage() {
+        int sample = channels * height * width;
+        long[] sum = new long[sample];
+        byte[] px = train.pixels();
+        for (int i = 0; i < px.length; i++) {
+            sum[i % sample] += px[i] & 0xFF;
+        }
+        double[] mean = new double[sample];
+        for (int i = 0; i < sample; i++) {
+            mean[i] = sum[i] / (255.0 * Math.max(1, train.size()));
+        }
+        return mean;
+    }
+
     /** Per-channel mean of the training pixels, scaled to [0, 1]. */
     public float[] channelMean() {
         return channelMoments()[0];

@@ -118,6 +118,7 @@ public final class Network {
                 case LI2017 -> random.nextGaussian() * (layer.kind() == PrunableLayer.Kind.CONV
                         ? Math.sqrt(2.0 / fanOut) : 0.01);
                 case CAFFE_XAVIER -> (random.nextDouble() * 2 - 1) * Math.sqrt(3.0 / fanIn);
+                case LASAGNE_NORMAL -> random.nextGaussian() * 0.01;
             };
         }
         w.set(values);
@@ -125,7 +126,7 @@ public final class Network {
             NDArray b = layer.bias().getArray();
             float[] bv = new float[Math.toIntExact(b.size())];
             boolean zero = init == WeightInit.KAIMING_NORMAL_ZERO_BIAS || init == WeightInit.LI2017
-                    || init == WeightInit.CAFFE_XAVIER;
+                    || init == WeightInit.CAFFE_XAVIER || init == WeightInit.LASAGNE_NORMAL;
             for (int i = 0; i < bv.length; i++) {
                 bv[i] = zero ? 0f : (float) ((random.nextDouble() * 2 - 1) * bound);
             }

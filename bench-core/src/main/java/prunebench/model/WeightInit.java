@@ -21,5 +21,10 @@ public enum WeightInit {
      * (variance 1/fan_in), biases 0 ({@code constant} filler): the LeNets of Caffe's MNIST example, which Han et al.
      * 2015 and Guo et al. 2016 trained.
      */
-    CAFFE_XAVIER
+    CAFFE_XAVIER,
+    /**
+     * Lasagne's {@code init.Normal()}: N(0, 0.01^2) for every weight, biases 0 ({@code Constant(0.)}): the Theano
+     * LeNets of Molchanov et al. 2017's sparse variational dropout (experiments/lenet/*.py).
+     */
+    LASAGNE_NORMAL
 }

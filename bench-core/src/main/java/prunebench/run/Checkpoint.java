@@ -31,7 +31,8 @@ final class Checkpoint {
      */
     record State(int stage, int stepsDone, List<EpochRecord> epochs, double top1Pre, double top5Pre, double top1,
             double top5, double pruneSeconds, double wallSeconds, int maskUpdates, long connectionsChanged,
-            boolean dynamic, List<RunResult> levels, double trainFlops, int epochsTrained, String tensors) {}
+            boolean dynamic, List<RunResult> levels, double trainFlops, int epochsTrained, String tensors,
+            Long learnedRemoved, Double learnedTop1) {}
 
     private final Path dir;
 
@@ -67,7 +68,8 @@ final class Checkpoint {
         TensorFiles.save(dir.resolve(file), tensors);
         AtomicFiles.writeString(dir.resolve("checkpoint.json"), Json.compact().toJson(new State(stage, stepsDone,
                 List.copyOf(s.epochs), s.top1Pre, s.top5Pre, s.top1, s.top5, s.pruneSeconds, s.wallSeconds(),
-                updates.updates(), updates.connectionsChanged(), s.dynamic, List.copyOf(s.levels), s.trainFlops, s.epochsTrained, file)));
+                updates.updates(), updates.connectionsChanged(), s.dynamic, List.copyOf(s.levels), s.trainFlops, s.epochsTrained, file,
+                s.learnedRemoved, s.learnedTop1)));
         deleteTensors(file);
     }
 
@@ -130,6 +132,8 @@ final class Checkpoint {
         s.levels.addAll(state.levels());
         s.trainFlops = state.trainFlops();
         s.epochsTrained = state.epochsTrained();
+        s.learnedRemoved = state.learnedRemoved();
+        s.learnedTop1 = state.learnedTop1() == null ? Double.NaN : state.learnedTop1();
     }
 
     void restoreOptimizer(State state, Optimizer optimizer, NDManager manager) throws IOException {

@@ -498,7 +498,9 @@ public final class ExperimentRunner {
     static Workspace workspace(Plan plan, StrategyRegistry strategies, ResultStore store, Progress progress) {
         boolean augment = plan.spec().dataset().augment() != null ? plan.spec().dataset().augment()
                 : plan.data().augmentByDefault();
-        return Workspace.create(plan.data(), augment, plan.model(), strategies, plan.device(), store, progress);
+        return Workspace.create(plan.data(), augment,
+                prunebench.data.Normalization.of(plan.spec().dataset().normalize()), plan.model(), strategies,
+                plan.device(), store, progress);
     }
 
     /**

@@ -162,12 +162,33 @@ final class PlanRunner {
         }
         state.gates = gates.state();
         train(new Stage.Train(l.label(), l.schedule(), null), state, checkpoint, stageIndex, resumeAt, gates);
+        recordOwnRule(gates, state);
         RunState.close(state.learned);
         state.learned = gates.scores(state.manager);
         gates.fold();
         state.masks.apply();
         RunState.close(state.gates);
         state.gates = null;
+    }
+
+    /**
+     * What the method's own rule keeps after its learning ({@link Gates#ownKeep}) and the learning stage's last test
+     * accuracy, which the stage measured under that rule: the paper's own numbers, recorded beside the grid's prune.
+     */
+    private static void recordOwnRule(Gates gates, RunState state) {
+        java.util.Map<String, NDArray> own = gates.ownKeep(state.manager);
+        if (own.isEmpty()) {
+            return;
+        }
+        long removed = 0;
+        for (NDArray keep : own.values()) {
+            try (NDArray kept = keep.sum()) {
+                removed += keep.size() - Math.round(kept.getFloat());
+            }
+        }
+        RunState.close(own);
+        state.learnedRemoved = removed;
+        state.learnedTop1 = state.epochs.isEmpty() ? Double.NaN : state.epochs.get(state.epochs.size() - 1).testTop1();
     }
 
     private void train(Stage.Train t, RunState state, Checkpoint checkpoint, int stageIndex, int resumeAt,

@@ -109,7 +109,7 @@ final class RunExecutor {
                 collapsedLayers(s.masks), s.pruneSeconds, imagesPerSecond, s.wallSeconds(), spec.model(),
                 spec.dataset().name(), null, s.updates.updates(), s.updates.meanChanged(), speedupMeasured,
                 s.epochsTrained, level, s.trainFlops, valTop1, spec.budget(), compressionAll,
-                compressionPrunable);
+                compressionPrunable, learnedCompression(spec, s, cx), s.learnedTop1);
     }
 
     /**
@@ -140,6 +140,16 @@ final class RunExecutor {
     }
 
     /** The masked tensors' own total over their kept entries; 1 for a dense run (no masks). */
+    /** The compression a learned method's own rule left (RunState#learnedRemoved) on the experiment's basis. */
+    static double learnedCompression(RunSpec spec, RunState s, Complexity cx) {
+        if (s.learnedRemoved == null) {
+            return Double.NaN;
+        }
+        boolean prunable = prunebench.config.PruningSpec.PRUNABLE.equals(spec.compressionOf());
+        long total = prunable ? s.masks.targets().stream().mapToLong(PruningTarget::size).sum() : cx.params();
+        return (double) total / (total - s.learnedRemoved);
+    }
+
     static double compressionOfPrunable(MaskSet masks) {
         if (masks == null) {
             return 1;

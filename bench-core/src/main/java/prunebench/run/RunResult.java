@@ -18,6 +18,11 @@ package prunebench.run;
  * as {@code compression_all} and {@code compression_prunable} (NaN in records written before they existed). An entry
  * counts as removed when its mask removes it, never because it happens to be 0 (see {@code Complexity}); so do
  * {@code params_nonzero} and {@code flops_nonzero}, despite their names (kept for the column contract).
+ *
+ * <p>{@code learned_compression} and {@code learned_top1} are a learned method's own result, the numbers its paper
+ * reports: the compression (on the experiment's basis) that its own rule leaves at the end of its learning stage
+ * (sparse VD: log alpha &lt; 3; L0: open gates; CS: s &gt; 0) and that stage's last test top-1 under the rule, before
+ * the grid's prune to {@code compression}. NaN for other methods (and in records written before they existed).
  */
 public record RunResult(
         String run_id, String strategy, String strategy_name, double compression, long seed, String status,
@@ -27,7 +32,7 @@ public record RunResult(
         double wall_seconds, String model, String dataset, String error, int mask_updates,
         double connections_changed_mean, double speedup_measured, Integer epochs_trained, Integer level,
         double train_flops, double val_top1, double budget, double compression_all,
-        double compression_prunable) {
+        double compression_prunable, double learned_compression, double learned_top1) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
@@ -38,7 +43,7 @@ public record RunResult(
                 Double.NaN, Double.NaN, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, wallSeconds, spec.model(),
                 spec.dataset().name(), error, 0, Double.NaN, Double.NaN,
                 GridPlanner.trainingSchedule(spec).epochs(), null, Double.NaN, Double.NaN, spec.budget(), Double.NaN,
-                Double.NaN);
+                Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** This result re-labelled as the run {@code spec} (a dense control shared by every strategy of a seed). */
@@ -47,7 +52,8 @@ public record RunResult(
                 compression_actual, speedup_theoretical, top1, top5, top1_pre_finetune, top5_pre_finetune, params,
                 params_nonzero, flops, flops_nonzero, layers_collapsed, prune_seconds, train_images_per_second,
                 wall_seconds, model, dataset, error, mask_updates, connections_changed_mean, speedup_measured,
-                epochs_trained, level, train_flops, val_top1, budget, compression_all, compression_prunable);
+                epochs_trained, level, train_flops, val_top1, budget, compression_all, compression_prunable,
+                learned_compression, learned_top1);
     }
 
     /** This record, measured as it is, but failed for {@code why} (the metrics stay for whoever looks). */
@@ -56,7 +62,7 @@ public record RunResult(
                 speedup_theoretical, top1, top5, top1_pre_finetune, top5_pre_finetune, params, params_nonzero, flops,
                 flops_nonzero, layers_collapsed, prune_seconds, train_images_per_second, wall_seconds, model, dataset,
                 why, mask_updates, connections_changed_mean, speedup_measured, epochs_trained, level, train_flops,
-                val_top1, budget, compression_all, compression_prunable);
+                val_top1, budget, compression_all, compression_prunable, learned_compression, learned_top1);
     }
 
     public boolean ok() {

@@ -51,6 +51,13 @@ final class RunState implements AutoCloseable {
     double trainFlops;
     /** Epochs of the training stages since the last prune (RunResult#epochs_trained). */
     int epochsTrained;
+    /**
+     * Entries of the gated tensors that a learned method's own rule removed at the end of its learning stage
+     * ({@link prunebench.prune.Gates#ownKeep}); null for a method without one (RunResult#learned_compression).
+     */
+    Long learnedRemoved;
+    /** The learning stage's last test top-1, under the method's own rule (RunResult#learned_top1); NaN without. */
+    double learnedTop1 = Double.NaN;
 
     RunState(Network network, NDManager manager, long seed, Path dir, String progressLabel, Masking masking) {
         this.network = network;

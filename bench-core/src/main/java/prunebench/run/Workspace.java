@@ -3,6 +3,7 @@ package prunebench.run;
 import ai.djl.Device;
 import prunebench.data.BatchLoader;
 import prunebench.data.ImageData;
+import prunebench.data.Normalization;
 import prunebench.model.ModelFactory;
 import prunebench.prune.StrategyRegistry;
 
@@ -14,12 +15,13 @@ import prunebench.prune.StrategyRegistry;
 record Workspace(ImageData data, BatchLoader train, BatchLoader trainPlain, BatchLoader test, ModelFactory model,
         StrategyRegistry strategies, Device device, ResultStore store, Progress progress, BatchLoader validation) {
 
-    static Workspace create(ImageData data, boolean augment, ModelFactory model, StrategyRegistry strategies,
-            Device device, ResultStore store, Progress progress) {
-        return new Workspace(data, new BatchLoader(data, data.train(), augment, device),
-                new BatchLoader(data, data.train(), false, device), new BatchLoader(data, data.test(), false, device),
-                model, strategies, device, store, progress,
-                data.validation() == null ? null : new BatchLoader(data, data.validation(), false, device));
+    static Workspace create(ImageData data, boolean augment, Normalization normalization, ModelFactory model,
+            StrategyRegistry strategies, Device device, ResultStore store, Progress progress) {
+        return new Workspace(data, new BatchLoader(data, data.train(), augment, device, normalization),
+                new BatchLoader(data, data.train(), false, device, normalization),
+                new BatchLoader(data, data.test(), false, device, normalization),
+                model, strategies, device, store, progress, data.validation() == null ? null
+                        : new BatchLoader(data, data.validation(), false, device, normalization));
     }
 
     ai.djl.ndarray.types.Shape inputShape() {

@@ -72,4 +72,38 @@ class BatchLoaderTest {
             }
         }
     }
+
+    /** Two 1x2x2 training images, pixel 3 black in both: the mean image is (10, 25, 40, 0) / 255 per pixel. */
+    private static ImageData twoImages() {
+        byte[] train = {0, 20, 80, 0, 20, 30, 0, 0};
+        byte[] test = {(byte) 255, 25, 40, 0};
+        return new ImageData("two", 1, 2, 2, 2, new ImageData.Split(train, new int[] {0, 1}),
+                new ImageData.Split(test, new int[] {1}), false);
+    }
+
+    private static float[] testImage(ImageData d, Normalization n) {
+        BatchLoader loader = new BatchLoader(d, d.test(), false, Device.cpu(), n);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            return loader.batch(m, new int[] {0}, 0, 1, null).images().toFloatArray();
+        }
+    }
+
+    @Test
+    void meanImageSubtractsEachPixelsTrainingMeanSoAnAlwaysBlackPixelIsZero() {
+        float[] x = testImage(twoImages(), Normalization.MEAN_IMAGE);
+        assertArrayEquals(new float[] {(255 - 10) / 255f, 0f, 0f, 0f}, x, 1e-6f);
+    }
+
+    @Test
+    void unitIsThePixelOver255AndChannelStandardisesByTheTrainingMoments() {
+        ImageData d = twoImages();
+        assertArrayEquals(new float[] {1f, 25 / 255f, 40 / 255f, 0f}, testImage(d, Normalization.UNIT), 1e-6f);
+        // training pixels 0, 20, 80, 0, 20, 30, 0, 0: mean 150/8/255, std from the same eight values
+        double mean = 150 / 8.0 / 255;
+        double var = (20 * 20 + 80 * 80 + 20 * 20 + 30 * 30) / 8.0 / 255 / 255 - mean * mean;
+        float[] x = testImage(d, Normalization.CHANNEL);
+        assertEquals((float) ((1 - mean) / Math.sqrt(var)), x[0], 1e-5f);
+        assertEquals((float) (-mean / Math.sqrt(var)), x[3], 1e-5f, "black is below zero under channel");
+        assertArrayEquals(x, testImage(d, Normalization.of(null)), "the default is channel");
+    }
 }

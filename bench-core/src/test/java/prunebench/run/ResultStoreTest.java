@@ -23,7 +23,7 @@ class ResultStoreTest {
     static RunResult result(String id, double top5) {
         return new RunResult(id, "random", "random", 4, 0, RunResult.OK, "pretrained", 4, 3, 0.9, top5, 0.5,
                 Double.NaN, 100, 25, 1000, 300, 0, 0.1, 1000, 2, "lenet5", "synthetic", null, 0, Double.NaN, 1.1, 1,
-                null, Double.NaN, Double.NaN, 1.0, 4, 4.5);
+                null, Double.NaN, Double.NaN, 1.0, 4, 4.5, Double.NaN, Double.NaN);
     }
 
     @Test

@@ -167,6 +167,20 @@ final class HardConcreteGates extends WeightGates {
         return out;
     }
 
+    /** The paper's rule: a weight stays where its test-time gate (Eq. 13) is above 0, a channel's over its filter. */
+    @Override
+    public Map<String, NDArray> ownKeep(NDManager manager) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (String n : aux.keySet()) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray open = deterministic(scope, in(scope, aux(n))).gt(0).toType(
+                        ai.djl.ndarray.types.DataType.FLOAT32, false);
+                out.put(n, copy(manager, on(scope, open.broadcast(weight(n).getShape()))));
+            }
+        }
+        return out;
+    }
+
     /** The weights become w times their test-time gate. */
     @Override
     public void fold() {

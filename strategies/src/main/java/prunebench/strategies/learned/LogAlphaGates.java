@@ -28,7 +28,8 @@ import prunebench.util.Seeds;
  * <p>Inference sees theta where log alpha &lt; {@code threshold} (3) and 0 elsewhere, the reference's test-time
  * weights. The loss adds kl_weight(epoch) x KL / N with the paper's approximation -KL = k1 sigmoid(k2 + k3 log alpha)
  * - 0.5 log(1 + 1/alpha) - k1 (k1 = 0.63576, k2 = 1.87320, k3 = 1.48695), kl_weight rising by {@code kl_weight_step}
- * per epoch from {@code kl_weight_start} to 1.
+ * per epoch from {@code kl_weight_start} to 1. Where the notebook and the paper's Theano code differ, {@link Form}
+ * chooses (the notebook's by default).
  */
 final class LogAlphaGates extends WeightGates {
     static final double K1 = 0.63576;
@@ -37,19 +38,42 @@ final class LogAlphaGates extends WeightGates {
     private final double threshold;
     private final double klStart;
     private final double klStep;
+    private final Form form;
+
+    /**
+     * Where the two reference codes differ. The PyTorch notebook (senya-ashukha/sparse_vd, {@code LinearSVDO}):
+     * log alpha clipped to [-10, 10], the output variance from sigma^2 itself, the training mean from every weight.
+     * The paper's Theano code (ars-ashuha/variational-dropout-sparsifies-dnn, nets/layers.py
+     * {@code DenseVarDropOutARD}): log alpha clipped to [-8, 8], the variance from alpha theta^2 with the clipped
+     * alpha (so a weight at the clip adds no more noise than e^8 theta^2, however large sigma grew), and with
+     * {@code train_clip=True} (the LeNet scripts) the training mean without the weights at log alpha &gt;= 3.
+     *
+     * @param logAlphaClip     log alpha is clipped to [-clip, clip]
+     * @param varianceFromAlpha the output variance from alpha theta^2 (Theano) rather than sigma^2 (notebook)
+     * @param trainClip        the training mean without the weights at log alpha &gt;= threshold
+     */
+    record Form(double logAlphaClip, boolean varianceFromAlpha, boolean trainClip) {
+        static final Form NOTEBOOK = new Form(10, false, false);
+    }
 
     LogAlphaGates(GateContext context, double logSigmaInit, double threshold, double klStart, double klStep) {
+        this(context, logSigmaInit, threshold, klStart, klStep, Form.NOTEBOOK);
+    }
+
+    LogAlphaGates(GateContext context, double logSigmaInit, double threshold, double klStart, double klStep,
+            Form form) {
         super(context, "log_sigma", r -> logSigmaInit);
         this.threshold = threshold;
         this.klStart = klStart;
         this.klStep = klStep;
+        this.form = form;
     }
 
     /** log alpha of weight tensor {@code name}, in {@code scope}'s graph. */
     NDArray logAlpha(NDManager scope, String name) {
         NDArray twiceLogSigma = in(scope, aux(name)).mul(2);
         NDArray logAbs = in(scope, weight(name)).abs().add(1e-16f).log().mul(2);
-        return twiceLogSigma.sub(logAbs).clip(-10, 10);
+        return twiceLogSigma.sub(logAbs).clip(-form.logAlphaClip(), form.logAlphaClip());
     }
 
     /** The paper's KL approximation summed over {@code logAlpha}: -(k1 sig(k2 + k3 la) - 0.5 log1p(e^-la) - k1). */
@@ -89,8 +113,14 @@ final class LogAlphaGates extends WeightGates {
         if (step < 0) {
             return product.apply(input, weight(name, w, scope, step), bias);
         }
-        NDArray mu = product.apply(input, in(scope, w), bias);
-        NDArray variance = product.apply(input.mul(input), in(scope, aux(name)).mul(2).exp(), null);
+        NDArray theta = in(scope, w);
+        NDArray logAlpha = form.trainClip() || form.varianceFromAlpha() ? logAlpha(scope, name) : null;
+        NDArray meanWeights = form.trainClip()
+                ? theta.mul(logAlpha.lt(threshold).toType(theta.getDataType(), false)) : theta;
+        NDArray mu = product.apply(input, meanWeights, bias);
+        NDArray sigma2 = form.varianceFromAlpha() ? logAlpha.exp().mul(theta.mul(theta))
+                : in(scope, aux(name)).mul(2).exp();
+        NDArray variance = product.apply(input.mul(input), sigma2, null);
         NDArray eps = outputNoise(scope, name, step, mu.getShape());
         return mu.add(variance.add(1e-8f).sqrt().mul(eps));
     }
@@ -124,6 +154,19 @@ final class LogAlphaGates extends WeightGates {
         try (NDManager scope = manager.newSubManager()) {
             for (String name : aux.keySet()) {
                 out.put(name, copy(manager, logAlpha(scope, name).neg()));
+            }
+        }
+        return out;
+    }
+
+    /** The paper's rule: a weight stays where log alpha &lt; threshold (3), as the test-time forward pass. */
+    @Override
+    public Map<String, NDArray> ownKeep(NDManager manager) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        try (NDManager scope = manager.newSubManager()) {
+            for (String name : aux.keySet()) {
+                out.put(name, copy(manager, logAlpha(scope, name).lt(threshold).toType(
+                        ai.djl.ndarray.types.DataType.FLOAT32, false)));
             }
         }
         return out;

@@ -22,6 +22,10 @@ import prunebench.prune.StrategyOptions;
  * epochs); {@code kl_weight_step} given explicitly sets it instead, as the paper files do for the Theano code's
  * rw_linear schedule.
  *
+ * <p>{@code log_alpha_clip} (10), {@code variance} ({@code sigma}) and {@code train_clip} (false) choose between the
+ * notebook and the paper's Theano code where they differ (8, {@code alpha}, true there; see
+ * {@link LogAlphaGates.Form}).
+ *
  * <p>Training follows the reference's local reparameterisation trick (see {@link LogAlphaGates#output}): each layer's
  * output is sampled from N(x theta^T + b, (x * x) (sigma^2)^T) per example and output unit, two matrix products or
  * convolutions per layer, rather than the weights once per mini-batch; every model's prunable layers are built by
@@ -41,8 +45,10 @@ public final class VariationalDropout implements LearnedMask {
 
     @Override
     public Map<String, Object> parameterDefaults() {
-        return Map.of("log_sigma_init", -5.0, "threshold", 3.0, "kl_weight_start", 0.02, "kl_warmup", 0.245,
-                "kl_weight_step", -1.0, LEARN_LR, 1e-3, LEARN_EPOCHS, -1);
+        return Map.ofEntries(Map.entry("log_sigma_init", -5.0), Map.entry("threshold", 3.0),
+                Map.entry("kl_weight_start", 0.02), Map.entry("kl_warmup", 0.245), Map.entry("kl_weight_step", -1.0),
+                Map.entry(LEARN_LR, 1e-3), Map.entry(LEARN_EPOCHS, -1), Map.entry("log_alpha_clip", 10.0),
+                Map.entry("variance", "sigma"), Map.entry("train_clip", false));
     }
 
     @Override
@@ -57,6 +63,15 @@ public final class VariationalDropout implements LearnedMask {
         if (!(step >= 0 || step == -1)) {
             throw new ConfigException("kl_weight_step must be non-negative (or -1: from kl_warmup), got " + step);
         }
+        if (!(o.getDouble("log_alpha_clip") > 0)) {
+            throw new ConfigException("log_alpha_clip must be positive, got " + o.getDouble("log_alpha_clip"));
+        }
+        String variance = o.getString("variance");
+        if (!variance.equals("sigma") && !variance.equals("alpha")) {
+            throw new ConfigException("variance must be sigma (the notebook's sigma^2) or alpha (the Theano code's "
+                    + "clipped alpha x theta^2), got '" + variance + "'");
+        }
+        o.getBoolean("train_clip");
         double warmup = o.getDouble("kl_warmup");
         if (!(warmup > 0 && warmup <= 1)) {
             throw new ConfigException("kl_warmup must be a fraction of the learning epochs in (0, 1], got " + warmup);
@@ -67,7 +82,9 @@ public final class VariationalDropout implements LearnedMask {
     public Gates gates(GateContext c) {
         StrategyOptions o = c.options();
         return new LogAlphaGates(c, o.getDouble("log_sigma_init"), o.getDouble("threshold"),
-                o.getDouble("kl_weight_start"), klWeightStep(o, c.epochs()));
+                o.getDouble("kl_weight_start"), klWeightStep(o, c.epochs()), new LogAlphaGates.Form(
+                        o.getDouble("log_alpha_clip"), o.getString("variance").equals("alpha"),
+                        o.getBoolean("train_clip")));
     }
 
     /**

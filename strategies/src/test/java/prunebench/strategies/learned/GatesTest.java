@@ -285,9 +285,12 @@ class GatesTest {
                 Map.entry(LearnedMask.LEARN_LR, 1e-3), Map.entry(LearnedMask.LEARN_EPOCHS, -1),
                 Map.entry("groups", "weights"), Map.entry("lambdas", List.of()), Map.entry("droprate_inits", List.of()),
                 Map.entry("weight_decay", 0.0)));
-        expected.put("variational_dropout", Map.of("log_sigma_init", -5.0, "threshold", 3.0, "kl_weight_start",
-                0.02, "kl_warmup", 0.245, "kl_weight_step", -1.0, LearnedMask.LEARN_LR, 1e-3,
-                LearnedMask.LEARN_EPOCHS, -1));
+        // senya-ashukha/sparse_vd's notebook (LinearSVDO: clamp(-10, 10), the variance from sigma^2, no train clip)
+        expected.put("variational_dropout", Map.ofEntries(Map.entry("log_sigma_init", -5.0),
+                Map.entry("threshold", 3.0), Map.entry("kl_weight_start", 0.02), Map.entry("kl_warmup", 0.245),
+                Map.entry("kl_weight_step", -1.0), Map.entry(LearnedMask.LEARN_LR, 1e-3),
+                Map.entry(LearnedMask.LEARN_EPOCHS, -1), Map.entry("log_alpha_clip", 10.0),
+                Map.entry("variance", "sigma"), Map.entry("train_clip", false)));
         // lolemacs/continuous-sparsification main.py's argparse: --mask-initial-value 0., --lmbda 1e-8,
         // --final-temp 200, --rounds 3, --rewind-epoch 2, --lr 0.1, --decay 0.0001
         expected.put("continuous_sparsification", Map.of("mask_init", 0.0, "lambda", 1e-8, "final_temp", 200.0,

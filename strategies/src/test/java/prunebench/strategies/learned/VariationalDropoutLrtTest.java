@@ -172,4 +172,48 @@ class VariationalDropoutLrtTest {
             }
         }
     }
+
+    /**
+     * The paper's Theano form (log_alpha_clip 3.5, variance alpha, train_clip): log sigma [[-1, 2], [-0.5, 0.5]] gives
+     * log alpha (-2, 4, 0.386, -0.386); the clip makes 4 into 3.5, so that weight's variance is e^3.5 theta^2 =
+     * e^3.5 rather than sigma^2 = e^4, and at 3.5 &gt;= 3 it leaves the training mean.
+     */
+    @Test
+    void theTheanoFormClipsTheVarianceAndLeavesThresholdedWeightsOutOfTheMean() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = GatesTest.tiny(manager);
+            VariationalDropout vd = new VariationalDropout();
+            LogAlphaGates gates = (LogAlphaGates) vd.gates(GatesTest.context(net, manager, vd,
+                    Map.of("log_alpha_clip", 3.5, "variance", "alpha", "train_clip", true), 1, 10, 200));
+            String name = GatesTest.hidden(net);
+            GatesTest.setAux(gates, name, -1, 2, -0.5f, 0.5f);
+            NDArray w = weight(net);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.create(new float[] {1, 2, 3, -1}, new Shape(2, 2));
+                NDArray b = scope.create(new float[] {0.1f, -0.2f});
+                float[] out = gates.output(name, x, w, b, LINEAR, scope, 7).toFloatArray();
+                float[] eps = gates.outputNoise(scope, name, 7, new Shape(2, 2)).toFloatArray();
+                double[] mu = {1.1, 4.3, 3.1, -0.7}; // x [[1, 0], [0.5, 2]]^T + b
+                double[] s2 = {Math.exp(-2), Math.exp(3.5), Math.exp(-1), Math.E};
+                double[] var = {s2[0] + 4 * s2[1], s2[2] + 4 * s2[3], 9 * s2[0] + s2[1], 9 * s2[2] + s2[3]};
+                for (int i = 0; i < 4; i++) {
+                    assertEquals(mu[i] + Math.sqrt(var[i] + 1e-8) * eps[i], out[i], 1e-4, "output " + i);
+                }
+            }
+        }
+    }
+
+    /** The method's own rule: log alpha (-2, 4, 0.386, -0.386) against 3 keeps all but the second weight. */
+    @Test
+    void theOwnRuleKeepsLogAlphaBelowTheThreshold() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = GatesTest.tiny(manager);
+            LogAlphaGates gates = gates(net, manager);
+            String name = GatesTest.hidden(net);
+            weight(net);
+            GatesTest.setAux(gates, name, -1, 2, -0.5f, 0.5f);
+            Map<String, NDArray> keep = gates.ownKeep(manager);
+            assertArrayEquals(new float[] {1, 0, 1, 1}, keep.get(name).toFloatArray(), 0f);
+        }
+    }
 }
