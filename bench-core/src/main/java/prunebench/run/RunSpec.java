@@ -59,7 +59,8 @@ public record RunSpec(
      */
     public String identity() {
         DatasetSpec data = dataset.withoutRoot();
-        Object dataIdentity = data.validation() == null
+        // the record itself once a key added after DataIdentity is set (normalize is left out while null)
+        Object dataIdentity = data.validation() == null && data.normalize() == null
                 ? new DataIdentity(data.name(), data.root(), data.maxTrain(), data.maxTest(), data.augment(),
                         data.content())
                 : data;
