@@ -36,6 +36,7 @@ public record PruningSpec(
      * pretrained run whatever the experiment says).
      */
     public PruningSpec forRun(double compression, StrategySpec strategy, InitScale applied) {
-        return new PruningSpec(List.of(compression), pruneClassifier, pruneBiases, List.of(strategy), applied);
+        return new PruningSpec(List.of(compression), pruneClassifier, pruneBiases, List.of(strategy), applied,
+                compressionOf);
     }
 }

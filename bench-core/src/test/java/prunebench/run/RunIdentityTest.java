@@ -44,6 +44,7 @@ class RunIdentityTest {
                 List.of("dataset.max_train=100"),
                 List.of("dataset.normalize=mean_image"),
                 List.of("dataset.normalize=unit", "dataset.validation=10"),
+                List.of("pruning.compression_of=prunable"),
                 List.of("pruning.prune_biases=true"),
                 List.of("seeds=[1, 2]", "pruning.compressions=[4, 8]"),
                 List.of("pruning.strategies=[{name: magnitude, label: renamed}]"),
@@ -66,9 +67,9 @@ class RunIdentityTest {
                 assertEquals(keyById.computeIfAbsent(id, k -> key), key, id + " " + overrides);
             }
         }
-        // 8 runs of the base, 8 new for each of 7 settings (two normalisations among them), 6 for the new seeds and
+        // 8 runs of the base, 8 new for each of 8 settings (two normalisations among them), 6 for the new seeds and
         // compressions, 4 for at, for iterations and for a sparse init scale at init, 8 for a pretraining penalty; the
         // label, where or how fast it runs add none, and neither does a sparse init scale for pretrained runs.
-        assertEquals(8 + 7 * 8 + 6 + 4 + 4 + 8 + 4, idByKey.size());
+        assertEquals(8 + 8 * 8 + 6 + 4 + 4 + 8 + 4, idByKey.size());
     }
 }
