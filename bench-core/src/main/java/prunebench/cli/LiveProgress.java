@@ -34,12 +34,15 @@ final class LiveProgress implements AutoCloseable {
     private final String[] runs;
     private final String[] stages;
     private volatile Long etaDeadline;
+    /** Characters the workers' part of the line may take: the line's width less the bar, counts and times. */
+    private final int workersWidth;
 
     /** {@code width}: the line's width, null for the terminal's. */
     LiveProgress(PrintStream out, long startNanos, int workers, int total, Integer width) {
         this.out = out;
         this.startNanos = startNanos;
         this.workers = workers;
+        this.workersWidth = Math.max(20, (width != null ? width : terminalColumns()) - BAR_WIDTH);
         this.runs = new String[workers];
         this.stages = new String[workers];
         this.bar = new ProgressBarBuilder().setTaskName("runs").setInitialMax(total)
@@ -131,13 +134,46 @@ final class LiveProgress implements AutoCloseable {
             bar.stepTo(done.size());
             estimate();
         }
-        StringBuilder extra = new StringBuilder();
-        extra.append(failed.size()).append(" failed");
-        for (int w = 0; w < workers; w++) {
-            extra.append(" | ").append(workers > 1 ? "w" + w + " " : "")
-                    .append(runs[w] == null ? "idle" : runs[w] + (stages[w] == null ? "" : " " + stages[w]));
+        bar.setExtraMessage(failed.size() + " failed" + workersText(runs, stages, workersWidth));
+    }
+
+    /** What the bar itself takes: task name, percentage, the bar's blocks, counts, elapsed and remaining time. */
+    static final int BAR_WIDTH = 75;
+
+    /** The terminal's width from {@code COLUMNS}, else 120. */
+    private static int terminalColumns() {
+        try {
+            return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "120").trim());
+        } catch (NumberFormatException e) {
+            return 120;
         }
-        bar.setExtraMessage(extra.toString());
+    }
+
+    /**
+     * Each worker's run and stage, as fits in {@code budget} characters (the progress bar cuts a longer line, and
+     * with many workers the last ones vanished): in full; else each worker's stage without the run; else a count of
+     * busy and idle workers.
+     */
+    static String workersText(String[] runs, String[] stages, int budget) {
+        int n = runs.length;
+        StringBuilder full = new StringBuilder();
+        StringBuilder brief = new StringBuilder();
+        int busy = 0;
+        for (int w = 0; w < n; w++) {
+            String who = n > 1 ? "w" + w + " " : "";
+            boolean idle = runs[w] == null;
+            busy += idle ? 0 : 1;
+            full.append(" | ").append(who)
+                    .append(idle ? "idle" : runs[w] + (stages[w] == null ? "" : " " + stages[w]));
+            brief.append(" | ").append(who).append(idle ? "idle" : stages[w] == null ? "busy" : stages[w]);
+        }
+        if (full.length() <= budget) {
+            return full.toString();
+        }
+        if (brief.length() <= budget) {
+            return brief.toString();
+        }
+        return " | " + busy + " of " + n + " workers busy";
     }
 
     /**

@@ -49,6 +49,23 @@ class LiveProgressTest {
         assertTrue(text.contains("\r\u001b[K["), "a line above the bar clears the bar's line first");
     }
 
+    /** Eight workers on an 80-column terminal: the line is shortened rather than cut after the fourth worker. */
+    @Test
+    void manyWorkersAreShortenedToFitTheLine() {
+        String[] runs = new String[8];
+        String[] stages = new String[8];
+        for (int w = 0; w < 8; w++) {
+            runs[w] = w == 7 ? null : "variational_dropout-c68-s" + w;
+            stages[w] = w == 7 ? null : "learn 12/200 40%";
+        }
+        String wide = LiveProgress.workersText(runs, stages, 1000);
+        assertTrue(wide.contains("w6 variational_dropout-c68-s6 learn 12/200 40%") && wide.contains("w7 idle"), wide);
+        String brief = LiveProgress.workersText(runs, stages, 200);
+        assertTrue(brief.length() <= 200 && brief.contains("w6 learn 12/200 40%") && brief.contains("w7 idle"),
+                brief);
+        assertEquals(" | 7 of 8 workers busy", LiveProgress.workersText(runs, stages, 80 - LiveProgress.BAR_WIDTH));
+    }
+
     @Test
     void workerEventsCrossThePipeAndTorchsWarningDoesNot() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
