@@ -70,7 +70,8 @@ class MaskLearningGatesTest {
             assertArrayEquals(new float[] {0.9f, 0.9f, 0.9f, 0.9f}, gates.aux(w).toFloatArray(), 0f); // gate_init
 
             // g = 1 always samples 1, g = 0 never: t = w z = [1, 0, 0.5, 0]; straight through, dL/dg = C x w =
-            // [1, -2, 1.5, 8] (also where z = 0: the gate of a dropped weight still learns), dL/dw = C x z = [1, 0, 3, 0]
+            // [1, -2, 1.5, 8] (also where z = 0: the gate of a dropped weight still learns); dL/dw = C x z =
+            // [1, 0, 3, 0]
             GatesTest.setAux(gates, w, 1, 0, 1, 0);
             float[][] r = forward(gates, net, w, manager, 3);
             assertArrayEquals(new float[] {1, 0, 0.5f, 0}, r[0], 0f);
@@ -176,9 +177,9 @@ class MaskLearningGatesTest {
     @Test
     void defaultsValidationAndRegistration() {
         Map<String, Map<String, Object>> expected = new LinkedHashMap<>();
-        expected.put("sparse_gates", Map.of("gate_init", 0.9, "lambda_bimodal", 1e-5, "lambda_l1", 1e-5,
+        expected.put("sparse_gates", Map.of("gate_init", 0.9, "lambda_bimodal", 1e-4, "lambda_l1", 1e-4,
                 "threshold", 0.5, LearnedMask.LEARN_LR, 1e-3, LearnedMask.LEARN_EPOCHS, -1));
-        expected.put("autoprune", Map.of("mask_init", 0.1, "lambda", 1e-4, "regularizer", "l1", "ste_slope", 1.0,
+        expected.put("autoprune", Map.of("mask_init", 0.1, "lambda", 1e-3, "regularizer", "l1", "ste_slope", 1.0,
                 "m_gradient", "sign", "weight_gradient", "masked", LearnedMask.LEARN_LR, 1e-3,
                 LearnedMask.LEARN_EPOCHS, -1));
         StrategyRegistry registry = new StrategyRegistry();
