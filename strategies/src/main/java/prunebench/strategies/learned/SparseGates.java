@@ -15,14 +15,15 @@ import prunebench.prune.StrategyOptions;
  * {@link BernoulliGates}). The grid's prune keeps the highest gates (ties by |w|) to the run's compression under its
  * distribution, and the network is fine-tuned as usual.
  *
- * <p>No reference code was released; the paper is followed. Where this differs from it: the gates are trained on the
+ * <p>No reference code was found (the stored code, issue and page corpora were searched), nor the paper's full text:
+ * the method is followed as issue 30 describes the paper. Where this differs from it: the gates are trained on the
  * run's starting weights (the pretrained model by default; {@code pretrain.epochs: 0} or {@code at: init} for from
  * scratch) for {@code learn_epochs}, with Adam at {@code learn_lr} for gates and weights together; {@code gate_init}
  * (0.9), {@code lambda_bimodal} (1e-4) and {@code lambda_l1} (1e-4) are this benchmark's defaults (the paper's text
  * was not available when this was written), from one look at LeNet-5 / Fashion-MNIST (10,000 images, 2 learning
  * epochs, 16x, seed 0: 1e-5 each gave 73.4% after fine-tuning, 1e-4 81.2%, 1e-3 80.2%, global magnitude 77.0%): set
- * them from the paper when reproducing it. With the two lambdas equal,
- * the regularisers' gradient lambda (2 - 2g) pushes every gate below 1 down, harder the lower it is.
+ * them from the paper when reproducing it. With the two lambdas equal, the regularisers' gradient lambda (2 - 2g)
+ * pushes every gate below 1 down, harder the lower it is.
  */
 public final class SparseGates implements LearnedMask {
     @Override
