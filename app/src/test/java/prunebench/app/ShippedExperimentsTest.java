@@ -103,6 +103,13 @@ class ShippedExperimentsTest {
                     "variational_dropout", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "continuous_sparsification", "init, learns 2 epochs, trains 4 epochs sparse",
                     "group_lasso", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
+            // "Each learns its gates on the network pretrained for 3 epochs for 2 epochs ... prunes ... and
+            // fine-tunes for 1 epoch"
+            Map.entry("mask-learning-lenet5.yaml", Map.of(
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "l0", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "sparse_gates", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "autoprune", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             // "first trains that pretrained network with its penalty for 2 epochs ... and fine-tunes for 1"
             Map.entry("penalty-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
