@@ -12,6 +12,7 @@ public final class CrossEntropy {
 
     /** Cross-entropy of logits divided by a temperature (GraSP uses T = 200). */
     public static NDArray loss(NDArray logits, NDArray labels, double temperature) {
-        return loss(logits.div(temperature), labels);
+        // the constant on the logits' scope: DJL's div(Number) frees it before the backward pass (GraphScalars)
+        return loss(GraphScalars.over(logits.getManager(), logits, temperature), labels);
     }
 }

@@ -67,7 +67,7 @@ final class LearningCompression implements Penalty {
             NDArray d = on(scope, weights.get(i).sub(target.get(i)));
             total = on(scope, total.add(on(scope, on(scope, d.square()).sum())));
         }
-        return on(scope, total.mul((float) (mu / 2)));
+        return on(scope, GraphScalars.times(scope, total, mu / 2));
     }
 
     /**

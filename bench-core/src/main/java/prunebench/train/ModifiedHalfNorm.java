@@ -30,7 +30,7 @@ final class ModifiedHalfNorm implements Penalty {
         for (NDArray w : weights) {
             total = on(scope, total.add(on(scope, f(scope, w).sum())));
         }
-        return on(scope, total.mul((float) lambda));
+        return on(scope, GraphScalars.times(scope, total, lambda));
     }
 
     /**
@@ -38,11 +38,11 @@ final class ModifiedHalfNorm implements Penalty {
      * [-a, a] inside), so that neither produces a NaN or an infinite gradient that where() would carry over.
      */
     NDArray f(NDManager scope, NDArray w) {
-        NDArray outside = on(scope, on(scope, on(scope, w.abs()).maximum(a)).sqrt());
+        NDArray outside = on(scope, on(scope, GraphScalars.atLeast(scope, on(scope, w.abs()), a)).sqrt());
         NDArray x = on(scope, w.clip(-a, a));
         NDArray x2 = on(scope, x.square());
-        NDArray g = on(scope, on(scope, on(scope, on(scope, x2.square()).mul(-1f / (8 * a * a * a)))
-                .add(on(scope, x2.mul(3f / (4 * a))))).add(3 * a / 8));
+        NDArray g = on(scope, on(scope, on(scope, GraphScalars.times(scope, on(scope, x2.square()), -1.0 / (8 * a * a * a)))
+                .add(on(scope, GraphScalars.times(scope, x2, 3.0 / (4 * a))))).add(3 * a / 8));
         NDArray inside = on(scope, g.sqrt());
         NDArray small = on(scope, on(scope, on(scope, w.stopGradient()).abs()).lt(a));
         return on(scope, NDArrays.where(small, inside, outside));

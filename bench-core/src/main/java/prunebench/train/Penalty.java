@@ -138,7 +138,7 @@ public interface Penalty extends AutoCloseable {
     }
 
     private static NDArray weighted(NDManager scope, NDArray term, double weight) {
-        return on(scope, term.mul((float) weight));
+        return on(scope, GraphScalars.times(scope, term, weight));
     }
 
     private static NDArray sum(NDManager scope, List<NDArray> tensors,

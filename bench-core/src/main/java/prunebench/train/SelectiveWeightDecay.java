@@ -54,6 +54,6 @@ final class SelectiveWeightDecay implements Penalty {
                     .toType(w.getDataType() == DataType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32, false));
             total = on(scope, total.add(on(scope, on(scope, on(scope, w.mul(pruned)).square()).sum())));
         }
-        return on(scope, total.mul((float) (mu * importance(aMin, aMax, step, totalSteps) / 2)));
+        return on(scope, GraphScalars.times(scope, total, mu * importance(aMin, aMax, step, totalSteps) / 2));
     }
 }

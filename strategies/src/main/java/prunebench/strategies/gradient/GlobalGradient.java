@@ -13,6 +13,7 @@ import prunebench.prune.PruningContext;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.PruningTarget;
 import prunebench.train.CrossEntropy;
+import prunebench.train.GraphScalars;
 
 /**
  * Importance |w * dL/dw| with the gradient of the cross-entropy on {@code batches} training batches (default one,
@@ -57,7 +58,7 @@ public class GlobalGradient implements PruningStrategy {
         for (BatchLoader.Batch batch : data) {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 NDArray loss = CrossEntropy.loss(context.forward(batch.images(), true), batch.labels());
-                collector.backward(loss.div(data.size()));
+                collector.backward(GraphScalars.over(loss.getManager(), loss, data.size()));
             }
         }
         for (PruningTarget t : context.targets()) {

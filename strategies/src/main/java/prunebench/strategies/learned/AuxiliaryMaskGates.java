@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import prunebench.prune.GateContext;
+import prunebench.train.GraphScalars;
 
 /**
  * AutoPrune's auxiliary parameters (Xiao, Wang &amp; Rajasekaran 2019, NeurIPS): one m per weight, the forward pass
@@ -98,7 +99,7 @@ final class AuxiliaryMaskGates extends WeightGates {
                 NDArray h = open(m);
                 term = h.add(straightThrough(m, surrogate(h))).sum();
             }
-            total = total.add(term.mul((float) lambda));
+            total = total.add(GraphScalars.times(scope, term, lambda));
         }
         return total;
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import prunebench.prune.GateContext;
+import prunebench.train.GraphScalars;
 
 /**
  * Srinivas, Subramanya &amp; Babu 2017 ("Training Sparse Neural Networks", CVPR workshops, arXiv 1611.06694): a gate
@@ -66,8 +67,8 @@ final class BernoulliGates extends WeightGates {
         NDArray total = scope.zeros(new Shape());
         for (String name : aux.keySet()) {
             NDArray g = in(scope, aux(name));
-            NDArray bimodal = g.mul(g.neg().add(1)).sum().mul((float) lambdaBimodal);
-            total = total.add(bimodal).add(g.sum().mul((float) lambdaL1));
+            NDArray bimodal = GraphScalars.times(scope, g.mul(g.neg().add(1)).sum(), lambdaBimodal);
+            total = total.add(bimodal).add(GraphScalars.times(scope, g.sum(), lambdaL1));
         }
         return total;
     }

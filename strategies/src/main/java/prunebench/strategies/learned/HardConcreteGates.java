@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import prunebench.model.PrunableLayer;
 import prunebench.prune.GateContext;
+import prunebench.train.GraphScalars;
 
 /**
  * Hard-concrete gates, one per weight, per output channel or per input neuron (Louizos et al. 2018, as
@@ -85,8 +86,8 @@ final class HardConcreteGates extends WeightGates {
         } else {
             NDArray u = noise(scope, name, step, logAlpha.getShape(), false, EPSILON);
             NDArray logits = on(scope, on(scope, u.log()).sub(on(scope, on(scope, u.neg()).add(1).log())));
-            NDArray s = on(scope, Activation.sigmoid(on(scope, on(scope, logits.add(logAlpha)).div(beta))));
-            z = on(scope, on(scope, on(scope, s.mul(zeta - gamma)).add(gamma)).clip(0, 1));
+            NDArray s = on(scope, Activation.sigmoid(on(scope, GraphScalars.over(scope, on(scope, logits.add(logAlpha)), beta))));
+            z = on(scope, on(scope, on(scope, GraphScalars.times(scope, s, zeta - gamma)).add(gamma)).clip(0, 1));
         }
         return on(scope, z.mul(w));
     }
@@ -94,7 +95,7 @@ final class HardConcreteGates extends WeightGates {
     /** The test-time gate: min(1, max(0, sigmoid(log_alpha) (zeta - gamma) + gamma)). */
     private NDArray deterministic(NDManager scope, NDArray logAlpha) {
         NDArray s = on(scope, Activation.sigmoid(logAlpha));
-        return on(scope, on(scope, on(scope, s.mul(zeta - gamma)).add(gamma)).clip(0, 1));
+        return on(scope, on(scope, on(scope, GraphScalars.times(scope, s, zeta - gamma)).add(gamma)).clip(0, 1));
     }
 
     /**
@@ -112,9 +113,9 @@ final class HardConcreteGates extends WeightGates {
         double n = context.trainSize();
         for (String name : aux.keySet()) {
             NDArray p = openProbability(scope, in(scope, aux(name)));
-            total = total.add(p.sum().mul((float) (weightsPerGate(name) * lambdas.get(name) / n)));
+            total = total.add(GraphScalars.times(scope, p.sum(), weightsPerGate(name) * lambdas.get(name) / n));
             if (weightDecay > 0) {
-                total = total.add(weightDecay(scope, name, p).mul((float) (weightDecay / 2 / n)));
+                total = total.add(GraphScalars.times(scope, weightDecay(scope, name, p), weightDecay / 2 / n));
             }
         }
         return total;

@@ -1,5 +1,7 @@
 package prunebench.strategies.learned;
 
+import static prunebench.train.GraphScalars.times;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import prunebench.model.LayerProduct;
 import prunebench.prune.GateContext;
+import prunebench.train.GraphScalars;
 import prunebench.util.Seeds;
 
 /**
@@ -71,15 +74,18 @@ final class LogAlphaGates extends WeightGates {
 
     /** log alpha of weight tensor {@code name}, in {@code scope}'s graph. */
     NDArray logAlpha(NDManager scope, String name) {
-        NDArray twiceLogSigma = in(scope, aux(name)).mul(2);
-        NDArray logAbs = in(scope, weight(name)).abs().add(1e-16f).log().mul(2);
+        NDArray twiceLogSigma = times(scope, in(scope, aux(name)), 2);
+        NDArray logAbs = times(scope, in(scope, weight(name)).abs().add(1e-16f).log(), 2);
         return twiceLogSigma.sub(logAbs).clip(-form.logAlphaClip(), form.logAlphaClip());
     }
 
-    /** The paper's KL approximation summed over {@code logAlpha}: -(k1 sig(k2 + k3 la) - 0.5 log1p(e^-la) - k1). */
-    static NDArray kl(NDArray logAlpha) {
-        NDArray first = Activation.sigmoid(logAlpha.mul(K3).add(K2)).mul(K1);
-        NDArray second = logAlpha.neg().exp().add(1).log().mul(0.5);
+    /**
+     * The paper's KL approximation summed over {@code logAlpha}: -(k1 sig(k2 + k3 la) - 0.5 log1p(e^-la) - k1); its
+     * constants live on {@code scope} ({@link GraphScalars}).
+     */
+    static NDArray kl(NDManager scope, NDArray logAlpha) {
+        NDArray first = times(scope, Activation.sigmoid(times(scope, logAlpha, K3).add(K2)), K1);
+        NDArray second = times(scope, logAlpha.neg().exp().add(1).log(), 0.5);
         return first.sub(second).sub(K1).neg().sum();
     }
 
@@ -119,7 +125,7 @@ final class LogAlphaGates extends WeightGates {
                 ? theta.mul(logAlpha.lt(threshold).toType(theta.getDataType(), false)) : theta;
         NDArray mu = product.apply(input, meanWeights, bias);
         NDArray sigma2 = form.varianceFromAlpha() ? logAlpha.exp().mul(theta.mul(theta))
-                : in(scope, aux(name)).mul(2).exp();
+                : times(scope, in(scope, aux(name)), 2).exp();
         NDArray variance = product.apply(input.mul(input), sigma2, null);
         NDArray eps = outputNoise(scope, name, step, mu.getShape());
         return mu.add(variance.add(1e-8f).sqrt().mul(eps));
@@ -142,9 +148,9 @@ final class LogAlphaGates extends WeightGates {
     public NDArray loss(NDManager scope, long step, long totalSteps) {
         NDArray total = scope.zeros(new Shape());
         for (String name : aux.keySet()) {
-            total = total.add(kl(logAlpha(scope, name)));
+            total = total.add(kl(scope, logAlpha(scope, name)));
         }
-        return total.mul((float) (klWeight(step) / context.trainSize()));
+        return times(scope, total, klWeight(step) / context.trainSize());
     }
 
     /** The lowest log alpha (the least noisy weights) rank highest. */

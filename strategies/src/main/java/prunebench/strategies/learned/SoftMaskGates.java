@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import prunebench.prune.GateContext;
+import prunebench.train.GraphScalars;
 
 /**
  * Continuous sparsification's soft masks, as lolemacs/continuous-sparsification's {@code models/layers.py}
@@ -84,7 +85,8 @@ final class SoftMaskGates extends WeightGates {
     }
 
     private NDArray soft(NDManager scope, String name, double beta) {
-        return Activation.sigmoid(in(scope, aux(name)).mul(beta)).mul(scaling());
+        return GraphScalars.times(scope, Activation.sigmoid(GraphScalars.times(scope, in(scope, aux(name)), beta)),
+                scaling());
     }
 
     @Override
@@ -105,7 +107,7 @@ final class SoftMaskGates extends WeightGates {
         for (String name : aux.keySet()) {
             total = total.add(soft(scope, name, beta).sum());
         }
-        return total.mul((float) lambda);
+        return GraphScalars.times(scope, total, lambda);
     }
 
     @Override

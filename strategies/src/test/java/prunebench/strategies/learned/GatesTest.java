@@ -130,10 +130,10 @@ class GatesTest {
                 assertArrayEquals(new float[] {0, 10, -2, 2}, values(gates.logAlpha(scope, w)), 1e-5f);
                 // KL = -(k1 sigmoid(k2 + k3 la) - 0.5 log1p(exp(-la)) - k1): 0.431239 at 0, 2.2733e-5 at 10,
                 // 1.540533 at -2 (worked by hand from the paper's constants)
-                NDArray kl0 = LogAlphaGates.kl(scope.create(new float[] {0f}));
+                NDArray kl0 = LogAlphaGates.kl(scope, scope.create(new float[] {0f}));
                 assertEquals(0.431239, kl0.getFloat(), 1e-5);
-                assertEquals(2.2733e-5, LogAlphaGates.kl(scope.create(new float[] {10f})).getFloat(), 1e-6);
-                assertEquals(1.540533, LogAlphaGates.kl(scope.create(new float[] {-2f})).getFloat(), 1e-5);
+                assertEquals(2.2733e-5, LogAlphaGates.kl(scope, scope.create(new float[] {10f})).getFloat(), 1e-6);
+                assertEquals(1.540533, LogAlphaGates.kl(scope, scope.create(new float[] {-2f})).getFloat(), 1e-5);
                 // the test-time weights keep log alpha < 3
                 NDArray theta = net.allParameters().get(w).getArray();
                 assertArrayEquals(new float[] {1f, 0f, 1f, (float) Math.exp(-1)},
