@@ -184,7 +184,7 @@ public final class GridPlanner {
         if (axes.strategy() instanceof LearnedMask learned) {
             stages.add(new Stage.Learn("learn", learning, learned, axes.options()));
         } else if (axes.strategy() instanceof PenalizedStrategy ps && !ps.duringPretraining()) {
-            PenaltySpec penalty = ps.penalty(axes.options());
+            PenaltySpec penalty = ps.penalty(axes.options(), run.compression());
             if (penalty.needsKeep()) { // swd, lc: toward the run's weight budget
                 penalty = penalty.withKeep(RunExecutor.budget(run, size.total(), size.prunable()).keep());
             }
