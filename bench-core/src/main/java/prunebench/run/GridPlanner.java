@@ -74,7 +74,8 @@ public final class GridPlanner {
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
                             e.pruning().pruneBiases(), axes.timing(), axes.distribution(), axes.iterations(),
                             axes.denseFirst(), c == 1 ? pretrain : runPretrain, finetune,
-                            fromInit ? e.pruning().initScale() : InitScale.DENSE,
+                            !fromInit ? InitScale.DENSE : axes.initScale() != null ? axes.initScale()
+                                    : e.pruning().initScale(),
                             e.pruning().compressionOf(), e.budget()));
                 }
             }
