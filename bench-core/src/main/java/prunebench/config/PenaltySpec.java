@@ -33,8 +33,9 @@ import java.util.Set;
  * weight budget.
  *
  * @param groups   for {@code group_lasso} only (null otherwise)
- * @param settings the named hyper-parameters of {@code l_half}, {@code swd}, {@code lc} (null for the others, left
- *                 out of the canonical form then, so that existing identities stay as they were)
+ * @param settings the named hyper-parameters of {@code l_half}, {@code swd}, {@code lc}, {@code auto_balanced} (null
+ *                 for the others, left out of the canonical form then, so that existing identities stay as they
+ *                 were)
  * @param keep     the number of target entries the run keeps, for {@code swd} and {@code lc} (null otherwise)
  */
 public record PenaltySpec(String name, double weight, String groups,
