@@ -60,7 +60,7 @@ class InitScaleRunTest {
 
         Cli.Result bad = Cli.run(experiment(data, "fanin").toString(), "--dry-run");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("init_scale") && bad.err().contains("dense, sparse"), bad.err());
+        assertTrue(bad.err().contains("init_scale") && bad.err().contains("dense, isometry, sparse"), bad.err());
     }
 
     @Test

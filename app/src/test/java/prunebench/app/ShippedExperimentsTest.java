@@ -44,7 +44,9 @@ class ShippedExperimentsTest {
                     "grasp", "init, trains 1 epoch sparse",
                     "synflow", "init, trains 1 epoch sparse",
                     "random", "init, trains 1 epoch sparse",
-                    "global_magnitude", "init, trains 1 epoch sparse")),
+                    "global_magnitude", "init, trains 1 epoch sparse",
+                    "snip_isometry", "init, trains 1 epoch sparse",
+                    "random_isometry", "init, trains 1 epoch sparse")),
             // "Pruning at init trains pretrain + finetune epochs ... so all 160 epochs are in pretrain"
             Map.entry("init-resnet20-cifar.yaml", Map.of(
                     "snip", "init, trains 160 epochs sparse",
@@ -115,7 +117,8 @@ class ShippedExperimentsTest {
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l_half", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "swd", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
-                    "lc", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
+                    "lc", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "auto_balanced", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             Map.entry("slimming-resnet20-fashion.yaml", Map.of(
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
                     "slimming", "pretrained, fine-tunes 1 epoch",

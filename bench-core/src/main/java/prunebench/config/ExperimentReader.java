@@ -182,11 +182,10 @@ final class ExperimentReader {
 
     private static InitScale initScale(Field f) {
         String scale = f.string();
-        List<String> valid = List.of("dense", "sparse");
-        if (!valid.contains(scale)) {
-            throw f.error(Names.unknown("init_scale", scale, valid));
+        if (!InitScale.NAMES.contains(scale)) {
+            throw f.error(Names.unknown("init_scale", scale, InitScale.NAMES));
         }
-        return InitScale.valueOf(scale.toUpperCase(Locale.ROOT));
+        return InitScale.of(scale);
     }
 
     private static String compressionOf(Field f) {

@@ -21,14 +21,21 @@ import java.util.Set;
  *       {@code a_max} over the stage;</li>
  *   <li>{@code lc}: the L step's quadratic penalty of learning-compression (Carreira-Perpi&ntilde;&aacute;n &amp;
  *       Idelbayev 2018), mu_j / 2 x ||w - Theta - lambda / mu_j||^2 toward the projection Theta of the targets onto
- *       their {@code keep} largest magnitudes, mu_j = weight x {@code growth}^j over {@code mu_steps} L steps.</li>
+ *       their {@code keep} largest magnitudes, mu_j = weight x {@code growth}^j over {@code mu_steps} L steps;</li>
+ *   <li>{@code auto_balanced}: auto-balanced regularisation (Ding et al. 2018), weight / 2 x sum of tau_j x
+ *       ||K_j||^2 over the filters of every channel group, tau_j &gt; 0 on each layer's weakest filters (by L2 norm)
+ *       and one negative tau on the others, balanced so that the sum is 0; {@code settings: {ratio}} the fraction
+ *       of each layer's filters counted weak, or {@code {compression}} the run's target, whose one-shot layerwise
+ *       channel prune gives each layer's weak count.</li>
  * </ul>
- * The last three act on the prune's targets and are set by their strategies ({@code l_half}, {@code swd}, {@code
- * lc}), not in a schedule's YAML: {@code swd} and {@code lc} need the run's weight budget.
+ * The last four act on the prune's targets or channels and are set by their strategies ({@code l_half}, {@code
+ * swd}, {@code lc}, {@code auto_balanced}), not in a schedule's YAML: {@code swd} and {@code lc} need the run's
+ * weight budget.
  *
  * @param groups   for {@code group_lasso} only (null otherwise)
- * @param settings the named hyper-parameters of {@code l_half}, {@code swd}, {@code lc} (null for the others, left
- *                 out of the canonical form then, so that existing identities stay as they were)
+ * @param settings the named hyper-parameters of {@code l_half}, {@code swd}, {@code lc}, {@code auto_balanced} (null
+ *                 for the others, left out of the canonical form then, so that existing identities stay as they
+ *                 were)
  * @param keep     the number of target entries the run keeps, for {@code swd} and {@code lc} (null otherwise)
  */
 public record PenaltySpec(String name, double weight, String groups,
@@ -38,10 +45,11 @@ public record PenaltySpec(String name, double weight, String groups,
     public static final String L_HALF = "l_half";
     public static final String SWD = "swd";
     public static final String LC = "lc";
+    public static final String AUTO_BALANCED = "auto_balanced";
     /** The names a schedule's {@code penalty:} block accepts. */
     public static final List<String> NAMES = List.of(L1_BN, GROUP_LASSO);
     /** Every penalty, those of strategies included. */
-    public static final List<String> ALL = List.of(L1_BN, GROUP_LASSO, L_HALF, SWD, LC);
+    public static final List<String> ALL = List.of(L1_BN, GROUP_LASSO, L_HALF, SWD, LC, AUTO_BALANCED);
     public static final List<String> GROUPS = List.of("filters", "channels", "both");
     private static final Map<String, Set<String>> SETTINGS = Map.of(L_HALF, Set.of("a"),
             SWD, Set.of("a_min", "a_max"), LC, Set.of("growth", "mu_steps"));
@@ -56,7 +64,8 @@ public record PenaltySpec(String name, double weight, String groups,
         if (GROUP_LASSO.equals(name) ? !GROUPS.contains(groups) : groups != null) {
             throw new IllegalArgumentException("groups is a key of group_lasso only: " + groups);
         }
-        Set<String> expected = SETTINGS.get(name);
+        Set<String> expected = AUTO_BALANCED.equals(name) && settings != null && settings.containsKey("compression")
+                ? Set.of("compression") : AUTO_BALANCED.equals(name) ? Set.of("ratio") : SETTINGS.get(name);
         if (expected == null ? settings != null : settings == null || !settings.keySet().equals(expected)) {
             throw new IllegalArgumentException("penalty " + name + " takes the settings " + expected + ", got "
                     + settings);
@@ -77,6 +86,12 @@ public record PenaltySpec(String name, double weight, String groups,
                 || settings.get("growth") < 1)) {
             throw new IllegalArgumentException("penalty lc: mu_steps must be a positive integer and growth >= 1, got "
                     + settings);
+        }
+        if (AUTO_BALANCED.equals(name) && settings.containsKey("ratio") && !(settings.get("ratio") < 1)) {
+            throw new IllegalArgumentException("penalty auto_balanced: ratio must be in (0, 1), got " + settings);
+        }
+        if (AUTO_BALANCED.equals(name) && settings.containsKey("compression") && !(settings.get("compression") >= 1)) {
+            throw new IllegalArgumentException("penalty auto_balanced: compression must be >= 1, got " + settings);
         }
         boolean needsKeep = SWD.equals(name) || LC.equals(name);
         if (needsKeep ? keep != null && keep < 0 : keep != null) {

@@ -12,6 +12,14 @@ import prunebench.config.PenaltySpec;
 public interface PenalizedStrategy extends PruningStrategy {
     PenaltySpec penalty(StrategyOptions options);
 
+    /**
+     * The penalty of a run toward {@code compression}: what a penalty whose weak set follows the run's target
+     * (auto-balanced regularisation's filters to be removed) overrides; {@link #penalty(StrategyOptions)} otherwise.
+     */
+    default PenaltySpec penalty(StrategyOptions options, double compression) {
+        return penalty(options);
+    }
+
     /** True: the penalty applies to the dense pretraining; false: to a training stage before the prune. */
     boolean duringPretraining();
 }

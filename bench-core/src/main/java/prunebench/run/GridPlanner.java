@@ -74,7 +74,8 @@ public final class GridPlanner {
                     runs.add(new RunSpec(e.model(), e.dataset(), seed, s, c, e.pruning().pruneClassifier(),
                             e.pruning().pruneBiases(), axes.timing(), axes.distribution(), axes.iterations(),
                             axes.denseFirst(), c == 1 ? pretrain : runPretrain, finetune,
-                            fromInit ? e.pruning().initScale() : InitScale.DENSE,
+                            !fromInit ? InitScale.DENSE : axes.initScale() != null ? axes.initScale()
+                                    : e.pruning().initScale(),
                             e.pruning().compressionOf(), e.budget()));
                 }
             }
@@ -184,7 +185,7 @@ public final class GridPlanner {
         if (axes.strategy() instanceof LearnedMask learned) {
             stages.add(new Stage.Learn("learn", learning, learned, axes.options()));
         } else if (axes.strategy() instanceof PenalizedStrategy ps && !ps.duringPretraining()) {
-            PenaltySpec penalty = ps.penalty(axes.options());
+            PenaltySpec penalty = ps.penalty(axes.options(), run.compression());
             if (penalty.needsKeep()) { // swd, lc: toward the run's weight budget
                 penalty = penalty.withKeep(RunExecutor.budget(run, size.total(), size.prunable()).keep());
             }

@@ -21,7 +21,8 @@ import prunebench.prune.structured.StructuredStrategy;
  * the scratch retraining). Every combination that cannot run is bad input here, naming the strategy's label.
  */
 record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningStrategy scorer, Control control,
-        Scratch scratch, Timing timing, Distribution distribution, int iterations, boolean denseFirst) {
+        Scratch scratch, Timing timing, Distribution distribution, int iterations, boolean denseFirst,
+        prunebench.prune.InitScale initScale) {
 
     static StrategyAxes of(StrategySpec s, StrategyRegistry strategies) {
         PruningStrategy strategy = strategies.get(s.name());
@@ -84,8 +85,21 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
             throw error(s, "gmp with score '" + scorer.name() + "' removes channels: distribution global or uniform "
                     + "(scope global or layer), not erk");
         }
+        prunebench.prune.InitScale initScale = null; // the experiment's pruning.init_scale
+        if (options.has(prunebench.prune.InitScale.KEY)) {
+            try {
+                initScale = prunebench.prune.InitScale.of(options.getString(prunebench.prune.InitScale.KEY));
+            } catch (ConfigException ex) {
+                throw error(s, ex.getMessage());
+            }
+            if (timing != Timing.INIT && scratch == Scratch.NONE) {
+                throw error(s, "init_scale sets the weights a sparse network starts training from: it applies to a "
+                        + "strategy pruned at init (at: init) or retrained from scratch, not to this one, which "
+                        + "fine-tunes the pretrained network");
+            }
+        }
         return new StrategyAxes(strategy, options, scorer, control, scratch, timing, distribution, iterations,
-                denseFirst);
+                denseFirst, initScale);
     }
 
     /** Prunes iteratively ({@code imp}): one run per seed whose levels are the curve. */

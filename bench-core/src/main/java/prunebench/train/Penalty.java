@@ -66,6 +66,9 @@ public interface Penalty extends AutoCloseable {
                         (int) spec.setting("mu_steps"), spec.keep());
             };
         }
+        if (spec.name().equals(PenaltySpec.AUTO_BALANCED)) {
+            return autoBalanced(spec, network);
+        }
         if (spec.name().equals(PenaltySpec.L1_BN)) {
             List<NDArray> gammas = new ArrayList<>();
             for (String name : network.batchNormScales()) {
@@ -97,6 +100,30 @@ public interface Penalty extends AutoCloseable {
             }
             return term;
         }), weight);
+    }
+
+    /**
+     * {@code auto_balanced} on the filters of every channel group structured pruning can remove (those the prune
+     * chooses from): with {@code ratio}, round(ratio x n) of a layer's n filters are weak; with {@code compression},
+     * as many as the one-shot layerwise prune to it removes.
+     */
+    private static Penalty autoBalanced(PenaltySpec spec, Network network) {
+        List<prunebench.model.ChannelGroup> groups = prunebench.model.ChannelStructure.of(network);
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("penalty auto_balanced acts on filters, but " + network.modelName()
+                    + " has no channels structured pruning can remove");
+        }
+        int[] weak = new int[groups.size()];
+        int[] kept = spec.settings().containsKey("compression")
+                ? new prunebench.prune.structured.ChannelPruner(network).layerwiseKept(spec.setting("compression"))
+                : null;
+        List<NDArray> filters = new ArrayList<>();
+        for (int g = 0; g < weak.length; g++) {
+            int n = groups.get(g).channels();
+            weak[g] = kept != null ? n - kept[g] : Math.min(n - 1, (int) Math.round(spec.setting("ratio") * n));
+            filters.add(groups.get(g).producer().weight().getArray());
+        }
+        return new AutoBalancedRegularization(filters, weak, spec.weight());
     }
 
     /**

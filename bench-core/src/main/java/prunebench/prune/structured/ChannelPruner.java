@@ -157,6 +157,34 @@ public final class ChannelPruner {
         return new Removal(removed, budget.cost(counts) <= maxCost);
     }
 
+    /**
+     * The channels each group (in {@link #groups()} order) keeps when a one-shot prune of the whole network to
+     * {@code compression} (parameters) removes the same fraction of every group's channels ({@code scope: layer},
+     * {@code min_channels} 1): how many filters of each layer such a prune will remove, known before it runs (what
+     * auto-balanced regularisation pushes down beforehand).
+     *
+     * @throws ConfigException when the compression cannot be met
+     */
+    public int[] layerwiseKept(double compression) {
+        ChannelBudget budget = new ChannelBudget(network, groups, ChannelBudget.Measure.PARAMETERS);
+        int[] minimum = minimumChannels(1, false);
+        List<float[]> scores = new ArrayList<>();
+        List<boolean[]> all = new ArrayList<>();
+        for (ChannelGroup g : groups) {
+            scores.add(new float[g.channels()]);
+            boolean[] k = new boolean[g.channels()];
+            java.util.Arrays.fill(k, true);
+            all.add(k);
+        }
+        List<boolean[]> kept = new ChannelSelection(budget, minimum).layerwise(scores, all, budget.dense()
+                / compression);
+        if (kept == null) {
+            throw new ConfigException(String.format(Locale.ROOT, "compression %s is unreachable by removing the same "
+                    + "fraction of every layer's channels of %s", fmt(compression), network.modelName()));
+        }
+        return ChannelSelection.counts(kept);
+    }
+
     /** What {@link #removeLowest} did: channels removed, and whether the target is met. */
     public record Removal(int removed, boolean targetMet) {}
 
