@@ -169,8 +169,8 @@ class PapersTest {
         Path dir = tmp.resolve("tanaka2020-vgg16-cifar10");
         List<String> runs = Files.readAllLines(dir.resolve("runs.csv"));
         assertEquals(6, runs.size(), String.join("\n", runs));
-        assertTrue(runs.get(0).endsWith(",val_top1,budget,compression_all,compression_prunable"), runs.get(0));
-        assertTrue(runs.stream().skip(1).allMatch(l -> l.contains(",ok,") && l.matches(".*,0\\.005,[^,]*,[^,]*")),
+        assertTrue(runs.get(0).endsWith(",val_top1,budget,compression_all,compression_prunable,learned_compression,learned_top1,config"), runs.get(0));
+        assertTrue(runs.stream().skip(1).allMatch(l -> l.contains(",ok,") && l.matches(".*,0\\.005(,[^,]*){5}")),
                 String.join("\n", runs));
         String md = Files.readString(dir.resolve("report.md"));
         assertTrue(md.contains("> **Scaled protocol (budget 0.005)**"), md);

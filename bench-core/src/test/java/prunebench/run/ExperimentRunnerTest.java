@@ -67,7 +67,7 @@ class ExperimentRunnerTest {
                 structured.train_flops() + " vs " + dense.train_flops());
         String csv = Files.readString(tmp.resolve("runs.csv"));
         assertTrue(csv.startsWith("run_id,") && csv.lines().findFirst().orElseThrow()
-                .contains(",speedup_measured,epochs_trained,level,train_flops,val_top1,budget,compression_all,compression_prunable,config"), csv.lines().findFirst().orElseThrow() + "\n" +
+                .contains(",speedup_measured,epochs_trained,level,train_flops,val_top1,budget,compression_all,compression_prunable,learned_compression,learned_top1,config"), csv.lines().findFirst().orElseThrow() + "\n" +
                 csv);
         assertTrue(log.toString().contains("(measured "), log.toString());
     }
