@@ -35,6 +35,8 @@ import prunebench.run.RecordedRuns;
 import prunebench.run.RunOutline;
 import prunebench.run.RunStatus;
 import prunebench.run.RunResult;
+import prunebench.slurm.SlurmCommand;
+import prunebench.slurm.SlurmOptions;
 import prunebench.util.WriteFailedException;
 
 /**
@@ -51,8 +53,8 @@ import prunebench.util.WriteFailedException;
                 "2:bad input: experiment file, --set, dataset, results folder",
                 "3:a results file could not be written (disk full, no permission); nothing already recorded is lost"})
 public final class Main implements Callable<Integer> {
-    static final int OK = 0;
-    static final int RUNS_FAILED = 1;
+    public static final int OK = 0;
+    public static final int RUNS_FAILED = 1;
     static final int BAD_INPUT = 2;
     static final int WRITE_FAILED = 3;
 
@@ -245,7 +247,7 @@ public final class Main implements Callable<Integer> {
         if (slurm.stage() != null) {
             return new SlurmCommand(slurm, out, err).stage(plan, runner, strategies, retryFailed, reportSpec);
         }
-        if (slurm.submit) {
+        if (slurm.submits()) {
             return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
                     .submit(experiment, overrides, retryFailed, false, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());
@@ -317,7 +319,7 @@ public final class Main implements Callable<Integer> {
             List<Path> doomed = ResultsFolder.freshDeletes(dir);
             err.printf("--fresh would delete %d entries of %s; a dry run deletes nothing%n", doomed.size(), dir);
         }
-        if (slurm.submit) {
+        if (slurm.submits()) {
             return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
                     .submit(experiment, overrides, retryFailed, true, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());

@@ -1,10 +1,11 @@
-package prunebench.cli;
+package prunebench.slurm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import prunebench.cli.Main;
 
 /** The text of the sbatch scripts: #SBATCH directives, the environment of a run, and the java command. */
 final class SlurmScripts {

@@ -1,4 +1,4 @@
-package prunebench.cli;
+package prunebench.slurm;
 
 import java.io.File;
 import java.io.IOException;

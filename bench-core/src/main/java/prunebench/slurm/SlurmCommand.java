@@ -1,4 +1,4 @@
-package prunebench.cli;
+package prunebench.slurm;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import prunebench.cli.Main;
 import prunebench.config.ConfigException;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.ResolvedExperimentWriter;
@@ -35,7 +36,7 @@ import prunebench.train.DivergenceException;
  * report (after the runs ended however they ended). Each job runs this same class with a hidden {@code --stage}; the
  * per-run records decide what is done, never sbatch's exit codes, so resubmitting runs only what is missing.
  */
-final class SlurmCommand {
+public final class SlurmCommand {
     /** Slurm's default MaxArraySize: array indices stay below it. */
     static final int DEFAULT_MAX_ARRAY = 1001;
 
@@ -45,11 +46,11 @@ final class SlurmCommand {
     /** What the jobs run with: this process's class path and the plug-ins. */
     private final String classpath;
 
-    SlurmCommand(SlurmOptions options, PrintStream out, PrintStream err) {
+    public SlurmCommand(SlurmOptions options, PrintStream out, PrintStream err) {
         this(options, out, err, System.getProperty("java.class.path"));
     }
 
-    SlurmCommand(SlurmOptions options, PrintStream out, PrintStream err, String classpath) {
+    public SlurmCommand(SlurmOptions options, PrintStream out, PrintStream err, String classpath) {
         this.o = options;
         this.out = out;
         this.err = err;
@@ -59,8 +60,8 @@ final class SlurmCommand {
     // ---------------------------------------------------------------- the jobs' stages
 
     /** Runs this process's stage of a submitted grid; returns the exit code. */
-    int stage(ExperimentRunner.Plan plan, ExperimentRunner runner, StrategyRegistry strategies, boolean retryFailed,
-            ReportSpec reportSpec) throws IOException {
+    public int stage(ExperimentRunner.Plan plan, ExperimentRunner runner, StrategyRegistry strategies,
+            boolean retryFailed, ReportSpec reportSpec) throws IOException {
         if (o.submit) {
             throw new ConfigException("--slurm submits a grid; --stage and --task-index are for its jobs");
         }
@@ -172,7 +173,7 @@ final class SlurmCommand {
             Map<String, String> scripts) {}
 
     /** Writes the scripts and submits them (with --dry-run: prints them); returns the exit code. */
-    int submit(Path experiment, List<String> overrides, boolean retryFailed, boolean dryRun, ExperimentSpec spec,
+    public int submit(Path experiment, List<String> overrides, boolean retryFailed, boolean dryRun, ExperimentSpec spec,
             ExperimentRunner.Plan plan, Path datasetDir) throws IOException {
         if (o.stage() != null) {
             throw new ConfigException("--slurm submits a grid; --stage and --task-index are for its jobs");

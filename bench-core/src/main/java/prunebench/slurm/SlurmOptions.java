@@ -1,12 +1,15 @@
-package prunebench.cli;
+package prunebench.slurm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The command line's Slurm options (a picocli mixin of {@link Main}): submitting a grid, and the jobs' stages. */
-final class SlurmOptions {
+/**
+ * The command line's Slurm options (a picocli mixin of {@link prunebench.cli.Main}): submitting a grid, and the jobs'
+ * stages.
+ */
+public final class SlurmOptions {
     @Option(names = "--slurm", description = "submit the grid to Slurm: pretraining (one task per seed), a job array "
             + "over the runs, then a report job; scripts and logs go to RESULTS/slurm/<n>/. With --dry-run: print "
             + "the scripts, submit nothing. The results folder must be on a filesystem every node shares.")
@@ -53,10 +56,16 @@ final class SlurmOptions {
     @Option(names = "--expect-runs", hidden = true)
     Path expectRuns;
 
-    enum Stage { pretrain, runs, report }
+    /** Which part of a submitted grid a job does. */
+    public enum Stage { pretrain, runs, report }
+
+    /** --slurm: this process submits the grid. */
+    public boolean submits() {
+        return submit;
+    }
 
     /** Submission options without --slurm would be silently ignored: bad input instead. */
-    void check() {
+    public void check() {
         if (submit) {
             return;
         }
@@ -75,7 +84,7 @@ final class SlurmOptions {
     }
 
     /** The stage this process runs, null for an ordinary invocation; --task-index alone means runs. */
-    Stage stage() {
+    public Stage stage() {
         return stage != null ? stage : taskIndex != null ? Stage.runs : null;
     }
 }

@@ -1,4 +1,4 @@
-package prunebench.cli;
+package prunebench.slurm;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package prunebench.cli;
+package prunebench.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import prunebench.cli.Main;
 import prunebench.config.ConfigException;
 
 class SlurmScriptsTest {
