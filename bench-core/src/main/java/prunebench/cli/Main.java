@@ -2,12 +2,10 @@ package prunebench.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +14,6 @@ import prunebench.config.ConfigException;
 import prunebench.config.ExperimentLoader;
 import prunebench.config.ExperimentSpec;
 import prunebench.config.ResolvedExperimentWriter;
-import prunebench.data.DataShape;
 import prunebench.data.DatasetProvider;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelFactory;
@@ -26,15 +23,7 @@ import prunebench.prune.StrategyRegistry;
 import prunebench.report.Report;
 import prunebench.report.ReportSpec;
 import prunebench.run.ExperimentRunner;
-import prunebench.run.GridCost;
-import prunebench.run.LineProgress;
-import prunebench.run.NetworkSize;
-import prunebench.run.ProgressSink;
 import prunebench.run.ProgressSink.Level;
-import prunebench.run.RecordedRuns;
-import prunebench.run.RunOutline;
-import prunebench.run.RunStatus;
-import prunebench.run.RunResult;
 import prunebench.slurm.SlurmCommand;
 import prunebench.slurm.SlurmOptions;
 import prunebench.util.WriteFailedException;
@@ -151,7 +140,7 @@ public final class Main implements Callable<Integer> {
                 err.println("error: " + e.getMessage());
                 return BAD_INPUT;
             }
-            WriteFailedException write = writeFailure(e);
+            WriteFailedException write = WriteFailures.of(e);
             if (write != null) {
                 err.println("error: " + write.getMessage() + "; the runs already recorded are kept, "
                         + (write.diskFull() ? "free some space" : "fix this") + " and rerun the same command");
@@ -165,25 +154,6 @@ public final class Main implements Callable<Integer> {
             return BAD_INPUT;
         });
         return cli.execute(args);
-    }
-
-    /**
-     * The failed write behind {@code e}, if a file that could not be written is what stopped the command: one that
-     * went through AtomicFiles, or any other file operation (a folder, a lock file) the disk was too full for.
-     */
-    static WriteFailedException writeFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof WriteFailedException w) {
-                return w;
-            }
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null
-                    && String.valueOf(f.getReason()).contains("No space left on device")) {
-                return new WriteFailedException(Path.of(f.getFile()), f);
-            }
-        }
-        return null;
     }
 
     @Override
@@ -243,7 +213,7 @@ public final class Main implements Callable<Integer> {
         }
         configureThreads(spec.threads());
         ExperimentRunner.Plan plan = runner.prepare(spec, dir);
-        prepareResultsDir(dir); // --fresh deletes only once everything else has been checked
+        ResultsFolder.prepare(dir, fresh); // --fresh deletes only once everything else has been checked
         if (slurm.stage() != null) {
             return new SlurmCommand(slurm, out, err).stage(plan, runner, strategies, retryFailed, reportSpec);
         }
@@ -260,52 +230,14 @@ public final class Main implements Callable<Integer> {
             return OK;
         }
         ResolvedExperimentWriter.write(spec, dir);
-        Thread interrupted = new Thread(() -> err.println("\ninterrupted: finished runs are kept and an "
-                + "interrupted run resumes from its last epoch; rerun the same command to continue"));
-        Runtime.getRuntime().addShutdownHook(interrupted);
-        ExperimentRunner.Outcome outcome;
-        long start = System.nanoTime(); // the one clock of every worker's lines
         Level threshold = quiet ? Level.WARN : verbose ? Level.DEBUG : Level.INFO;
-        LiveProgress live = liveDisplay() ? new LiveProgress(err, start, count, plan.runs().size(), null) : null;
-        IntFunction<ProgressSink> sinks = k -> live != null ? live.worker(k)
-                : new LineProgress(err, threshold, count > 1 ? "[w" + k + "]" : "", start);
-        try {
-            WorkerProcesses children = new WorkerProcesses();
-            try {
-                children.start(count, rawArgs, sinks);
-                outcome = runner.run(plan, retryFailed, 0, sinks.apply(0));
-            } finally {
-                children.await();
-                if (live != null) {
-                    live.close();
-                }
-            }
-        } finally {
-            Runtime.getRuntime().removeShutdownHook(interrupted);
-        }
+        ExperimentRunner.Outcome outcome = GridExecution.run(runner, plan, retryFailed, count, rawArgs, threshold,
+                liveDisplay(), err);
         outcome = runner.collect(plan, outcome);
-        Path reportFile = ReportLibraries.missing().isEmpty() ? writeReport(() -> Report.rebuild(dir, reportSpec))
-                : skipReport(dir);
-        out.printf("%s: %d runs (%d executed here, %d by other workers or earlier, %d failed%s); results in %s%n",
-                spec.name(), outcome.total(), outcome.executed(), outcome.skipped() + outcome.busy(),
-                outcome.failed().size(), outcome.missing().isEmpty() ? "" : ", " + outcome.missing().size()
-                        + " missing", dir);
-        if (!outcome.missing().isEmpty()) {
-            err.println("missing runs (planned, but no record at the end of the grid):");
-            outcome.missing().forEach(id -> err.println("  " + id));
-            err.println("rerun the same command to run them (a run another runner still holds is listed too)");
-        }
-        if (!outcome.failed().isEmpty()) {
-            err.println("failed runs:");
-            for (RunResult r : outcome.failed()) {
-                err.println("  " + r.run_id() + ": " + r.error());
-            }
-            err.println("rerun with --retry-failed to try them again");
-        }
-        if (!outcome.failed().isEmpty() || !outcome.missing().isEmpty()) {
-            return RUNS_FAILED;
-        }
-        return reportFile == null ? RUNS_FAILED : OK;
+        ReportCommand reports = new ReportCommand(out, err);
+        Path reportFile = ReportLibraries.missing().isEmpty() ? reports.write(() -> Report.rebuild(dir, reportSpec))
+                : reports.skip(dir);
+        return GridSummary.print(out, err, spec, dir, outcome, reportFile);
     }
 
     /**
@@ -324,72 +256,9 @@ public final class Main implements Callable<Integer> {
                     .submit(experiment, overrides, retryFailed, true, spec, plan,
                     datasets.locate(spec.dataset()).toAbsolutePath().normalize());
         }
-        out.printf("%s: %d runs, device %s, results in %s%n", spec.name(), plan.runs().size(),
-                spec.device().name().toLowerCase(java.util.Locale.ROOT), dir);
-        String dataset = spec.dataset().name();
-        DataShape shape;
-        if (plan.data() == null) {
-            shape = datasets.get(dataset).describe(dataset).orElseThrow()
-                    .capped(spec.dataset().maxTrain(), spec.dataset().maxTest(), spec.dataset().validation());
-            err.printf("note: dataset '%s' is not here (%s): planned from its description (%s images, %d classes, %,d "
-                    + "training images); the run ids below lack the data's fingerprint, so they change once the data "
-                    + "is here; get it with: ./run-experiment --download %s%n", dataset,
-                    String.join(", ", datasets.candidates(spec.dataset()).stream().map(Path::toString).toList()),
-                    shape.image(), shape.classes(), shape.trainSize(), dataset);
-            if (spec.download()) {
-                err.printf("dataset.download: true: a run downloads it first, into %s%n",
-                        datasets.downloadTarget(spec.dataset()));
-            }
-        } else {
-            shape = DataShape.of(plan.data());
-        }
-        if (spec.budget() < 1) {
-            out.printf("budget %s: every epoch count scaled (pretrain %d, finetune %d epochs)%n",
-                    spec.budget(), plan.runs().isEmpty() ? 0 : plan.runs().get(0).pretrain().epochs(),
-                    plan.runs().isEmpty() ? 0 : plan.runs().get(0).finetune().epochs());
-        }
-        // Per run: when it prunes and how long it trains after (a pruned trained network that trains 0 epochs
-        // says "no fine-tuning").
-        // and, in a folder with runs, whether each is done, failed, running (another process holds its lock) or
-        // interrupted. Standard output is the run list, one run a line; notes and the grid's cost go to the error
-        // stream, like every other note.
-        List<RunStatus> statuses = plan.runs().stream().map(r -> RunStatus.of(dir, r.runId())).toList();
-        NetworkSize size = iterativeSize(plan, strategies, shape);
-        int width = plan.runs().stream().mapToInt(r -> r.runId().length()).max().orElse(0);
-        int outlineWidth = plan.runs().stream().mapToInt(r -> RunOutline.of(r, strategies, size).describe().length())
-                .max().orElse(0);
-        for (int i = 0; i < plan.runs().size(); i++) {
-            var r = plan.runs().get(i);
-            String mark = statuses.get(i).mark();
-            String outline = RunOutline.of(r, strategies, size).describe();
-            out.println(String.format("  %-" + width + "s  %-" + outlineWidth + "s  %s", r.runId(), outline,
-                    mark.isEmpty() ? "" : "[" + mark + "]").stripTrailing());
-        }
-        err.println(GridCost.of(plan.runs(), statuses, plan.model(), shape,
-                workerCount(spec, plan.runs().size()), spec.threads(), dir,
-                r -> RunOutline.totalEpochs(r, strategies, size)).describe());
+        new DryRunListing(out, err).print(spec, dir, plan, datasets, strategies,
+                workerCount(spec, plan.runs().size()));
         return OK;
-    }
-
-    /**
-     * The network's size when an iterative run needs it for its number of levels: the one case where a dry run
-     * builds the network (on the CPU, starting the native engine); null when no run is iterative or the engine
-     * cannot start here (the outline then gives the levels' rate and target instead of their number).
-     */
-    private NetworkSize iterativeSize(ExperimentRunner.Plan plan, StrategyRegistry strategies, DataShape d) {
-        boolean iterative = plan.runs().stream().anyMatch(r -> !r.isDenseControl()
-                && strategies.get(r.strategy().name()) instanceof prunebench.prune.Imp);
-        if (!iterative) {
-            return null;
-        }
-        try {
-            return NetworkSize.of(plan.spec(), plan.model(), new ai.djl.ndarray.types.Shape(d.channels(), d.height(),
-                    d.width()), d.classes());
-        } catch (RuntimeException | LinkageError e) {
-            err.println("note: cannot build the network to count the iterative runs' levels (" + e.getMessage()
-                    + ")");
-            return null;
-        }
     }
 
     /**
@@ -403,77 +272,14 @@ public final class Main implements Callable<Integer> {
     }
 
     private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
-        if (!ReportLibraries.missing().isEmpty()) {
-            throw new ConfigException("--report needs the report libraries (" + String.join(", ",
-                    ReportLibraries.missing()) + "), which this installation leaves out (the GPU bundle); copy the "
-                    + "results folder to a full build and run ./run-experiment --report DIR there");
-        }
-        if (reportDirs.size() == 1 && results != null
-                && !results.toAbsolutePath().normalize().equals(reportDirs.get(0).toAbsolutePath().normalize())) {
-            throw new ConfigException("--results " + results + " with --report " + reportDirs.get(0) + ": a folder's "
-                    + "report is written into that folder; --results names where a combined report of several "
-                    + "folders goes (--report A B --results OUT). Leave --results out, or name more folders");
-        }
-        ReportSpec spec = experiment == null ? null
-                : reportSpec(loader(models, datasets, strategies).load(experiment, overrides));
-        List<String> missing = new ArrayList<>();
-        for (Path d : reportDirs) {
-            // the records, not a runs.csv that may be stale or gone, are what the report shows
-            RecordedRuns.refresh(d).forEach(id -> missing.add(d.resolve("runs").resolve(id).toString()));
-            if (!Files.isRegularFile(d.resolve("runs.csv"))) {
-                throw new ConfigException(d + ": no runs.csv here; run the experiment first (results folders are "
-                        + "results/<name>/)");
-            }
-        }
-        Path file;
-        if (reportDirs.size() == 1) {
-            Path d = reportDirs.get(0);
-            file = writeReport(() -> spec == null ? Report.rebuild(d, references) : Report.rebuild(d, spec));
-        } else {
-            Path outDir = results != null ? results : Path.of("results", "combined");
-            ResultsFolder.check(outDir);
-            file = writeReport(() -> Report.rebuildCombined(reportDirs, outDir,
-                    spec == null ? ReportSpec.defaults().withReferences(references) : spec));
-        }
-        if (!missing.isEmpty()) {
-            err.println("missing runs (listed in runs.csv or with a run folder, but no metrics.json: deleted, or still "
-                    + "running); the report leaves them out:");
-            missing.forEach(id -> err.println("  " + id));
-            err.println("rerun the experiment to run them again");
-            return RUNS_FAILED;
-        }
-        return file == null ? RUNS_FAILED : OK;
+        return new ReportCommand(out, err).run(reportDirs, results, references, () -> experiment == null ? null
+                : reportSpec(loader(models, datasets, strategies).load(experiment, overrides)));
     }
 
     /** The report: section, validated before anything is trained. */
     private ReportSpec reportSpec(ExperimentSpec spec) {
         ReportSpec parsed = spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
         return parsed.resolveReferences(experiment).withReferences(references); // --references: the current directory
-    }
-
-    /** Without the report libraries (the GPU bundle) the grid ends at runs.csv; the rest is rebuilt elsewhere. */
-    private Path skipReport(Path dir) {
-        Path runsCsv = dir.resolve("runs.csv");
-        out.println("report: skipped, this installation leaves out the report libraries; runs: " + runsCsv
-                + "; build tables and figures on a full build with: ./run-experiment --report " + dir);
-        return runsCsv;
-    }
-
-    /** Writes the report; a failure is reported without touching the runs already recorded. */
-    private Path writeReport(java.util.function.Supplier<Path> writer) {
-        try {
-            Path file = writer.get();
-            out.println("report: " + file);
-            return file;
-        } catch (ConfigException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (writeFailure(e) != null) {
-                throw e; // a full disk: one line and exit 3, like during training
-            }
-            err.println("error: could not write the report (the runs are kept; retry with --report): " + e);
-            return null;
-        }
     }
 
     /** Workers x threads stay within the cores unless the experiment or --workers asks for more. */
@@ -483,20 +289,6 @@ public final class Main implements Callable<Integer> {
                 : Math.min(ExperimentSpec.MAX_WORKERS,
                         Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads()));
         return Math.min(n, Math.max(1, runs));
-    }
-
-    private void prepareResultsDir(Path dir) throws IOException {
-        if (fresh) {
-            ResultsFolder.deleteForFresh(dir);
-        }
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
-            Files.delete(probe);
-            ResultsFolder.mark(dir);
-        } catch (IOException e) {
-            throw new ConfigException("results folder " + dir + " is not writable: " + e.getMessage());
-        }
     }
 
     /**

@@ -125,4 +125,19 @@ final class ResultsFolder {
             return abs;
         }
     }
+
+    /** Empties the folder first with --fresh; then makes sure it exists, is writable and is marked as ours. */
+    static void prepare(Path dir, boolean fresh) throws IOException {
+        if (fresh) {
+            deleteForFresh(dir);
+        }
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
+            Files.delete(probe);
+            mark(dir);
+        } catch (IOException e) {
+            throw new ConfigException("results folder " + dir + " is not writable: " + e.getMessage());
+        }
+    }
 }
