@@ -170,16 +170,16 @@ class ShippedExperimentsTest {
                     "snip_fresh_init", "init, trains 231 epochs sparse")),
             Map.entry("papers/lee2019-lenet5caffe-mnist.yaml", Map.of("snip", "init, trains 231 epochs sparse")),
             Map.entry("papers/louizos2018-lenet300-mnist.yaml", Map.of(
-                    "l0_hc", "pretrained, learns 200 epochs, fine-tunes 0 epochs")),
+                    "l0_hc", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             Map.entry("papers/louizos2018-lenet5caffe-mnist.yaml", Map.of(
-                    "l0_hc", "pretrained, learns 200 epochs, fine-tunes 0 epochs")),
+                    "l0_hc", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             Map.entry("papers/mocanu2018-mlp-mnist.yaml", Map.of(
                     "mlp_fixprob", "init, trains 1000 epochs sparse",
                     "set_mlp", "dynamic, trains 1000 epochs sparse")),
             Map.entry("papers/molchanov2017-lenet300-mnist.yaml", Map.of(
-                    "sparse_vd", "pretrained, learns 200 epochs, fine-tunes 0 epochs")),
+                    "sparse_vd", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             Map.entry("papers/molchanov2017-lenet5caffe-mnist.yaml", Map.of(
-                    "sparse_vd", "pretrained, learns 200 epochs, fine-tunes 0 epochs")),
+                    "sparse_vd", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             // "pruning at initialisation"; "160 epochs (\"post_epochs\") ... no pretraining"
             Map.entry("papers/tanaka2020-vgg16-cifar10.yaml", Map.of(
                     "random", "init, trains 160 epochs sparse",

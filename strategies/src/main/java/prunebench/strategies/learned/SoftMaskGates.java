@@ -122,7 +122,7 @@ final class SoftMaskGates extends WeightGates {
             for (String name : aux.keySet()) {
                 NDArray s = aux(name);
                 try (NDManager scope = context.manager().newSubManager()) {
-                    s.set(in(scope, s).minimum(s0).toByteBuffer());
+                    prunebench.train.InPlace.assign(s, in(scope, s).minimum(s0));
                 }
             }
             if (rewindRounds) {
@@ -174,7 +174,7 @@ final class SoftMaskGates extends WeightGates {
         for (String name : aux.keySet()) {
             NDArray w = weight(name);
             try (NDManager scope = context.manager().newSubManager()) {
-                w.set(in(scope, w).mul(scaling()).toByteBuffer());
+                prunebench.train.InPlace.assign(w, in(scope, w).mul(scaling()));
             }
         }
         rewind.values().forEach(NDArray::close);
