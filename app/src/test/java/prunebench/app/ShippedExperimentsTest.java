@@ -123,6 +123,11 @@ class ShippedExperimentsTest {
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
                     "slimming", "pretrained, fine-tunes 1 epoch",
                     "slimming_s1e-2", "pretrained, fine-tunes 1 epoch")),
+            // "the same fraction removed per layer, then one epoch of fine-tuning"
+            Map.entry("pcas-lenet5.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 1 epoch",
+                    "pcas", "pretrained, fine-tunes 1 epoch",
+                    "pcas_global", "pretrained, fine-tunes 1 epoch")),
             Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
