@@ -123,6 +123,10 @@ class ShippedExperimentsTest {
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
                     "slimming", "pretrained, fine-tunes 1 epoch",
                     "slimming_s1e-2", "pretrained, fine-tunes 1 epoch")),
+            Map.entry("channel-pruning-lenet5.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 1 epoch",
+                    "channel_pruning", "pretrained, fine-tunes 1 epoch",
+                    "channel_pruning_no_ls", "pretrained, fine-tunes 1 epoch")),
             Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
