@@ -128,6 +128,10 @@ class ShippedExperimentsTest {
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
                     "pcas", "pretrained, fine-tunes 1 epoch",
                     "pcas_global", "pretrained, fine-tunes 1 epoch")),
+            Map.entry("channel-pruning-lenet5.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 1 epoch",
+                    "channel_pruning", "pretrained, fine-tunes 1 epoch",
+                    "channel_pruning_no_ls", "pretrained, fine-tunes 1 epoch")),
             Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
