@@ -118,6 +118,7 @@ class ShippedExperimentsTest {
                     "l_half", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "swd", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "lc", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "joint_sparsity", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "auto_balanced", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             Map.entry("slimming-resnet20-fashion.yaml", Map.of(
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
