@@ -107,6 +107,11 @@ class ShippedExperimentsTest {
                     "group_lasso", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             // "Each learns its gates on the network pretrained for 3 epochs for 2 epochs ... prunes ... and
             // fine-tunes for 1 epoch"
+            // "Each learns its gates on the pretrained network for 2 epochs, is pruned ... and fine-tuned for 1"
+            Map.entry("bayesian-lenet5.yaml", Map.of(
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "sbp", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "bayesian_compression", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             Map.entry("mask-learning-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l0", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
