@@ -26,14 +26,19 @@ public final class InPlace {
     /** {@code target <- clip(target, lo, hi)}, in place. */
     public static void clip(NDArray target, double lo, double hi) {
         try (NDManager scope = target.getManager().newSubManager()) {
-            assign(target, scope.zeros(new ai.djl.ndarray.types.Shape()).add(target).clip(lo, hi));
+            assign(target, on(scope, target).clip(lo, hi));
         }
     }
 
     /** {@code target <- min(target, hi)}, in place. */
     public static void atMost(NDArray target, double hi) {
         try (NDManager scope = target.getManager().newSubManager()) {
-            assign(target, scope.zeros(new ai.djl.ndarray.types.Shape()).add(target).minimum(hi));
+            assign(target, on(scope, target).minimum(hi));
         }
+    }
+
+    /** {@code a} as an array of {@code scope} (0 + a): what is computed from it lands on the scope. */
+    private static NDArray on(NDManager scope, NDArray a) {
+        return scope.zeros(new ai.djl.ndarray.types.Shape()).add(a);
     }
 }

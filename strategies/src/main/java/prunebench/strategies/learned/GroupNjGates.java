@@ -147,10 +147,8 @@ final class GroupNjGates extends WeightGates {
         for (String name : aux.keySet()) {
             double clip = clipVars.getOrDefault(name, 0.0);
             if (clip > 0) {
-                NDArray lv = wLogvar.get(name).getArray();
-                try (NDArray clamped = lv.clip(Double.NEGATIVE_INFINITY, Math.log(clip))) {
-                    lv.set(clamped.toByteBuffer());
-                }
+                // in place, nothing left on the run's manager (InPlace: a clip there grows memory every step)
+                prunebench.train.InPlace.atMost(wLogvar.get(name).getArray(), Math.log(clip));
             }
         }
     }
@@ -185,7 +183,7 @@ final class GroupNjGates extends WeightGates {
         for (String name : aux.keySet()) {
             NDArray w = weight(name);
             try (NDManager scope = context.manager().newSubManager()) {
-                w.set(in(scope, w).mul(in(scope, aux(name))).toByteBuffer());
+                prunebench.train.InPlace.assign(w, in(scope, w).mul(in(scope, aux(name))));
             }
         }
     }

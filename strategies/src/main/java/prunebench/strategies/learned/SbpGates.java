@@ -172,7 +172,7 @@ final class SbpGates extends WeightGates {
             try (NDManager scope = context.manager().newSubManager()) {
                 NDArray mean = scope.create(perGroup(name, (m, s) -> TruncatedLogNormal.mean(m, s, A, B)),
                         aux(name).getShape());
-                w.set(in(scope, w).mul(mean).toByteBuffer());
+                prunebench.train.InPlace.assign(w, in(scope, w).mul(mean));
             }
         }
     }

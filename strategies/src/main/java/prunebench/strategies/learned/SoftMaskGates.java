@@ -120,10 +120,7 @@ final class SoftMaskGates extends WeightGates {
         if (done % roundSteps == 0 && done / roundSteps < rounds && done < totalSteps) {
             // main.py: model.temp = 1, then model.prune(): mask_weight <- clamp(1 * mask_weight, max=s0)
             for (String name : aux.keySet()) {
-                NDArray s = aux(name);
-                try (NDManager scope = context.manager().newSubManager()) {
-                    prunebench.train.InPlace.assign(s, in(scope, s).minimum(s0));
-                }
+                prunebench.train.InPlace.atMost(aux(name), s0);
             }
             if (rewindRounds) {
                 rewindNetwork();

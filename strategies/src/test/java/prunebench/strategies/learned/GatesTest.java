@@ -139,6 +139,22 @@ class GatesTest {
     }
 
     @Test
+    void groupNjClipsItsVariancesWithoutLeavingAnythingOnTheRunsManager() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = tiny(manager);
+            BayesianCompression bc = new BayesianCompression();
+            GroupNjGates gates = (GroupNjGates) bc.gates(context(net, manager, bc, Map.of("clip_var", 0.5), 1000, 10,
+                    1));
+            gates.afterStep(0, 10);
+            int before = manager.getManagedArrays().size();
+            for (int step = 1; step <= 50; step++) {
+                gates.afterStep(step, 100);
+            }
+            assertEquals(before, manager.getManagedArrays().size());
+        }
+    }
+
+    @Test
     void sparseVariationalDropoutKlApproximation() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Network net = tiny(manager);
