@@ -110,8 +110,8 @@ class ProgressOutputTest {
         for (int i = 1; i < seconds.size(); i++) {
             assertTrue(seconds.get(i) >= seconds.get(i - 1) - 1, "time went back at line " + i + ":\n" + r.err());
         }
-        int firstOfW1 = lines.indexOf(lines.stream().filter(l -> l.contains("] [w1] ")).findFirst().orElseThrow());
-        assertTrue(seconds.get(firstOfW1) > 0, "worker 1 starts after the runner did:\n" + r.err());
+        // (worker 1's first line may come within the runner's first second on a fast machine: the check above, that
+        // no line goes back in time across the workers' interleaving, is what shows the shared clock)
         assertFalse(r.err().contains("AutoNonVariableTypeMode"), r.err());
     }
 }

@@ -107,6 +107,11 @@ class ShippedExperimentsTest {
                     "group_lasso", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             // "Each learns its gates on the network pretrained for 3 epochs for 2 epochs ... prunes ... and
             // fine-tunes for 1 epoch"
+            // "Each learns its gates on the pretrained network for 2 epochs, is pruned ... and fine-tuned for 1"
+            Map.entry("bayesian-lenet5.yaml", Map.of(
+                    "global_magnitude", "pretrained, fine-tunes 1 epoch",
+                    "sbp", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "bayesian_compression", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             Map.entry("mask-learning-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l0", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
@@ -118,11 +123,21 @@ class ShippedExperimentsTest {
                     "l_half", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "swd", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "lc", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
+                    "joint_sparsity", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "auto_balanced", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
             Map.entry("slimming-resnet20-fashion.yaml", Map.of(
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
                     "slimming", "pretrained, fine-tunes 1 epoch",
                     "slimming_s1e-2", "pretrained, fine-tunes 1 epoch")),
+            // "the same fraction removed per layer, then one epoch of fine-tuning"
+            Map.entry("pcas-lenet5.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 1 epoch",
+                    "pcas", "pretrained, fine-tunes 1 epoch",
+                    "pcas_global", "pretrained, fine-tunes 1 epoch")),
+            Map.entry("channel-pruning-lenet5.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 1 epoch",
+                    "channel_pruning", "pretrained, fine-tunes 1 epoch",
+                    "channel_pruning_no_ls", "pretrained, fine-tunes 1 epoch")),
             Map.entry("structured-lenet5.yaml", Map.of(
                     "global_magnitude", "pretrained, fine-tunes 1 epoch",
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
@@ -165,21 +180,32 @@ class ShippedExperimentsTest {
             Map.entry("papers/dettmers2019-lenet300-mnist.yaml", Map.of("snfs", "dynamic, trains 100 epochs sparse")),
             Map.entry("papers/dettmers2019-lenet5caffe-mnist.yaml", Map.of(
                     "snfs", "dynamic, trains 100 epochs sparse")),
+            Map.entry("papers/frankle2019-lenet300-mnist.yaml", Map.of(
+                    "lottery", "pretrained, levels of 20% to 55x, retrains 50 epochs each",
+                    "reinit", "pretrained, levels of 20% to 55x, retrains 50 epochs each")),
+            Map.entry("papers/guo2016-lenet300-mnist.yaml", Map.of("dns", "pretrained, fine-tunes 20 epochs")),
+            Map.entry("papers/guo2016-lenet5-mnist.yaml", Map.of("dns", "pretrained, fine-tunes 20 epochs")),
+            Map.entry("papers/han2015-lenet300-mnist.yaml", Map.of(
+                    "han_global", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
+                    "han_uniform", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each")),
+            Map.entry("papers/han2015-lenet5-mnist.yaml", Map.of(
+                    "han_global", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
+                    "han_uniform", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each")),
             Map.entry("papers/lee2019-lenet300-mnist.yaml", Map.of(
                     "snip", "init, trains 231 epochs sparse",
                     "snip_fresh_init", "init, trains 231 epochs sparse")),
             Map.entry("papers/lee2019-lenet5caffe-mnist.yaml", Map.of("snip", "init, trains 231 epochs sparse")),
             Map.entry("papers/louizos2018-lenet300-mnist.yaml", Map.of(
-                    "l0_hc", "pretrained, learns 200 epochs, fine-tunes 0 epochs")),
+                    "l0_hc", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             Map.entry("papers/louizos2018-lenet5caffe-mnist.yaml", Map.of(
-                    "l0_hc", "pretrained, learns 200 epochs, fine-tunes 0 epochs")),
+                    "l0_hc", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             Map.entry("papers/mocanu2018-mlp-mnist.yaml", Map.of(
                     "mlp_fixprob", "init, trains 1000 epochs sparse",
                     "set_mlp", "dynamic, trains 1000 epochs sparse")),
             Map.entry("papers/molchanov2017-lenet300-mnist.yaml", Map.of(
-                    "sparse_vd", "pretrained, learns 200 epochs, fine-tunes 0 epochs")),
+                    "sparse_vd", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             Map.entry("papers/molchanov2017-lenet5caffe-mnist.yaml", Map.of(
-                    "sparse_vd", "pretrained, learns 200 epochs, fine-tunes 0 epochs")),
+                    "sparse_vd", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             // "pruning at initialisation"; "160 epochs (\"post_epochs\") ... no pretraining"
             Map.entry("papers/tanaka2020-vgg16-cifar10.yaml", Map.of(
                     "random", "init, trains 160 epochs sparse",

@@ -26,11 +26,15 @@ import java.util.Set;
  *       ||K_j||^2 over the filters of every channel group, tau_j &gt; 0 on each layer's weakest filters (by L2 norm)
  *       and one negative tau on the others, balanced so that the sum is 0; {@code settings: {ratio}} the fraction
  *       of each layer's filters counted weak, or {@code {compression}} the run's target, whose one-shot layerwise
- *       channel prune gives each layer's weak count.</li>
+ *       channel prune gives each layer's weak count;</li>
+ *   <li>{@code joint_sparsity}: the spatial-domain partial L2 regulariser with a learned coefficient (Choi,
+ *       El-Khamy &amp; Lee 2018), e^omega x the squared L2 norm of the targets outside the {@code keep} largest
+ *       magnitudes - weight x omega, omega starting at ln {@code coefficient_init} and moved each step by {@code
+ *       omega_lr} x (e^omega x R - weight); the weight is the paper's alpha.</li>
  * </ul>
- * The last four act on the prune's targets or channels and are set by their strategies ({@code l_half}, {@code
- * swd}, {@code lc}, {@code auto_balanced}), not in a schedule's YAML: {@code swd} and {@code lc} need the run's
- * weight budget.
+ * The last five act on the prune's targets or channels and are set by their strategies ({@code l_half}, {@code
+ * swd}, {@code lc}, {@code auto_balanced}, {@code joint_sparsity}), not in a schedule's YAML: {@code swd}, {@code lc}
+ * and {@code joint_sparsity} need the run's weight budget.
  *
  * @param groups   for {@code group_lasso} only (null otherwise)
  * @param settings the named hyper-parameters of {@code l_half}, {@code swd}, {@code lc}, {@code auto_balanced} (null
@@ -46,13 +50,16 @@ public record PenaltySpec(String name, double weight, String groups,
     public static final String SWD = "swd";
     public static final String LC = "lc";
     public static final String AUTO_BALANCED = "auto_balanced";
+    public static final String JOINT_SPARSITY = "joint_sparsity";
     /** The names a schedule's {@code penalty:} block accepts. */
     public static final List<String> NAMES = List.of(L1_BN, GROUP_LASSO);
     /** Every penalty, those of strategies included. */
-    public static final List<String> ALL = List.of(L1_BN, GROUP_LASSO, L_HALF, SWD, LC, AUTO_BALANCED);
+    public static final List<String> ALL = List.of(L1_BN, GROUP_LASSO, L_HALF, SWD, LC, AUTO_BALANCED,
+            JOINT_SPARSITY);
     public static final List<String> GROUPS = List.of("filters", "channels", "both");
     private static final Map<String, Set<String>> SETTINGS = Map.of(L_HALF, Set.of("a"),
-            SWD, Set.of("a_min", "a_max"), LC, Set.of("growth", "mu_steps"));
+            SWD, Set.of("a_min", "a_max"), LC, Set.of("growth", "mu_steps"), JOINT_SPARSITY, Set.of("coefficient_init",
+            "omega_lr"));
 
     public PenaltySpec {
         if (!ALL.contains(name)) {
@@ -93,9 +100,10 @@ public record PenaltySpec(String name, double weight, String groups,
         if (AUTO_BALANCED.equals(name) && settings.containsKey("compression") && !(settings.get("compression") >= 1)) {
             throw new IllegalArgumentException("penalty auto_balanced: compression must be >= 1, got " + settings);
         }
-        boolean needsKeep = SWD.equals(name) || LC.equals(name);
+        boolean needsKeep = SWD.equals(name) || LC.equals(name) || JOINT_SPARSITY.equals(name);
         if (needsKeep ? keep != null && keep < 0 : keep != null) {
-            throw new IllegalArgumentException("keep is for swd and lc only, and non-negative: " + keep);
+            throw new IllegalArgumentException("keep is for swd, lc and joint_sparsity only, and non-negative: "
+                    + keep);
         }
     }
 
@@ -118,7 +126,7 @@ public record PenaltySpec(String name, double weight, String groups,
 
     /** True for the penalties that need the run's weight budget. */
     public boolean needsKeep() {
-        return SWD.equals(name) || LC.equals(name);
+        return SWD.equals(name) || LC.equals(name) || JOINT_SPARSITY.equals(name);
     }
 
     /** The same penalty toward keeping {@code keep} target entries. */

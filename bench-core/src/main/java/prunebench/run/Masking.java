@@ -137,6 +137,11 @@ interface Masking {
                 });
                 return out;
             }
+
+            @Override
+            public void afterSelection(PruningContext context, List<ChannelGroup> groups, MaskSet masks) {
+                s.afterSelection(context, groups, masks); // the control keeps the strategy's reconstruction
+            }
         };
     }
 }

@@ -23,8 +23,11 @@ import prunebench.prune.Timing;
  * @param training    what the run does after pruning, in words (see {@link #describe})
  * @param learnEpochs the epochs a learned or penalised strategy trains its gates or under its penalty before its
  *                    prune (0 for the others): a run that learned its mask is trained even without fine-tuning
+ * @param untrained   {@code timing} is pretrained but pretraining has 0 epochs: the run starts from its
+ *                    initialisation (as sparse VD's paper file, which learns from scratch), and says so
  */
-public record RunOutline(String timing, int epochs, double compression, String training, int learnEpochs) {
+public record RunOutline(String timing, int epochs, double compression, String training, int learnEpochs,
+        boolean untrained) {
     public static final String PRETRAINED = "pretrained";
     public static final String INIT = "init";
     public static final String DYNAMIC = "dynamic";
@@ -37,13 +40,20 @@ public record RunOutline(String timing, int epochs, double compression, String t
 
     /** {@code size} (may be null) gives an iterative run's number of levels. */
     public static RunOutline of(RunSpec spec, StrategyRegistry strategies, NetworkSize size) {
+        RunOutline outline = outline(spec, strategies, size);
+        boolean untrained = outline.timing.equals(PRETRAINED) && spec.pretrain().epochs() == 0;
+        return new RunOutline(outline.timing, outline.epochs, outline.compression, outline.training,
+                outline.learnEpochs, untrained);
+    }
+
+    private static RunOutline outline(RunSpec spec, StrategyRegistry strategies, NetworkSize size) {
         StrategyAxes axes = StrategyAxes.of(spec.strategy(), strategies);
         boolean dynamic = axes.strategy() instanceof DynamicSparsity;
         String timing = spec.timing() == Timing.PRETRAINED ? PRETRAINED : dynamic ? DYNAMIC : INIT;
         int epochs = GridPlanner.trainingSchedule(spec).epochs();
         String trains = timing.equals(PRETRAINED) ? "fine-tunes " + epochs(epochs) : "trains " + epochs(epochs);
         if (spec.isDenseControl()) {
-            return new RunOutline(timing, epochs, 1, trains + (timing.equals(PRETRAINED) ? "" : " sparse"), 0);
+            return new RunOutline(timing, epochs, 1, trains + (timing.equals(PRETRAINED) ? "" : " sparse"), 0, false);
         }
         if (axes.iterative()) {
             int each = IterativePlan.retrainEpochs(spec);
@@ -60,23 +70,23 @@ public record RunOutline(String timing, int epochs, double compression, String t
                                 : ", and " + (levels - 1) * each + " for the ticket's own levels")
                         + ")";
             }
-            return new RunOutline(timing, each, spec.compression(), text, 0);
+            return new RunOutline(timing, each, spec.compression(), text, 0, false);
         }
         if (axes.scratch() != Scratch.NONE) {
             int dense = spec.pretrain().epochs();
             return new RunOutline(timing, dense, spec.compression(), axes.scratch() == Scratch.EPOCHS
                     ? "retrains " + epochs(dense) + " from scratch (Scratch-E)"
                     : "retrains from scratch at the dense training's cost (Scratch-B: " + epochs(dense)
-                            + " x dense / pruned multiply-adds)", 0);
+                            + " x dense / pruned multiply-adds)", 0, false);
         }
         if (axes.strategy() instanceof Gmp) {
             return new RunOutline(timing, epochs, spec.compression(), trains + ", pruning every "
                     + axes.options().getInt("every") + " steps from " + percent(axes.options().getDouble("start"))
-                    + " to " + percent(axes.options().getDouble("end")) + " of them (cubic schedule)", 0);
+                    + " to " + percent(axes.options().getDouble("end")) + " of them (cubic schedule)", 0, false);
         }
         int learn = learnEpochs(spec, axes);
         return new RunOutline(timing, epochs, spec.compression(), (learn == 0 ? "" : "learns " + epochs(learn) + ", ")
-                + trains + (timing.equals(PRETRAINED) ? "" : " sparse"), learn);
+                + trains + (timing.equals(PRETRAINED) ? "" : " sparse"), learn, false);
     }
 
     /** The epochs a learned or penalised strategy trains before its prune (its gates, or under its penalty). */
@@ -124,7 +134,8 @@ public record RunOutline(String timing, int epochs, double compression, String t
      * fine-tuning}, {@code pretrained, 19 levels of 20%, retrains 2 epochs each (38 epochs)}.
      */
     public String describe() {
-        return timing + ", " + (noFineTuning() ? NO_FINE_TUNING : training);
+        return (untrained ? "from its initialisation (0 pretraining epochs)" : timing) + ", "
+                + (noFineTuning() ? NO_FINE_TUNING : training);
     }
 
     private static String epochs(int n) {

@@ -80,7 +80,7 @@ final class LearningCompression implements Penalty {
         List<NDArray> last = lStep < 0 ? project(scope, w) : cStep(scope, w);
         for (int i = 0; i < weights.size(); i++) {
             NDArray target = weights.get(i);
-            target.set(on(scope, last.get(i).toType(target.getDataType(), false)).toByteBuffer());
+            InPlace.assign(target, on(scope, last.get(i).toType(target.getDataType(), false)));
         }
     }
 

@@ -44,8 +44,8 @@ public interface Penalty extends AutoCloseable {
     }
 
     /**
-     * The penalty {@code spec} names, bound to {@code network}'s parameters; {@code l_half}, {@code swd} and {@code
-     * lc} act on the prune's {@code targets}.
+     * The penalty {@code spec} names, bound to {@code network}'s parameters; {@code l_half}, {@code swd}, {@code
+     * lc} and {@code joint_sparsity} act on the prune's {@code targets}.
      */
     static Penalty of(PenaltySpec spec, Network network, List<PruningTarget> targets) {
         double weight = spec.weight();
@@ -62,6 +62,8 @@ public interface Penalty extends AutoCloseable {
                 case PenaltySpec.L_HALF -> new ModifiedHalfNorm(arrays, weight, spec.setting("a"));
                 case PenaltySpec.SWD -> new SelectiveWeightDecay(arrays, weight, spec.setting("a_min"),
                         spec.setting("a_max"), spec.keep());
+                case PenaltySpec.JOINT_SPARSITY -> new JointSparsity(arrays, weight, spec.setting("coefficient_init"),
+                        spec.setting("omega_lr"), spec.keep());
                 default -> new LearningCompression(arrays, weight, spec.setting("growth"),
                         (int) spec.setting("mu_steps"), spec.keep());
             };

@@ -334,6 +334,21 @@ class GridPlannerStagesTest {
                 + "schedule)", outline(gmp));
     }
 
+    @Test
+    void aRunWhosePretrainingHasNoEpochsSaysItStartsFromItsInitialisation() {
+        // sparse VD's paper file learns from scratch: timing pretrained, pretraining 0 epochs
+        prunebench.config.ExperimentSpec whole = Experiments.tiny("lenet5", List.of(4.0),
+                List.of(new StrategySpec("global_magnitude", "m", Map.of())),
+                List.of(0L));
+        prunebench.config.ExperimentSpec none = new prunebench.config.ExperimentSpec(whole.name(), whole.model(),
+                whole.dataset(), whole.seeds(), whole.device(), whole.threads(), whole.workers(),
+                whole.pretrain().withEpochs(0), whole.finetune(), whole.pruning(), whole.report(), true, 1.0);
+        RunSpec run = planner.plan(none).get(0);
+        assertEquals("from its initialisation (0 pretraining epochs), fine-tunes 1 epoch", outline(run));
+        assertEquals("pretrained", RunOutline.of(run, registry()).timing(), "the runs.csv value is unchanged");
+        assertEquals("pretrained, fine-tunes 1 epoch", outline(planner.plan(whole).get(0)));
+    }
+
     StrategyRegistry registry() {
         return new StrategyRegistry(List.of(MAGNITUDE, new Imp(), new Gmp(), new prunebench.testing.TestChannelScores()));
     }

@@ -65,6 +65,7 @@ class PenaltyConstantsTest {
             LearningCompression lc = new LearningCompression(List.of(w), 0.1, 2, 2, 2);
             return s -> lc.value(s, 0, 4);
         });
+        sameEitherWay(PenaltyConstantsTest::weights, (m, w) -> new JointSparsity(List.of(w), 0.5, 2, 0.1, 2)::value);
     }
 
     @Test

@@ -104,4 +104,25 @@ class PenaltyFamilyTest {
             }
         }
     }
+
+    @Test
+    void jointSparsityPenalisesOutsideTheTopKAndTrainsItsCoefficientByThePaperRule() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(new float[] {3f, -1f, 0.5f, 2f});
+            JointSparsity p = new JointSparsity(List.of(w), 0.5, 2, 0.1, 2);
+            // keep 2: -1 and 0.5 penalised, R = 1.25; e^omega = 2: 2 x 1.25 - 0.5 ln 2; gradient 2 e^omega w
+            float[] r = valueAndGradient(manager, w, p::value);
+            assertEquals(2.153426f, r[0], 1e-5f);
+            assertArrayEquals(new float[] {0f, -4f, 2f, 0f}, new float[] {r[1], r[2], r[3], r[4]}, 1e-5f);
+            // omega = ln 2 - 0.1 (2 x 1.25 - 0.5) = 0.493147
+            assertEquals(Math.exp(0.493147), p.coefficient(), 1e-6);
+            r = valueAndGradient(manager, w, p::value);
+            assertEquals(1.637462f * 1.25f - 0.5f * 0.493147f, r[0], 1e-5f);
+            // 2 x 1.637462 w, added to the first step's gradient (w's gradient accumulates here)
+            assertArrayEquals(new float[] {0f, -4f - 3.274924f, 2f + 1.637462f, 0f},
+                    new float[] {r[1], r[2], r[3], r[4]}, 1e-5f);
+            // below alpha / R the coefficient grows: omega += 0.1 (0.5 - 1.637462 x 1.25)
+            assertEquals(Math.exp(0.493147 - 0.1 * (1.637462 * 1.25 - 0.5)), p.coefficient(), 1e-5);
+        }
+    }
 }

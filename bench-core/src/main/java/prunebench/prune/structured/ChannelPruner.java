@@ -104,6 +104,7 @@ public final class ChannelPruner {
                 throw unreachable(budget, minimum, target, options);
             }
             ChannelMasks.write(masks, groups, kept, manager);
+            strategy.afterSelection(context, groups, masks);
         });
     }
 

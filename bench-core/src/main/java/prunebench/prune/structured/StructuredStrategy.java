@@ -56,6 +56,15 @@ public interface StructuredStrategy extends PruningStrategy {
     Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups);
 
     /**
+     * Called in every round of {@link ChannelPruner#prune} once the round's channels are chosen and written into
+     * {@code masks} ({@link #channelScores} told which), before the masks are applied: the network still has the
+     * weights the round scored. A strategy may change weights here, as {@code channel_pruning} sets each consumer of
+     * a pruned layer to the least-squares reconstruction of its output from the kept channels; the masks are applied
+     * after it returns. Default: nothing.
+     */
+    default void afterSelection(PruningContext context, List<ChannelGroup> groups, prunebench.prune.MaskSet masks) {}
+
+    /**
      * Whether a run with these options removes whole channels (masks over every tensor a channel touches, the network
      * rebuilt smaller at the end): true for every structured strategy but one that only zeroes filters and reports
      * the masked network, as {@code soft_filter}'s reference does; such a run has single-weight masks.

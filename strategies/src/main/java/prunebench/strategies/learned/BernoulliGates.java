@@ -77,10 +77,7 @@ final class BernoulliGates extends WeightGates {
     @Override
     public void afterStep(long step, long totalSteps) {
         for (String name : aux.keySet()) {
-            NDArray g = aux(name);
-            try (NDArray clipped = g.clip(0, 1)) {
-                g.set(clipped.toByteBuffer());
-            }
+            prunebench.train.InPlace.clip(aux(name), 0, 1); // nothing left on the gates' manager (InPlace)
         }
     }
 

@@ -146,10 +146,8 @@ final class HardConcreteGates extends WeightGates {
     @Override
     public void afterStep(long step, long totalSteps) {
         for (String name : aux.keySet()) {
-            NDArray a = aux(name);
-            try (NDArray clamped = a.clip(Math.log(1e-2), Math.log(1e2))) {
-                a.set(clamped.toByteBuffer());
-            }
+            // in place, nothing left on the gates' manager (InPlace: clip() here grew memory by a gate a step)
+            prunebench.train.InPlace.clip(aux(name), Math.log(1e-2), Math.log(1e2));
         }
     }
 
@@ -188,8 +186,8 @@ final class HardConcreteGates extends WeightGates {
         for (String name : aux.keySet()) {
             NDArray w = weight(name);
             try (NDManager scope = context.manager().newSubManager()) {
-                NDArray folded = deterministic(scope, in(scope, aux(name))).mul(w);
-                w.set(folded.toByteBuffer());
+                NDArray folded = deterministic(scope, in(scope, aux(name))).mul(in(scope, w));
+                prunebench.train.InPlace.assign(w, folded);
             }
         }
     }

@@ -8,11 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import prunebench.model.LayerProduct;
 import prunebench.prune.GateContext;
 import prunebench.train.GraphScalars;
-import prunebench.util.Seeds;
 
 /**
  * Sparse variational dropout's posterior per weight (Molchanov, Ashukha &amp; Vetrov 2017, as senya-ashukha/sparse_vd's
@@ -129,19 +127,6 @@ final class LogAlphaGates extends WeightGates {
         NDArray variance = product.apply(input.mul(input), sigma2, null);
         NDArray eps = outputNoise(scope, name, step, mu.getShape());
         return mu.add(variance.add(1e-8f).sqrt().mul(eps));
-    }
-
-    /**
-     * N(0, 1) per output value of the layer of tensor {@code name} at step {@code step}, from (seed, tensor, step);
-     * SplittableRandom's Gaussians (a ziggurat in Java 17) because there is one per output value, not per weight.
-     */
-    NDArray outputNoise(NDManager scope, String name, long step, Shape shape) {
-        SplittableRandom random = new SplittableRandom(Seeds.derive(context.seed(), "lrt-noise/" + name + "/" + step));
-        float[] v = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return scope.create(v, shape);
     }
 
     @Override

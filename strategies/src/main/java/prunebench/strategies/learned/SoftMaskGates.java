@@ -120,10 +120,7 @@ final class SoftMaskGates extends WeightGates {
         if (done % roundSteps == 0 && done / roundSteps < rounds && done < totalSteps) {
             // main.py: model.temp = 1, then model.prune(): mask_weight <- clamp(1 * mask_weight, max=s0)
             for (String name : aux.keySet()) {
-                NDArray s = aux(name);
-                try (NDManager scope = context.manager().newSubManager()) {
-                    s.set(in(scope, s).minimum(s0).toByteBuffer());
-                }
+                prunebench.train.InPlace.atMost(aux(name), s0);
             }
             if (rewindRounds) {
                 rewindNetwork();
@@ -174,7 +171,7 @@ final class SoftMaskGates extends WeightGates {
         for (String name : aux.keySet()) {
             NDArray w = weight(name);
             try (NDManager scope = context.manager().newSubManager()) {
-                w.set(in(scope, w).mul(scaling()).toByteBuffer());
+                prunebench.train.InPlace.assign(w, in(scope, w).mul(scaling()));
             }
         }
         rewind.values().forEach(NDArray::close);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.SplittableRandom;
 import prunebench.prune.GateContext;
 import prunebench.prune.Gates;
 import prunebench.prune.PruningTarget;
@@ -25,6 +26,8 @@ abstract class WeightGates implements Gates {
     protected final GateContext context;
     /** Auxiliary parameter by the name of the weight it belongs to. */
     protected final Map<String, Parameter> aux = new LinkedHashMap<>();
+    /** The tensors of {@link #addAux}, by kind, then by weight name. */
+    private final Map<String, Map<String, Parameter>> extra = new LinkedHashMap<>();
 
     WeightGates(GateContext context, String kind, java.util.function.ToDoubleFunction<Random> init) {
         this(context, kind, init, perWeight(context));
@@ -47,11 +50,21 @@ abstract class WeightGates implements Gates {
     WeightGates(GateContext context, String kind, Map<String, Shape> gateShapes,
             java.util.function.ToDoubleBiFunction<String, Random> init) {
         this.context = context;
+        aux.putAll(build(kind, gateShapes, init));
+    }
+
+    /**
+     * Parameters of kind {@code kind} shaped as {@code shapes}, one per prunable weight tensor that has a shape
+     * there, initialised by {@code init} from a stream seeded by (seed, kind, tensor).
+     */
+    private Map<String, Parameter> build(String kind, Map<String, Shape> shapes,
+            java.util.function.ToDoubleBiFunction<String, Random> init) {
+        Map<String, Parameter> out = new LinkedHashMap<>();
         for (PruningTarget t : context.targets()) {
-            if (!gateShapes.containsKey(t.name())) {
+            if (!shapes.containsKey(t.name())) {
                 continue;
             }
-            Shape shape = gateShapes.get(t.name());
+            Shape shape = shapes.get(t.name());
             float[] values = new float[Math.toIntExact(shape.size())];
             Random random = new Random(Seeds.derive(context.seed(), kind + "/init/" + t.name()));
             for (int i = 0; i < values.length; i++) {
@@ -59,9 +72,24 @@ abstract class WeightGates implements Gates {
             }
             NDArray array = context.manager().create(values, shape);
             array.setRequiresGradient(true);
-            aux.put(t.name(), Parameter.builder().setName(kind + "/" + t.name()).setType(Parameter.Type.OTHER)
+            out.put(t.name(), Parameter.builder().setName(kind + "/" + t.name()).setType(Parameter.Type.OTHER)
                     .optRequiresGrad(true).optArray(array).build());
         }
+        return out;
+    }
+
+    /**
+     * A further auxiliary tensor per gated weight (a variational posterior with two parameters per gate, or one per
+     * gate and one per weight), trained, checkpointed (as {@code name/kind}) and decayed as the first. Call from the
+     * subclass's constructor, once per kind.
+     *
+     * @return the new parameters by the name of the weight they belong to
+     */
+    protected Map<String, Parameter> addAux(String kind, Map<String, Shape> shapes,
+            java.util.function.ToDoubleBiFunction<String, Random> init) {
+        Map<String, Parameter> made = build(kind, shapes, init);
+        extra.put(kind, made);
+        return made;
     }
 
     /** One gate per weight of every prunable weight tensor (biases are not gated). */
@@ -90,6 +118,7 @@ abstract class WeightGates implements Gates {
     public List<TrainableParameter> parameters() {
         List<TrainableParameter> out = new ArrayList<>();
         aux.forEach((n, p) -> out.add(new TrainableParameter(p.getName(), p, decayed())));
+        extra.values().forEach(m -> m.forEach((n, p) -> out.add(new TrainableParameter(p.getName(), p, decayed()))));
         return out;
     }
 
@@ -107,17 +136,20 @@ abstract class WeightGates implements Gates {
     public Map<String, NDArray> state() {
         Map<String, NDArray> out = new LinkedHashMap<>();
         aux.forEach((n, p) -> out.put(n, p.getArray()));
+        extra.forEach((kind, m) -> m.forEach((n, p) -> out.put(n + "/" + kind, p.getArray())));
         return out;
     }
 
     @Override
     public void loadState(Map<String, NDArray> state) {
-        aux.forEach((n, p) -> {
-            NDArray saved = state.get(n);
-            if (saved != null) {
-                p.getArray().set(saved.toByteBuffer());
-            }
-        });
+        aux.forEach((n, p) -> load(p, state.get(n)));
+        extra.forEach((kind, m) -> m.forEach((n, p) -> load(p, state.get(n + "/" + kind))));
+    }
+
+    private static void load(Parameter p, NDArray saved) {
+        if (saved != null) {
+            p.getArray().set(saved.toByteBuffer());
+        }
     }
 
     /** Fresh noise for tensor {@code name} at training step {@code step}: uniform in (eps, 1 - eps) or Gaussian. */
@@ -126,6 +158,19 @@ abstract class WeightGates implements Gates {
         float[] v = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (gaussian ? random.nextGaussian() : eps + (1 - 2 * eps) * random.nextDouble());
+        }
+        return scope.create(v, shape);
+    }
+
+    /**
+     * N(0, 1) per output value of the layer of tensor {@code name} (or of a tag of it) at step {@code step}, from
+     * (seed, tensor, step); SplittableRandom's Gaussians (a ziggurat in Java 17) because there is one per output value, not per weight.
+     */
+    protected NDArray outputNoise(NDManager scope, String name, long step, Shape shape) {
+        SplittableRandom random = new SplittableRandom(Seeds.derive(context.seed(), "lrt-noise/" + name + "/" + step));
+        float[] v = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextGaussian();
         }
         return scope.create(v, shape);
     }

@@ -87,4 +87,11 @@ class GateConstantsTest {
         sameEitherWay(new SparseGates(), Map.of());
         sameEitherWay(new AutoPrune(), Map.of());
     }
+
+    @Test
+    void bayesianGroupGatesKeepTheirConstants() {
+        sameEitherWay(new StructuredBayesianPruning(), Map.of());
+        sameEitherWay(new StructuredBayesianPruning(), Map.of("mu_init", -1.0, "log_sigma_init", -0.5));
+        sameEitherWay(new BayesianCompression(), Map.of());
+    }
 }

@@ -165,4 +165,18 @@ class PenaltyStrategiesTest {
         assertThrows(ConfigException.class, () -> lHalf.validate(new StrategyOptions("l_half",
                 lHalf.parameterDefaults(), Map.of("a", 0.0))));
     }
+
+    @Test
+    void jointSparsityIsRegisteredWithItsDefaultsAndRefusesBadValues() {
+        assertTrue(new prunebench.prune.StrategyRegistry().get("joint_sparsity") instanceof JointSparsityPruning);
+        JointSparsityPruning js = new JointSparsityPruning();
+        assertEquals(PenaltySpec.of(PenaltySpec.JOINT_SPARSITY, 1e-2, Map.of("coefficient_init", 5e-4, "omega_lr",
+                1.0)), js.penalty(defaults(js)));
+        assertEquals(-1, defaults(js).getInt("learn_epochs"));
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("alpha", 0.0),
+                Map.of("coefficient_init", -1.0), Map.of("omega_lr", 0.0), Map.of("distribution", "uniform"))) {
+            assertThrows(ConfigException.class, () -> js.validate(new StrategyOptions("joint_sparsity",
+                    js.parameterDefaults(), bad)), bad.toString());
+        }
+    }
 }
