@@ -17,11 +17,24 @@ import prunebench.train.Optimizer;
  *                  ({@link DynamicSparsity#prunesFromDense()}); -1 when not given
  * @param compression the run's compression target (for channel pruning, which meets it in whole channels); NaN
  *                  when not given
+ * @param torchName the name the run's files give a target's DJL name (identity when not given)
  */
 public record DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer,
-        long seed, StrategyOptions options, long keep, double compression) {
+        long seed, StrategyOptions options, long keep, double compression,
+        java.util.function.UnaryOperator<String> torchName) {
     public DynamicContext {
         targets = List.copyOf(targets);
+        torchName = torchName == null ? n -> n : torchName;
+    }
+
+    public DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer, long seed,
+            StrategyOptions options, long keep, double compression) {
+        this(network, targets, masks, optimizer, seed, options, keep, compression, null);
+    }
+
+    /** The name the run's files give target {@code t} (layers.csv's {@code fc1.weight}), for options that name layers. */
+    public String fileName(PruningTarget t) {
+        return torchName.apply(t.name());
     }
 
     public DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer, long seed,

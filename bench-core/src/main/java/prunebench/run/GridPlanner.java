@@ -164,7 +164,7 @@ public final class GridPlanner {
                 : -1;
         Stage.MaskUpdates updates = axes.strategy() instanceof DynamicSparsity d
                 ? (c, data) -> d.maskUpdater(new DynamicContext(c.network(), c.targets(), c.masks(), c.optimizer(),
-                        c.seed(), axes.options(), keep, run.compression()))
+                        c.seed(), axes.options(), keep, run.compression(), c.torchName()))
                 : null;
         if (axes.strategy() instanceof DynamicSparsity d && d.prunesFromDense()) {
             // the updater finds the masks while training from a dense start: no prune stage

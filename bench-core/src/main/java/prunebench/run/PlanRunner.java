@@ -10,6 +10,7 @@ import java.util.Random;
 import prunebench.config.TrainSchedule;
 import prunebench.model.Complexity;
 import prunebench.model.Network;
+import prunebench.model.TorchNames;
 import prunebench.prune.DynamicContext;
 import prunebench.prune.GateContext;
 import prunebench.prune.Gates;
@@ -237,7 +238,8 @@ final class PlanRunner {
                 state.top5Pre = pre.top5();
             }
             MaskUpdater updater = t.updates() == null ? null : t.updates().create(new DynamicContext(state.network,
-                    state.masking.targets(), state.masks, optimizer, state.seed, null), ws.trainPlain());
+                    state.masking.targets(), state.masks, optimizer, state.seed, null, -1, Double.NaN,
+                    TorchNames.of(ws.model(), state.network)::of), ws.trainPlain());
             if (updater != null && resumeAt > 0) {
                 checkpoint.restoreUpdater(resumed, updater, state.manager);
             }

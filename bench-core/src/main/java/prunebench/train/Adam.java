@@ -86,6 +86,11 @@ final class Adam implements Optimizer {
     }
 
     @Override
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    @Override
     public Map<String, NDArray> state() {
         Map<String, NDArray> out = new HashMap<>();
         first.forEach((k, v) -> out.put("adam_m/" + k, v));

@@ -17,6 +17,15 @@ public interface Optimizer extends AutoCloseable {
     /** Restores state saved by {@link #state()}; missing entries start fresh. */
     void loadState(Map<String, NDArray> state);
 
+    /**
+     * The L2 weight decay this optimizer adds to the gradient of its decayed parameters (d = g + wd * w), 0 when none:
+     * what a listener needs that keeps weights outside the parameter (network surgery's pruned ones) and decays them
+     * as the reference's solver would.
+     */
+    default double weightDecay() {
+        return 0;
+    }
+
     /** Zeroes the state of the given parameter where {@code mask} is 1 (connections that were just regrown). */
     void resetState(String parameter, NDArray mask);
 

@@ -80,6 +80,11 @@ final class Sgd implements Optimizer {
     }
 
     @Override
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    @Override
     public Map<String, NDArray> state() {
         Map<String, NDArray> out = new HashMap<>();
         buffers.forEach((k, v) -> out.put("momentum/" + k, v));

@@ -174,6 +174,9 @@ public final class Trainer {
                             + " step " + (b + 1), lr);
                     lossSum += (double) loss * batch.size();
                     if (!replacedByListener(epoch * steps + b, schedule.epochs() * steps)) {
+                        for (TrainingListener l : listeners) {
+                            l.beforeOptimizerStep(epoch, b, epoch * steps + b, schedule.epochs() * steps);
+                        }
                         optimizer.step(lr);
                     }
                     if (masks != null) {

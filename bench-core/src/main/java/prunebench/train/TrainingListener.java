@@ -3,6 +3,14 @@ package prunebench.train;
 /** Hooks into the training loop: mask updates of dynamic sparse training, checkpoints, logging. */
 public interface TrainingListener {
     /**
+     * Called after the backward pass and before the optimizer step (which it does not see when
+     * {@link #replacesOptimizerStep} takes the step over): a listener may add to the gradients here. Network surgery
+     * adds the weight decay of the pruned weights it keeps beside the network, which the optimizer, seeing zeros,
+     * would not decay.
+     */
+    default void beforeOptimizerStep(int epoch, int step, int globalStep, int totalSteps) {}
+
+    /**
      * Called after the optimizer step and the mask re-application, while this step's gradients are still present.
      *
      * @param globalStep 0-based step counted over the whole stage

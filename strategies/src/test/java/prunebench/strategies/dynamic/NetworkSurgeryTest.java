@@ -115,6 +115,89 @@ class NetworkSurgeryTest {
     }
 
     @Test
+    void prunedWeightsDecayAsCaffesSolverDecaysEveryWeight() {
+        // One SGD step without momentum, with and without weight decay wd, from the same weights and masks: the
+        // gradients are the same, so every dense weight W (pruned or kept) must differ by exactly -lr * wd * W.
+        // Before the fix the pruned ones (the optimizer sees 0 there) did not decay: difference 0.
+        double lr = 0.05;
+        double wd = 0.5;
+        float[][] without = oneStep(lr, 0);
+        float[][] with = oneStep(lr, wd);
+        float[][] initial = oneStep(0, 0);
+        int pruned = 0;
+        for (int l = 0; l < initial.length / 2; l++) {
+            float[] w0 = initial[2 * l];
+            float[] mask = initial[2 * l + 1];
+            for (int i = 0; i < w0.length; i++) {
+                assertEquals(-lr * wd * w0[i], with[2 * l][i] - without[2 * l][i], 1e-6,
+                        "tensor " + l + " entry " + i + (mask[i] == 0 ? " (pruned)" : " (kept)"));
+                pruned += mask[i] == 0 ? 1 : 0;
+            }
+        }
+        assertTrue(pruned > 1000, "most entries are pruned at the first surgery: " + pruned);
+    }
+
+    /** Dense weights and first masks, per target, after one step of lr {@code lr} with weight decay {@code wd}. */
+    private static float[][] oneStep(double lr, double wd) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Network network = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, 0);
+            List<PruningTarget> targets = PruningTargets.of(network, false, false);
+            MaskSet masks = MaskSet.dense(targets, manager);
+            List<TrainableParameter> params = new ArrayList<>();
+            network.trainableParameters().forEach((n, p) -> params.add(new TrainableParameter(n, p)));
+            NetworkSurgery s = new NetworkSurgery();
+            StrategyOptions o = new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("gamma", 0.0,
+                    "end_fraction", 1.0));
+            BatchLoader data = new BatchLoader(Fixture.DATA, Fixture.DATA.train(), false, Device.cpu());
+            try (Optimizer optimizer = Optimizers.create(new OptimizerSpec("sgd", lr, 0, false, wd, 0.9, 0.999,
+                    1e-8), params)) {
+                NetworkSurgery.Surgeon surgeon = (NetworkSurgery.Surgeon) s.maskUpdater(new DynamicContext(network,
+                        targets, masks, optimizer, 0, o, Fixture.KEEP, Double.NaN));
+                float[][] out = new float[2 * targets.size()][];
+                for (int l = 0; l < targets.size(); l++) {
+                    out[2 * l + 1] = surgeon.mask(l);
+                }
+                if (lr > 0) {
+                    new Trainer(network, manager, data, data, 0).addListener(surgeon)
+                            .train("finetune", Experiments.sgd(1, lr), optimizer, masks, 0, 1);
+                }
+                Map<String, NDArray> state = surgeon.state();
+                for (int l = 0; l < targets.size(); l++) {
+                    out[2 * l] = state.get("dense/" + targets.get(l).name()).toFloatArray();
+                }
+                return out;
+            } finally {
+                masks.close();
+            }
+        }
+    }
+
+    @Test
+    void cRateTakesANumberAndLayerCRateHoldsItsLayersAtTheirOwnC() {
+        NetworkSurgery s = new NetworkSurgery();
+        // the reader hands a number given for a string-defaulted option over as its text
+        assertEquals(4.0, NetworkSurgery.cRate(new StrategyOptions(s.name(), s.parameterDefaults(),
+                Map.of("c_rate", "4"))), 0);
+        assertTrue(Double.isNaN(NetworkSurgery.cRate(new StrategyOptions(s.name(), s.parameterDefaults(),
+                Map.of()))));
+        org.junit.jupiter.api.Assertions.assertThrows(prunebench.config.ConfigException.class, () -> s.validate(
+                new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("c_rate", "four"))));
+        org.junit.jupiter.api.Assertions.assertThrows(prunebench.config.ConfigException.class, () -> s.validate(
+                new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("layer_c_rate", Map.of("fc1", "x")))));
+        // Layer 0 |w| 0.1..0.4: mu 0.25, sigma sqrt(0.075 - 0.0625) = 0.1118; held at c = 1: t = 0.3618,
+        // 0.9 t = 0.3256: keeps only 0.4 (1 entry). Layer 1 is free: 3 more to keep 4 of 8, its top three.
+        List<float[]> w = List.of(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new float[] {1, 2, 3, 4});
+        List<double[]> m = List.of(NetworkSurgery.moments(w.get(0)), NetworkSurgery.moments(w.get(1)));
+        double c = NetworkSurgery.solveC(w, m, new double[] {1, Double.NaN}, 4);
+        assertArrayEquals(new float[] {0, 0, 0, 1}, NetworkSurgery.surgery(w.get(0), new float[] {1, 1, 1, 1},
+                m.get(0)[0] + 1 * m.get(0)[1]));
+        assertArrayEquals(new float[] {0, 1, 1, 1}, NetworkSurgery.surgery(w.get(1), new float[] {1, 1, 1, 1},
+                m.get(1)[0] + c * m.get(1)[1]));
+        assertEquals(2.0, NetworkSurgery.layerC(Map.of("fc1", 2.0), "fc1.weight"), 0);
+        assertTrue(Double.isNaN(NetworkSurgery.layerC(Map.of("fc1", 2.0), "fc2.weight")));
+    }
+
+    @Test
     void aResumedStageContinuesFromTheCheckpointedStateToTheSameWeights() {
         float[][] straight = train(false);
         float[][] resumed = train(true);
