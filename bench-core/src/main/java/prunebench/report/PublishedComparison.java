@@ -48,11 +48,25 @@ final class PublishedComparison {
      * it is more than a point missing from the grid). {@code agrees} is null unless the verdict is yes or no.
      */
     record Row(String experiment, Reference reference, double oursMean, double oursHalf, int oursN, double difference,
-            double tolerance, Boolean agrees, String verdict, String whyNotRun) {
+            double tolerance, Boolean agrees, String verdict, String whyNotRun, double oursCompression) {
+        Row(String experiment, Reference reference, double oursMean, double oursHalf, int oursN, double difference,
+                double tolerance, Boolean agrees, String verdict, String whyNotRun) {
+            this(experiment, reference, oursMean, oursHalf, oursN, difference, tolerance, agrees, verdict, whyNotRun,
+                    Double.NaN);
+        }
+
         /** The same row under the experiment's name (a single experiment is matched under the key ""). */
         Row named(String name) {
             return new Row(name, reference, oursMean, oursHalf, oursN, difference, tolerance, agrees, verdict,
-                    whyNotRun);
+                    whyNotRun, oursCompression);
+        }
+
+        /**
+         * Whether the matched runs ended away from the compression they were matched at (a method whose count moves
+         * while training, e.g. network surgery, can end elsewhere than its grid value): the table then says where.
+         */
+        boolean endedElsewhere() {
+            return !Double.isNaN(oursCompression) && !matches(oursCompression, reference.compression());
         }
     }
 
@@ -178,11 +192,13 @@ final class PublishedComparison {
         double pubHalf = !Double.isNaN(ref.top1Std()) && ref.n() >= 2
                 ? SampleStats.halfWidth95(ref.top1Std(), ref.n()) : NO_SPREAD_POINTS;
         double tolerance = Math.sqrt(oursHalf * oursHalf + pubHalf * pubHalf);
+        String actual = RunsCsv.COMPRESSION_ACTUAL + Summary.MEAN;
+        double compression = summary.containsColumn(actual) ? summary.doubleColumn(actual).getDouble(r) : Double.NaN;
         if (tolerance > bound + 1e-9) {
-            return new Row(experiment, ref, mean, ci, n, d, tolerance, null, INCONCLUSIVE, null);
+            return new Row(experiment, ref, mean, ci, n, d, tolerance, null, INCONCLUSIVE, null, compression);
         }
         boolean agrees = Math.abs(d) <= tolerance + 1e-9;
-        return new Row(experiment, ref, mean, ci, n, d, tolerance, agrees, agrees ? YES : NO, null);
+        return new Row(experiment, ref, mean, ci, n, d, tolerance, agrees, agrees ? YES : NO, null, compression);
     }
 
     /** The reasons some references could not match at all, one line each, for under the table. */
@@ -211,7 +227,8 @@ final class PublishedComparison {
                 cells.add(row.experiment());
             }
             cells.add(ref.strategy());
-            cells.add(Numbers.compact(ref.compression()));
+            cells.add(Numbers.compact(ref.compression()) + (row.endedElsewhere() ? " (ours ended at "
+                    + Numbers.fixed(row.oursCompression(), 1) + ")" : ""));
             cells.add(row.oursN() == 0 ? "not run" : Numbers.fixed(row.oursMean(), 2)
                     + (Double.isNaN(row.oursHalf()) ? "" : " ± " + Numbers.fixed(row.oursHalf(), 2))
                     + " (n=" + row.oursN() + ")");
@@ -231,10 +248,12 @@ final class PublishedComparison {
             cells.add(Arrays.asList(row.experiment(), ref.paper(), ref.strategy(), ref.compression(), row.oursMean(),
                     row.oursHalf(), row.oursN(), ref.top1(), ref.top1Std(), ref.n() > 0 ? ref.n() : null,
                     row.difference(), row.tolerance(), row.agrees(), ref.source(), ref.model(), ref.dataset(),
-                    row.verdict(), row.whyNotRun()));
+                    row.verdict(), row.whyNotRun(), Double.isNaN(row.oursCompression()) ? null
+                            : row.oursCompression()));
         }
         CsvFile.write(file, List.of("experiment", "paper", "strategy", "compression", "ours_top1_mean",
                 "ours_top1_ci95", "ours_n", "published_top1", "published_top1_std", "published_n", "difference",
-                "tolerance", "agrees", "source", "model", "dataset", "verdict", "not_run_reason"), cells);
+                "tolerance", "agrees", "source", "model", "dataset", "verdict", "not_run_reason",
+                "ours_compression_actual"), cells);
     }
 }

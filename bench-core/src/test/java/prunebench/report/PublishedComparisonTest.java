@@ -96,6 +96,32 @@ class PublishedComparisonTest {
     }
 
     @Test
+    void runsThatEndedAwayFromTheirGridCompressionSayWhere() throws Exception {
+        // network surgery at a grid value of 56 ending at 50, 52, 54 (mean 52: 7% off, more than the 2% of a match)
+        Path dir = tmp.resolve("moved");
+        Files.createDirectories(dir);
+        StringBuilder csv = new StringBuilder("run_id,strategy,compression,seed,status,top1,compression_actual\n");
+        double[] actual = {50, 52, 54};
+        for (int s = 0; s < 3; s++) {
+            csv.append("dns-c56-s").append(s).append(",dns,56,").append(s).append(",ok,0.98,").append(actual[s])
+                    .append('\n');
+            csv.append("dns-c1-s").append(s).append(",dns,1,").append(s).append(",ok,0.98,1\n");
+        }
+        Files.writeString(dir.resolve("runs.csv"), csv);
+        Path refs = tmp.resolve("moved-refs.csv");
+        Files.writeString(refs, """
+                paper,model,dataset,strategy,compression,sparsity,top1,top1_std,n,source
+                g,lenet,mnist,dns,1,0,97.72,,1,dense
+                g,lenet,mnist,dns,56,,98.01,,1,Table 1
+                """);
+        String md = Files.readString(Report.rebuild(dir, spec(refs)));
+        assertTrue(md.contains("| dns | 56 (ours ended at 52.0) | 98.00 ± 0.00 (n=3) |"), md);
+        assertTrue(md.contains("| dns | 1 | 98.00"), md); // at its grid value: nothing added
+        Table table = Table.read().csv(dir.resolve(PublishedComparison.FILE).toFile());
+        assertEquals(52.0, table.numberColumn("ours_compression_actual").getDouble(1), 1e-9);
+    }
+
+    @Test
     void publishedPointsAreHollowMarkersInTheStrategyColourWithTheirOwnLegendEntry() throws Exception {
         Path dir = results("1");
         ReportData data = ReportData.of(List.of(Experiment.load(dir)), spec(references()));
