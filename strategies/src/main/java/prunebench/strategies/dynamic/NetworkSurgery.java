@@ -177,10 +177,10 @@ public final class NetworkSurgery implements PruningStrategy, DynamicSparsity {
     /** The next mask: active entries with |w| <= 0.9 t drop, inactive ones with |w| > 1.1 t come back. */
     static float[] surgery(float[] w, float[] mask, double t) {
         float[] out = mask.clone();
-        double a = PRUNE_BELOW * Math.max(t, 0);
-        double b = SPLICE_ABOVE * Math.max(t, 0);
+        float a = (float) (PRUNE_BELOW * Math.max(t, 0));
+        float b = (float) (SPLICE_ABOVE * Math.max(t, 0));
         for (int i = 0; i < w.length; i++) {
-            double m = Math.abs(w[i]);
+            float m = Math.abs(w[i]);
             if (mask[i] > 0 && m <= a) {
                 out[i] = 0;
             } else if (mask[i] == 0 && m > b) {
@@ -188,6 +188,27 @@ public final class NetworkSurgery implements PruningStrategy, DynamicSparsity {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #surgery} on the arrays, in libtorch (the per-step form: a Java copy of every weight at each update made
+     * LeNet-5's surgery three times slower than its dense training): {@code mask} updated in place from {@code w};
+     * returns the count spliced back. The thresholds are compared in float32, as the reference's Dtype does.
+     */
+    static long surgeryInPlace(NDManager scope, NDArray w, NDArray mask, double t) {
+        float a = (float) (PRUNE_BELOW * Math.max(t, 0));
+        float b = (float) (SPLICE_ABOVE * Math.max(t, 0));
+        NDArray magnitude = scope.zeros(new ai.djl.ndarray.types.Shape()).add(w).abs();
+        NDArray active = mask.gt(0);
+        active.attach(scope);
+        NDArray drop = active.logicalAnd(magnitude.lte(a));
+        NDArray splice = active.logicalNot().logicalAnd(magnitude.gt(b));
+        long spliced = splice.countNonzero().getLong();
+        NDArray next = scope.zeros(new ai.djl.ndarray.types.Shape()).add(mask)
+                .sub(drop.toType(ai.djl.ndarray.types.DataType.FLOAT32, false))
+                .add(splice.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+        prunebench.train.InPlace.assign(mask, next);
+        return spliced;
     }
 
     /**
@@ -359,12 +380,7 @@ public final class NetworkSurgery implements PruningStrategy, DynamicSparsity {
                     off.attach(scope);
                     dense.get(l).muli(off).addi(w); // W_new = (W * T - lr * d) + W * (1 - T)
                     if (update) {
-                        float[] before = t.toFloatArray();
-                        float[] after = surgery(dense.get(l).toFloatArray(), before, thresholds[l]);
-                        for (int i = 0; i < before.length; i++) {
-                            changed += before[i] == 0 && after[i] > 0 ? 1 : 0; // spliced back
-                        }
-                        t.set(java.nio.FloatBuffer.wrap(after));
+                        changed += surgeryInPlace(scope, dense.get(l), t, thresholds[l]);
                     }
                     NDArray masked = dense.get(l).mul(t);
                     masked.attach(scope);

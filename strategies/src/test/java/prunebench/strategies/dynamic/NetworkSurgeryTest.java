@@ -46,6 +46,42 @@ class NetworkSurgeryTest {
     }
 
     @Test
+    void theArrayFormOfTheSurgeryIsTheJavaFormAndLeavesNothingOnTheRunsManager() {
+        // The worked case above, then 10,000 random entries against the Java loop.
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            NDArray w = manager.create(new float[] {0.1f, 0.28f, 0.32f, -0.5f});
+            NDArray mask = manager.create(new float[] {1, 1, 0, 0});
+            try (NDManager scope = manager.newSubManager()) {
+                assertEquals(1, NetworkSurgery.surgeryInPlace(scope, w, mask, 0.3));
+            }
+            assertArrayEquals(new float[] {0, 1, 0, 1}, mask.toFloatArray());
+            java.util.Random r = new java.util.Random(5);
+            float[] wr = new float[10_000];
+            float[] mr = new float[wr.length];
+            for (int i = 0; i < wr.length; i++) {
+                wr[i] = (float) r.nextGaussian();
+                mr[i] = r.nextBoolean() ? 1 : 0;
+            }
+            float[] expected = NetworkSurgery.surgery(wr, mr, 0.8);
+            long spliced = 0;
+            for (int i = 0; i < wr.length; i++) {
+                spliced += mr[i] == 0 && expected[i] > 0 ? 1 : 0;
+            }
+            NDArray wa = manager.create(wr);
+            NDArray ma = manager.create(mr);
+            int before = manager.getManagedArrays().size();
+            long counted;
+            try (NDManager scope = manager.newSubManager()) {
+                counted = NetworkSurgery.surgeryInPlace(scope, wa, ma, 0.8);
+            }
+            assertEquals(before, manager.getManagedArrays().size(), "intermediates left on the long-lived manager");
+            assertArrayEquals(expected, ma.toFloatArray());
+            assertEquals(spliced, counted);
+            assertTrue(spliced > 100 && spliced < 5000, "both moves happen: " + spliced);
+        }
+    }
+
+    @Test
     void updateProbabilityFollowsTheReferenceSchedule() {
         assertEquals(1, NetworkSurgery.probability(1e-4, 1, 0), 0);
         assertEquals(0.5, NetworkSurgery.probability(1e-4, 1, 10_000), 1e-12);
