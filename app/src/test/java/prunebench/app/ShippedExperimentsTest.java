@@ -187,9 +187,11 @@ class ShippedExperimentsTest {
             Map.entry("papers/guo2016-lenet5-mnist.yaml", Map.of("dns", "pretrained, fine-tunes 20 epochs")),
             Map.entry("papers/han2015-lenet300-mnist.yaml", Map.of(
                     "han_global", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
+                    "han_layer", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
                     "han_uniform", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each")),
             Map.entry("papers/han2015-lenet5-mnist.yaml", Map.of(
                     "han_global", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
+                    "han_layer", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
                     "han_uniform", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each")),
             Map.entry("papers/lee2019-lenet300-mnist.yaml", Map.of(
                     "snip", "init, trains 231 epochs sparse",

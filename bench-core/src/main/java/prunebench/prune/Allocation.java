@@ -22,8 +22,22 @@ public final class Allocation {
             case UNIFORM -> uniform(sizes, keep, denseFirst);
             case ERK -> erk(sizes, shapes, keep, denseFirst);
             case GLOBAL -> throw new IllegalArgumentException("global ranking has no per-tensor allocation");
+            case LAYER_DENSITIES -> throw new IllegalArgumentException("layer_densities needs each tensor's density: "
+                    + "call shaped");
         };
         return round(sizes, density, keep);
+    }
+
+    /**
+     * Per-tensor kept counts for given relative densities ({@code layer_densities}): density_i = min(1, eps *
+     * shape_i), eps solved so that the counts add up to {@code keep}, tensors that reach density 1 made dense and eps
+     * solved again for the rest; with densities that already keep {@code keep} in all, eps is 1 and they come back.
+     */
+    public static long[] shaped(long[] sizes, double[] shape, long keep, boolean denseFirst) {
+        if (shape.length != sizes.length) {
+            throw new IllegalArgumentException(shape.length + " densities for " + sizes.length + " tensors");
+        }
+        return round(sizes, solve(sizes, shape, keep, denseFirst), keep);
     }
 
     static double[] uniform(long[] sizes, long keep, boolean denseFirst) {

@@ -7,5 +7,11 @@ public enum Distribution {
     /** Every tensor keeps the same fraction (ShrinkBench's layer-wise strategies). */
     UNIFORM,
     /** Erdos-Renyi-Kernel (Evci et al. 2020): density proportional to sum(dims)/prod(dims), capped at 1. */
-    ERK
+    ERK,
+    /**
+     * Each tensor's density in proportion to the strategy's {@code layer_densities} (Han et al. 2015's per-layer
+     * fractions), scaled by one common factor to the run's budget, capped at 1 with the excess redistributed
+     * ({@link LayerDensities}).
+     */
+    LAYER_DENSITIES
 }

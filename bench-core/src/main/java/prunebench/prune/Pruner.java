@@ -20,13 +20,26 @@ public final class Pruner {
     private final BatchLoader data;
     private final int batchSize;
     private final long seed;
+    /** Each target's density under {@link Distribution#LAYER_DENSITIES} ({@link LayerDensities}); else null. */
+    private final double[] layerDensities;
 
     public Pruner(Network network, List<PruningTarget> targets, BatchLoader data, int batchSize, long seed) {
+        this(network, targets, data, batchSize, seed, null);
+    }
+
+    /** @param layerDensities each target's density for {@link Distribution#LAYER_DENSITIES}, in target order */
+    public Pruner(Network network, List<PruningTarget> targets, BatchLoader data, int batchSize, long seed,
+            double[] layerDensities) {
         this.network = network;
         this.targets = List.copyOf(targets);
         this.data = data;
         this.batchSize = batchSize;
         this.seed = seed;
+        if (layerDensities != null && layerDensities.length != this.targets.size()) {
+            throw new IllegalArgumentException(layerDensities.length + " layer densities for " + this.targets.size()
+                    + " targets");
+        }
+        this.layerDensities = layerDensities == null ? null : layerDensities.clone();
     }
 
     /** Kept count after each round of an exponential schedule (the last equals {@code keep} exactly). */
@@ -142,7 +155,15 @@ public final class Pruner {
             sizes[i] = scores.get(i).length;
             shapes.add(targets.get(i).array().getShape().getShape());
         }
-        long[] counts = Allocation.perTensor(distribution, sizes, shapes, keep, denseFirst);
+        long[] counts;
+        if (distribution == Distribution.LAYER_DENSITIES) {
+            if (layerDensities == null) {
+                throw new IllegalStateException("distribution layer_densities without the densities");
+            }
+            counts = Allocation.shaped(sizes, layerDensities, keep, denseFirst);
+        } else {
+            counts = Allocation.perTensor(distribution, sizes, shapes, keep, denseFirst);
+        }
         for (int i = 0; i < n; i++) {
             out.add(TopK.select(scores.get(i), eligible.get(i), Math.min(counts[i], countTrue(eligible.get(i)))));
         }

@@ -15,7 +15,7 @@ public final class StrategyOptions {
     /** Keys every strategy accepts; they configure the axes around the score. */
     public static final Set<String> COMMON_KEYS =
             Set.of("label", "distribution", "scope", "at", "iterations", "dense_first_layer", Control.KEY,
-                    Scratch.RETRAIN, Scratch.BUDGET, InitScale.KEY);
+                    Scratch.RETRAIN, Scratch.BUDGET, InitScale.KEY, LayerDensities.KEY);
 
     private final String strategy;
     private final Map<String, Object> values;

@@ -124,6 +124,7 @@ public final class ExperimentRunner {
         List<RunSpec> runs = new GridPlanner(strategies).plan(identified);
         new GridPlanner(strategies).checkTrainingSize(runs, data.train().size());
         checkStructured(spec, model, data); // a dry run too: this starts the engine only for structured strategies
+        checkLayerDensities(spec, model, data); // and for layer_densities, whose names are the model's
         return new Plan(identified, resultsDir, model, data, null, runs, fingerprint);
     }
 
@@ -179,6 +180,25 @@ public final class ExperimentRunner {
                 pruner.checkOptions(axes.scorer() != axes.strategy() ? axes.scorerOptions()
                         : new prunebench.prune.StrategyOptions(s.name(), structured.parameterDefaults(), s.params()));
                 structured.checkNetwork(net, pruner.groups());
+            } catch (ConfigException e) {
+                throw new ConfigException("strategy '" + s.label() + "': " + e.getMessage());
+            }
+        }
+    }
+
+    /** {@code layer_densities} names every prunable tensor of the model once, and only those. */
+    private void checkLayerDensities(ExperimentSpec spec, ModelFactory model, ImageData data) {
+        for (prunebench.config.StrategySpec s : spec.pruning().strategies()) {
+            StrategyAxes axes = StrategyAxes.of(s, strategies);
+            if (axes.distribution() != prunebench.prune.Distribution.LAYER_DENSITIES) {
+                continue;
+            }
+            try (NDManager manager = cpuManager()) {
+                Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
+                        data.width()), data.numClasses(), manager, 0);
+                prunebench.prune.LayerDensities.resolve(prunebench.prune.LayerDensities.of(axes.options()),
+                        PruningTargets.of(net, spec.pruning().pruneClassifier(), spec.pruning().pruneBiases()),
+                        TorchNames.of(model, net), spec.model());
             } catch (ConfigException e) {
                 throw new ConfigException("strategy '" + s.label() + "': " + e.getMessage());
             }

@@ -128,8 +128,8 @@ public final class GridPlanner {
     enum Granularity {
         WEIGHTS, CHANNELS;
 
-        Masking bind(Network network, RunSpec spec) {
-            return this == CHANNELS ? Masking.channels(network) : Masking.weights(network, spec);
+        Masking bind(Network network, RunSpec spec, prunebench.model.TorchNames names) {
+            return this == CHANNELS ? Masking.channels(network) : Masking.weights(network, spec, names);
         }
     }
 

@@ -33,8 +33,13 @@ interface Masking {
     Network rebuilt(Network network, MaskSet masks, NDManager manager);
 
     /** Single weights, scored by a {@link PruningStrategy} and selected by {@link Pruner}. */
-    static Masking weights(Network network, RunSpec spec) {
+    static Masking weights(Network network, RunSpec spec, prunebench.model.TorchNames names) {
         List<PruningTarget> targets = PruningTargets.of(network, spec.pruneClassifier(), spec.pruneBiases());
+        // layer_densities name tensors as layers.csv does: resolved once, here where the names are known
+        double[] densities = spec.distribution() != prunebench.prune.Distribution.LAYER_DENSITIES ? null
+                : prunebench.prune.LayerDensities.resolve(prunebench.prune.LayerDensities.of(
+                        spec.strategy().params().get(prunebench.prune.LayerDensities.KEY)), targets, names,
+                        network.modelName());
         long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
         long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
         return new Masking() {
@@ -53,7 +58,7 @@ interface Masking {
                     keep = RunExecutor.budget(spec, total, prunable,
                             ((Stage.Amount.Compression) p.amount()).compression()).keep();
                 }
-                new Pruner(network, targets, data, p.batchSize(), seed).prune(
+                new Pruner(network, targets, data, p.batchSize(), seed, densities).prune(
                         p.invert() ? inverted(p.strategy()) : p.strategy(), p.options(), masks, keep,
                         p.distribution(), p.iterations(), p.denseFirst());
             }

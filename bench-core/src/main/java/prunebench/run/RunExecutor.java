@@ -45,9 +45,10 @@ final class RunExecutor {
                     spec.seed());
             GridPlanner.RunPlan plan = planner.stages(spec, NetworkSize.of(network, spec.pruneClassifier(),
                     spec.pruneBiases()));
-            TorchOutputs outputs = new TorchOutputs(TorchNames.of(ws.model(), network));
+            TorchNames names = TorchNames.of(ws.model(), network);
+            TorchOutputs outputs = new TorchOutputs(names);
             try (RunState state = new RunState(network, manager, spec.seed(), dir, "",
-                    plan.granularity().bind(network, spec))) {
+                    plan.granularity().bind(network, spec, names))) {
                 PlanRunner runner = new PlanRunner(ws, cache, spec, new PlanRunner.Records() {
                     @Override
                     public void masks(RunState s) throws IOException {

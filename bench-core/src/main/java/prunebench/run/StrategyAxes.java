@@ -81,6 +81,7 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
         // score (gradual filter pruning) keeps its own default
         Distribution distribution = distribution(s, options,
                 gradual && !(scorer instanceof StructuredStrategy) ? strategy : scorer);
+        checkLayerDensities(s, options, distribution, gradual, scorer);
         if (gradual && scorer instanceof StructuredStrategy && distribution == Distribution.ERK) {
             throw error(s, "gmp with score '" + scorer.name() + "' removes channels: distribution global or uniform "
                     + "(scope global or layer), not erk");
@@ -100,6 +101,41 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
         }
         return new StrategyAxes(strategy, options, scorer, control, scratch, timing, distribution, iterations,
                 denseFirst, initScale);
+    }
+
+    /**
+     * {@code distribution: layer_densities} comes with its map and the map with it; its values are densities in
+     * (0, 1] (the names are checked against the model's prunable layers when the network is built:
+     * ExperimentRunner). It shapes single-weight masks where {@link prunebench.run.Masking} prunes them: gmp's
+     * pruner and channel removal have no per-layer densities.
+     */
+    private static void checkLayerDensities(StrategySpec s, StrategyOptions o, Distribution distribution,
+            boolean gradual, PruningStrategy scorer) {
+        boolean named = distribution == Distribution.LAYER_DENSITIES;
+        if (named && !o.has(prunebench.prune.LayerDensities.KEY)) {
+            throw error(s, "distribution layer_densities needs layer_densities: a map of every prunable layer (as "
+                    + "in layers.csv) to its density, e.g. {fc1: 0.08, fc2: 0.09, fc3: 0.26}");
+        }
+        if (!named && o.has(prunebench.prune.LayerDensities.KEY)) {
+            throw error(s, "layer_densities applies with distribution: layer_densities, got distribution "
+                    + distribution.name().toLowerCase(Locale.ROOT) + "; add distribution: layer_densities");
+        }
+        if (!named) {
+            return;
+        }
+        try {
+            prunebench.prune.LayerDensities.of(o);
+        } catch (ConfigException ex) {
+            throw error(s, ex.getMessage());
+        }
+        if (gradual) {
+            throw error(s, "distribution layer_densities is not supported by gmp (its gradual pruner spreads the "
+                    + "sparsity itself); use it with a one-shot strategy or imp");
+        }
+        if (scorer instanceof StructuredStrategy) {
+            throw error(s, "distribution layer_densities sets densities of single weights; '" + scorer.name()
+                    + "' removes channels (for fixed per-layer channel fractions see layer_fractions)");
+        }
     }
 
     /** Prunes iteratively ({@code imp}): one run per seed whose levels are the curve. */
@@ -151,7 +187,7 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
             try {
                 return Distribution.valueOf(d);
             } catch (IllegalArgumentException ex) {
-                throw error(s, "distribution must be one of global, uniform, erk, got '"
+                throw error(s, "distribution must be one of global, uniform, erk, layer_densities, got '"
                         + o.getString("distribution") + "'");
             }
         }

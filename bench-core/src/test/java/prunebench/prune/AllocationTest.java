@@ -45,4 +45,28 @@ class AllocationTest {
         long[] rounds = Pruner.schedule(10_000, 100, 4); // density 0.01: 0.01^(1/4) = 0.316..., 0.1, 0.0316, 0.01
         assertArrayEquals(new long[] {3162, 1000, 316, 100}, rounds);
     }
+
+    @Test
+    void layerDensitiesComeBackAtTheirOwnTotalAndScaleByOneFactor() {
+        long[] sizes = {1000, 100, 10};
+        double[] shape = {0.1, 0.2, 1.0};
+        // 0.1 x 1000 + 0.2 x 100 + 1.0 x 10 = 130 kept: the factor is 1, the densities as given
+        assertArrayEquals(new long[] {100, 20, 10}, Allocation.shaped(sizes, shape, 130, false));
+        // half of it: factor 0.5, 50 + 10 + 5
+        assertArrayEquals(new long[] {50, 10, 5}, Allocation.shaped(sizes, shape, 65, false));
+    }
+
+    @Test
+    void layerDensitiesCapAtOneAndRedistributeTheExcess() {
+        long[] sizes = {1000, 100, 10};
+        double[] shape = {0.1, 0.2, 1.0};
+        // 200 kept: factor 200/130 = 1.54 takes the last layer past 1, so it is dense (10) and the other 190 are
+        // shared by 0.1 x 1000 + 0.2 x 100 = 120: factor 190/120 = 1.583, 158.33 and 31.67 -> 158 + 32 (largest
+        // remainder), 158 + 32 + 10 = 200
+        assertArrayEquals(new long[] {158, 32, 10}, Allocation.shaped(sizes, shape, 200, false));
+        // two capped in one pass: 0.1/0.5/1.0 at 400: factor 400/160 = 2.5 takes both small layers past 1; the
+        // remaining 290 go to the first layer (density 0.29)
+        assertArrayEquals(new long[] {290, 100, 10}, Allocation.shaped(sizes, new double[] {0.1, 0.5, 1.0}, 400,
+                false));
+    }
 }

@@ -308,6 +308,38 @@ class GridPlannerStagesTest {
     }
 
     @Test
+    void layerDensitiesArePlannedWithTheirMapAndBadCombinationsAreBadInput() {
+        Map<String, Object> han = Map.of("fc1", 0.08, "fc2", 0.09, "fc3", 0.26);
+        RunSpec imp = runs(new StrategySpec("imp", "h", Map.of("distribution", "layer_densities",
+                "layer_densities", han)), List.of(12.0)).get(0);
+        assertEquals(prunebench.prune.Distribution.LAYER_DENSITIES, imp.distribution());
+        RunSpec other = runs(new StrategySpec("imp", "h", Map.of("distribution", "layer_densities",
+                "layer_densities", Map.of("fc1", 0.08, "fc2", 0.09, "fc3", 0.3))), List.of(12.0)).get(0);
+        assertNotEquals(imp.runId(), other.runId(), "the densities are part of the run's identity");
+        Map<Map<String, Object>, String> bad = Map.of(
+                Map.of("name", "imp", "distribution", "layer_densities"),
+                "distribution layer_densities needs layer_densities",
+                Map.of("name", "imp", "layer_densities", han),
+                "layer_densities applies with distribution: layer_densities, got distribution global",
+                Map.of("name", "imp", "distribution", "layer_densities", "layer_densities", Map.of("fc1", 0)),
+                "layer_densities.fc1: must be a density (fraction of weights kept) in (0, 1], got 0",
+                Map.of("name", "global_magnitude", "distribution", "layer_densities", "layer_densities",
+                        Map.of("fc1", 1.2)), "layer_densities.fc1: must be a density",
+                Map.of("name", "gmp", "distribution", "layer_densities", "layer_densities", han),
+                "not supported by gmp",
+                Map.of("name", "test_channels", "distribution", "layer_densities", "layer_densities", han),
+                "'test_channels' removes channels");
+        bad.forEach((p, message) -> {
+            Map<String, Object> params = new java.util.HashMap<>(p);
+            String name = (String) params.remove("name");
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> runs(new StrategySpec(name, "x", params), List.of(12.0)), p.toString());
+            assertTrue(e.getMessage().startsWith("strategy 'x': ") && e.getMessage().contains(message),
+                    e.getMessage());
+        });
+    }
+
+    @Test
     void theBudgetScalesRetrainEpochsAndTheOutlineCountsLevels() {
         StrategySpec imp = new StrategySpec("imp", "lt", Map.of("retrain_epochs", 10));
         prunebench.config.ExperimentSpec whole = Experiments.tiny("lenet5", List.of(50.0), List.of(imp),

@@ -50,6 +50,10 @@ class RunIdentityTest {
                 List.of("pruning.strategies=[{name: magnitude, label: renamed}]"),
                 List.of("pruning.strategies=[{name: magnitude, at: init}]"),
                 List.of("pruning.strategies=[{name: magnitude, iterations: 3}]"),
+                List.of("pruning.strategies=[{name: magnitude, distribution: layer_densities, layer_densities: "
+                        + "{conv1: 0.6, conv2: 0.1, fc1: 0.08, fc2: 0.2, fc3: 0.3}}]"),
+                List.of("pruning.strategies=[{name: magnitude, distribution: layer_densities, layer_densities: "
+                        + "{conv1: 0.6, conv2: 0.1, fc1: 0.08, fc2: 0.2, fc3: 0.5}}]"),
                 List.of("pretrain.penalty={name: l1_bn, weight: 1e-4}"),
                 List.of("pruning.init_scale=sparse"), // applies to runs at init only: these are pretrained
                 List.of("pruning.strategies=[{name: magnitude, at: init}]", "pruning.init_scale=sparse"),
@@ -69,7 +73,8 @@ class RunIdentityTest {
         }
         // 8 runs of the base, 8 new for each of 8 settings (two normalisations among them), 6 for the new seeds and
         // compressions, 4 for at, for iterations and for a sparse init scale at init, 8 for a pretraining penalty; the
-        // label, where or how fast it runs add none, and neither does a sparse init scale for pretrained runs.
-        assertEquals(8 + 8 * 8 + 6 + 4 + 4 + 8 + 4, idByKey.size());
+        // label, where or how fast it runs add none, and neither does a sparse init scale for pretrained runs. Two
+        // sets of layer_densities add 4 each, as iterations does.
+        assertEquals(8 + 8 * 8 + 6 + 4 + 4 + 8 + 4 + 4 + 4, idByKey.size());
     }
 }

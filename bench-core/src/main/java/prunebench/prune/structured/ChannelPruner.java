@@ -69,8 +69,9 @@ public final class ChannelPruner {
     public void prune(StructuredStrategy strategy, StrategyOptions options, MaskSet masks, double target,
             Distribution distribution, int iterations, boolean denseFirst, BatchLoader data, int batchSize,
             long seed) {
-        if (distribution == Distribution.ERK) {
-            throw new ConfigException("structured pruning supports scope global or layer, not erk");
+        if (distribution == Distribution.ERK || distribution == Distribution.LAYER_DENSITIES) {
+            throw new ConfigException("structured pruning supports scope global or layer, not "
+                    + distribution.name().toLowerCase(Locale.ROOT));
         }
         boolean speedup = options.getString(StructuredStrategy.TARGET).equals("speedup");
         ChannelBudget budget = new ChannelBudget(network, groups,
