@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.DoubleFunction;
 import java.util.stream.Stream;
 import prunebench.config.ConfigException;
 import prunebench.config.ExperimentSpec;
@@ -174,8 +175,7 @@ public final class ExperimentRunner {
                         + s.label() + "' removes channels, whose targets count all parameters (or multiply-adds)");
             }
             try (NDManager manager = cpuManager()) {
-                Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
-                        data.width()), data.numClasses(), manager, 0);
+                Network net = checkedNetwork(model, data, manager);
                 prunebench.prune.structured.ChannelPruner pruner = new prunebench.prune.structured.ChannelPruner(net);
                 pruner.checkOptions(axes.scorer() != axes.strategy() ? axes.scorerOptions()
                         : new prunebench.prune.StrategyOptions(s.name(), structured.parameterDefaults(), s.params()));
@@ -194,8 +194,7 @@ public final class ExperimentRunner {
                 continue;
             }
             try (NDManager manager = cpuManager()) {
-                Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
-                        data.width()), data.numClasses(), manager, 0);
+                Network net = checkedNetwork(model, data, manager);
                 prunebench.prune.LayerDensities.resolve(prunebench.prune.LayerDensities.of(axes.options()),
                         PruningTargets.of(net, spec.pruning().pruneClassifier(), spec.pruning().pruneBiases()),
                         TorchNames.of(model, net), spec.model());
@@ -205,24 +204,39 @@ public final class ExperimentRunner {
         }
     }
 
+    /** The experiment's model on its data, built (seed 0) only to be checked. */
+    private static Network checkedNetwork(ModelFactory model, ImageData data, NDManager manager) {
+        return Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(), data.width()),
+                data.numClasses(), manager, 0);
+    }
+
+    /**
+     * The budget of a compression on this network as the runs count it ({@link RunExecutor#budget}): of all
+     * trainable parameters, or with {@code compression_of: prunable} of the prunable tensors only.
+     */
+    private static DoubleFunction<CompressionBudget> budgets(ExperimentSpec spec, Network net,
+            List<PruningTarget> targets) {
+        long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+        long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
+        boolean ofPrunable = prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf());
+        return c -> ofPrunable ? new CompressionBudget(prunable, prunable, c)
+                : new CompressionBudget(total, prunable, c);
+    }
+
     /** A structured strategy with single-weight masks meets every compression of the grid, or says why not. */
     private static void checkSingleWeightTargets(ExperimentSpec spec, ModelFactory model, ImageData data,
             prunebench.config.StrategySpec s, prunebench.prune.structured.StructuredStrategy structured,
             prunebench.prune.StrategyOptions options) {
         try (NDManager manager = cpuManager()) {
-            Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
-                    data.width()), data.numClasses(), manager, 0);
+            Network net = checkedNetwork(model, data, manager);
             List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
                     spec.pruning().pruneBiases());
-            long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
-            long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
-            boolean ofPrunable = prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf());
+            DoubleFunction<CompressionBudget> budget = budgets(spec, net, targets);
             for (double c : spec.pruning().compressions()) {
                 if (c <= 1) {
                     continue; // the dense control
                 }
-                long keep = (ofPrunable ? new CompressionBudget(prunable, prunable, c)
-                        : new CompressionBudget(total, prunable, c)).keep();
+                long keep = budget.apply(c).keep();
                 structured.checkTarget(net, targets, options, c, keep);
             }
         } catch (ConfigException e) {
@@ -232,8 +246,7 @@ public final class ExperimentRunner {
 
     private void checkReachable(ExperimentSpec spec, ModelFactory model, ImageData data, Device device) {
         try (NDManager manager = cpuManager()) {
-            Network net = Network.create(model, new ai.djl.ndarray.types.Shape(data.channels(), data.height(),
-                    data.width()), data.numClasses(), manager, 0);
+            Network net = checkedNetwork(model, data, manager);
             try {
                 TorchNames.of(model, net); // the names of the output files, checked before any training
             } catch (IllegalStateException e) {
@@ -242,13 +255,10 @@ public final class ExperimentRunner {
             checkPenalties(spec, net);
             List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
                     spec.pruning().pruneBiases());
-            long total = net.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
-            long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
-            boolean ofPrunable = prunebench.config.PruningSpec.PRUNABLE.equals(spec.pruning().compressionOf());
+            DoubleFunction<CompressionBudget> budget = budgets(spec, net, targets);
             for (double c : spec.pruning().compressions()) {
                 try {
-                    (ofPrunable ? new CompressionBudget(prunable, prunable, c)
-                            : new CompressionBudget(total, prunable, c)).keep();
+                    budget.apply(c).keep();
                 } catch (ConfigException e) {
                     throw new ConfigException("pruning.compressions: " + e.getMessage());
                 }

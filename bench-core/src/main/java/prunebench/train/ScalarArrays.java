@@ -3,7 +3,9 @@ package prunebench.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Helpers for optimizer arithmetic without per-operation garbage: 0-dimensional float32 operands created once, and
@@ -27,6 +29,26 @@ final class ScalarArrays {
             if (a != null) {
                 a.close();
             }
+        }
+    }
+
+    /** 0-dim arrays by value on one manager, each value made once, closed together. */
+    static final class Cache implements AutoCloseable {
+        private final NDManager manager;
+        private final Map<Double, NDArray> arrays = new HashMap<>();
+
+        Cache(NDManager manager) {
+            this.manager = manager;
+        }
+
+        NDArray of(double value) {
+            return arrays.computeIfAbsent(value, v -> ScalarArrays.of(manager, v));
+        }
+
+        @Override
+        public void close() {
+            arrays.values().forEach(NDArray::close);
+            arrays.clear();
         }
     }
 

@@ -1,8 +1,6 @@
 package prunebench.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,47 +22,27 @@ import java.util.Map;
  * they are used. The arithmetic is unchanged: torch casts a 0-dim operand to the tensor's float32 before the
  * operation, exactly as it did with DJL's per-call float64 scalars.
  */
-final class Sgd implements Optimizer {
-    private final List<TrainableParameter> params;
+final class Sgd extends BufferedOptimizer {
     private final double momentum;
     private final boolean nesterov;
-    private final double weightDecay;
-    private final Map<String, NDArray> buffers = new HashMap<>();
-    private NDArray momentumScalar;
-    private NDArray decayScalar;
+    private final Map<String, NDArray> buffers = buffers("momentum/");
 
     Sgd(List<TrainableParameter> params, double momentum, boolean nesterov, double weightDecay) {
-        this.params = params;
+        super(params, weightDecay);
         this.momentum = momentum;
         this.nesterov = nesterov;
-        this.weightDecay = weightDecay;
     }
 
     @Override
-    public void step(double lr) {
-        if (params.isEmpty()) {
-            return;
-        }
-        NDManager manager = params.get(0).parameter().getArray().getManager();
-        if (momentumScalar == null) {
-            momentumScalar = ScalarArrays.of(manager, momentum);
-            decayScalar = ScalarArrays.of(manager, weightDecay);
-        }
-        try (NDArray lrScalar = ScalarArrays.of(manager, lr)) {
-            for (TrainableParameter p : params) {
-                update(p, lrScalar);
-            }
-        }
-    }
-
-    private void update(TrainableParameter p, NDArray lrScalar) {
+    void update(TrainableParameter p, double lr, ScalarArrays.Cache stepScalars) {
         NDArray w = p.parameter().getArray();
         try (NDArray g = w.getGradient(); ScalarArrays.Temps temps = new ScalarArrays.Temps()) {
             NDArray d = g;
             if (weightDecay != 0 && p.decayed()) {
-                d = temps.add(g.add(temps.add(w.mul(decayScalar))));
+                d = temps.add(g.add(temps.add(w.mul(constant(weightDecay)))));
             }
             if (momentum != 0) {
+                NDArray momentumScalar = constant(momentum);
                 NDArray buf = buffers.get(p.name());
                 if (buf == null) {
                     buf = d.duplicate();
@@ -75,56 +53,7 @@ final class Sgd implements Optimizer {
                 }
                 d = nesterov ? temps.add(d.add(temps.add(buf.mul(momentumScalar)))) : buf;
             }
-            w.subi(temps.add(d.mul(lrScalar)));
+            w.subi(temps.add(d.mul(stepScalars.of(lr))));
         }
-    }
-
-    @Override
-    public double weightDecay() {
-        return weightDecay;
-    }
-
-    @Override
-    public Map<String, NDArray> state() {
-        Map<String, NDArray> out = new HashMap<>();
-        buffers.forEach((k, v) -> out.put("momentum/" + k, v));
-        return out;
-    }
-
-    @Override
-    public void loadState(Map<String, NDArray> state) {
-        clearBuffers();
-        for (TrainableParameter p : params) {
-            NDArray saved = state.get("momentum/" + p.name());
-            if (saved != null) {
-                NDArray buf = p.parameter().getArray().zerosLike();
-                saved.copyTo(buf);
-                buf.detach();
-                buffers.put(p.name(), buf);
-            }
-        }
-    }
-
-    @Override
-    public void resetState(String parameter, NDArray mask) {
-        NDArray buf = buffers.get(parameter);
-        if (buf != null) {
-            try (NDArray keep = mask.neg().addi(1)) {
-                buf.muli(keep);
-            }
-        }
-    }
-
-    private void clearBuffers() {
-        buffers.values().forEach(NDArray::close);
-        buffers.clear();
-    }
-
-    @Override
-    public void close() {
-        clearBuffers();
-        ScalarArrays.close(momentumScalar, decayScalar);
-        momentumScalar = null;
-        decayScalar = null;
     }
 }

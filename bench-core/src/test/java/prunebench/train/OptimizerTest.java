@@ -1,6 +1,7 @@
 package prunebench.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,7 +9,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Two steps of each optimizer against torch.optim's update rules worked by hand. */
@@ -103,6 +106,45 @@ class OptimizerTest {
                 double vhat = vv / (1 - 0.998001);
                 float expected = (float) (0.99 - 0.01 * mhat / (Math.sqrt(vhat) + 1e-8));
                 assertArrayEquals(new float[] {expected}, p.getArray().toFloatArray(), 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void resetStateZeroesTheBuffersWhereTheMaskIsOneAndKeepsAdamsStepCount() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = param(m, new float[] {1f, -2f});
+            try (Optimizer sgd = new Sgd(List.of(new TrainableParameter("w", p)), 0.9, false, 0)) {
+                gradient(m, p.getArray(), new float[] {0.5f, 1f});
+                sgd.step(0.1); // buf = d = g = (0.5, 1)
+                sgd.resetState("w", m.create(new float[] {1f, 0f}));
+                assertArrayEquals(new float[] {0f, 1f}, sgd.state().get("momentum/w").toFloatArray(), 0f);
+            }
+            Parameter q = param(m, new float[] {1f, -2f});
+            try (Optimizer adam = new Adam(List.of(new TrainableParameter("w", q)), 0.9, 0.999, 1e-8, 0)) {
+                gradient(m, q.getArray(), new float[] {0.5f, 1f});
+                adam.step(0.01); // m = 0.1 g = (0.05, 0.1); v = 0.001 g^2 = (0.00025, 0.001); t = 1
+                adam.resetState("w", m.create(new float[] {0f, 1f}));
+                Map<String, NDArray> s = adam.state();
+                assertArrayEquals(new float[] {0.05f, 0f}, s.get("adam_m/w").toFloatArray(), 1e-9f);
+                assertArrayEquals(new float[] {0.00025f, 0f}, s.get("adam_v/w").toFloatArray(), 1e-11f);
+                assertArrayEquals(new int[] {1}, s.get("adam_t/w").toIntArray());
+            }
+        }
+    }
+
+    @Test
+    void adamRestoresAParameterOnlyFromItsMomentsAndStepCountTogether() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = param(m, new float[] {1f, -2f});
+            try (Optimizer adam = new Adam(List.of(new TrainableParameter("w", p)), 0.9, 0.999, 1e-8, 0)) {
+                gradient(m, p.getArray(), new float[] {0.5f, 1f});
+                adam.step(0.01);
+                Map<String, NDArray> saved = new HashMap<>();
+                adam.state().forEach((k, v) -> saved.put(k, v.duplicate()));
+                saved.remove("adam_t/w");
+                adam.loadState(saved); // no step count: the parameter starts fresh
+                assertTrue(adam.state().isEmpty(), adam.state().keySet().toString());
             }
         }
     }
