@@ -183,7 +183,8 @@ class ShippedExperimentsTest {
             Map.entry("papers/frankle2019-lenet300-mnist.yaml", Map.of(
                     "lottery", "pretrained, levels of 20% to 55x, retrains 50 epochs each",
                     "reinit", "pretrained, levels of 20% to 55x, retrains 50 epochs each")),
-            Map.entry("papers/guo2016-lenet300-mnist.yaml", Map.of("dns", "pretrained, fine-tunes 20 epochs")),
+            Map.entry("papers/guo2016-lenet300-mnist.yaml", Map.of("dns", "pretrained, fine-tunes 20 epochs",
+                    "dns_auto", "pretrained, fine-tunes 20 epochs")),
             Map.entry("papers/guo2016-lenet5-mnist.yaml", Map.of("dns", "pretrained, fine-tunes 20 epochs")),
             Map.entry("papers/han2015-lenet300-mnist.yaml", Map.of(
                     "han_global", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
