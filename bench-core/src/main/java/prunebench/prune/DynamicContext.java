@@ -32,11 +32,6 @@ public record DynamicContext(Network network, List<PruningTarget> targets, MaskS
         this(network, targets, masks, optimizer, seed, options, keep, compression, null);
     }
 
-    /** The name the run's files give target {@code t} (layers.csv's {@code fc1.weight}), for options that name layers. */
-    public String fileName(PruningTarget t) {
-        return torchName.apply(t.name());
-    }
-
     public DynamicContext(Network network, List<PruningTarget> targets, MaskSet masks, Optimizer optimizer, long seed,
             StrategyOptions options) {
         this(network, targets, masks, optimizer, seed, options, -1, Double.NaN);

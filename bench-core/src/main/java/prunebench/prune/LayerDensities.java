@@ -60,9 +60,23 @@ public final class LayerDensities {
      */
     public static double[] resolve(Map<String, Double> given, List<PruningTarget> targets, TorchNames names,
             String model) {
+        return perTarget(KEY, given, targets, names::of, model, true);
+    }
+
+    /**
+     * A per-layer option's values in the order of {@code targets}, keyed as layers.csv names tensors ({@code
+     * fc1.weight}, or {@code fc1} for a weight): unknown keys and a tensor named twice are errors; with {@code
+     * everyLayer} a tensor not named is one too, otherwise its value is NaN (network surgery's {@code layer_c_rate}
+     * falls back to {@code c_rate}).
+     *
+     * @param key       the option's name, for the messages
+     * @param torchName a target's DJL name to its layers.csv name
+     */
+    public static double[] perTarget(String key, Map<String, Double> given, List<PruningTarget> targets,
+            java.util.function.UnaryOperator<String> torchName, String model, boolean everyLayer) {
         List<String> full = new ArrayList<>();
         for (PruningTarget t : targets) {
-            full.add(names.of(t.name()));
+            full.add(torchName.apply(t.name()));
         }
         List<String> accepted = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
@@ -71,9 +85,9 @@ public final class LayerDensities {
                 accepted.add(shortName(full.get(i)));
             }
         }
-        for (String key : given.keySet()) {
-            if (!accepted.contains(key)) {
-                throw new ConfigException(KEY + ": " + Names.unknown("prunable layer of " + model, key,
+        for (String name : given.keySet()) {
+            if (!accepted.contains(name)) {
+                throw new ConfigException(key + ": " + Names.unknown("prunable layer of " + model, name,
                         shortNames(targets, full)));
             }
         }
@@ -84,11 +98,15 @@ public final class LayerDensities {
             boolean byName = given.containsKey(name);
             boolean byAlias = alias != null && !alias.equals(name) && given.containsKey(alias);
             if (byName && byAlias) {
-                throw new ConfigException(KEY + ": '" + alias + "' and '" + name + "' name the same tensor; give "
+                throw new ConfigException(key + ": '" + alias + "' and '" + name + "' name the same tensor; give "
                         + "one of them");
             }
+            if (!byName && !byAlias && !everyLayer) {
+                out[i] = Double.NaN;
+                continue;
+            }
             if (!byName && !byAlias) {
-                throw new ConfigException(KEY + ": no density for prunable layer '" + (alias != null ? alias : name)
+                throw new ConfigException(key + ": no density for prunable layer '" + (alias != null ? alias : name)
                         + "' of " + model + "; every prunable layer needs one (" + String.join(", ",
                         shortNames(targets, full)) + ")" + (targets.get(i).layer().classifier()
                         ? "; the classifier is prunable here (prune_classifier: true)" : ""));

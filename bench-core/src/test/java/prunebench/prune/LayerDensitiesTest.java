@@ -44,6 +44,22 @@ class LayerDensitiesTest {
     }
 
     @Test
+    void aPartialOptionLeavesTheLayersItDoesNotNameNaN() {
+        // network surgery's layer_c_rate: {fc1: 2.0} gives fc1.weight 2.0 and the other layers NaN (they take c_rate)
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = Network.create(new LeNet300100(), new Shape(1, 28, 28), 10, manager, 0);
+            List<PruningTarget> targets = PruningTargets.of(net, true, false);
+            double[] c = LayerDensities.perTarget("layer_c_rate", Map.of("fc1", 2.0), targets,
+                    TorchNames.of(new LeNet300100(), net)::of, "lenet300-100", false);
+            assertEquals(2.0, c[0], 0);
+            assertTrue(Double.isNaN(c[1]) && Double.isNaN(c[2]));
+            ConfigException e = assertThrows(ConfigException.class, () -> LayerDensities.perTarget("layer_c_rate",
+                    Map.of("fc9", 2.0), targets, TorchNames.of(new LeNet300100(), net)::of, "lenet300-100", false));
+            assertTrue(e.getMessage().startsWith("layer_c_rate: "), e.getMessage());
+        }
+    }
+
+    @Test
     void unknownMissingAndDoubleNamesAreConfigErrors() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Network net = Network.create(new LeNet300100(), new Shape(1, 28, 28), 10, manager, 0);

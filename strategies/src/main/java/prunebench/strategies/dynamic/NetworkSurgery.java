@@ -118,8 +118,8 @@ public final class NetworkSurgery implements PruningStrategy, DynamicSparsity {
 
     /**
      * The per-layer c of {@code layer_c_rate} ({@code {fc1: 4.75, fc2: 3.6}}; a layer as layers.csv names its tensor,
-     * with or without {@code .weight}), as the reference sets {@code c_rate} in each layer's prototxt. Layers not
-     * listed take {@code c_rate}.
+     * with or without {@code .weight}, matched to the targets by {@code LayerDensities.perTarget}), as the reference
+     * sets {@code c_rate} in each layer's prototxt. Layers not listed take {@code c_rate}.
      */
     static Map<String, Double> layerCRates(StrategyOptions o) {
         Object raw = o.raw("layer_c_rate");
@@ -139,15 +139,6 @@ public final class NetworkSurgery implements PruningStrategy, DynamicSparsity {
             out.put(String.valueOf(e.getKey()), n.doubleValue());
         }
         return out;
-    }
-
-    /** The c that {@code layer_c_rate} gives the tensor {@code name}, or NaN when it gives none. */
-    static double layerC(Map<String, Double> given, String name) {
-        Double c = given.get(name);
-        if (c == null && name.endsWith(".weight")) {
-            c = given.get(name.substring(0, name.length() - ".weight".length()));
-        }
-        return c == null ? Double.NaN : c;
     }
 
     /** The probability that the masks are updated at iteration {@code iter}: (1 + gamma * iter)^-power. */
@@ -291,21 +282,9 @@ public final class NetworkSurgery implements PruningStrategy, DynamicSparsity {
             }
             double given = cRate(o);
             Map<String, Double> perLayer = layerCRates(o);
-            double[] fixed = new double[weights.size()];
-            for (int l = 0; l < fixed.length; l++) {
-                fixed[l] = layerC(perLayer, context.fileName(context.targets().get(l)));
-            }
-            java.util.Set<String> known = new java.util.TreeSet<>();
-            for (PruningTarget t : context.targets()) {
-                known.add(context.fileName(t));
-                known.add(context.fileName(t).replaceFirst("\\.weight$", ""));
-            }
-            for (String name : perLayer.keySet()) {
-                if (!known.contains(name)) {
-                    throw new ConfigException("layer_c_rate names '" + name + "', which is not a pruned tensor of this"
-                            + " network; valid: " + String.join(", ", known));
-                }
-            }
+            // the reference's per-layer c_rate; layers not named take c_rate (NaN here)
+            double[] fixed = prunebench.prune.LayerDensities.perTarget("layer_c_rate", perLayer, context.targets(),
+                    context.torchName(), "this network", false);
             double c = !Double.isNaN(given) ? given
                     : solveC(weights, moments, fixed, context.keep() >= 0 ? context.keep()
                             : weights.stream().mapToLong(w -> w.length).sum());
