@@ -102,7 +102,14 @@ class ChannelStructureTest {
     void resnet20TiesTheStemWithTheThreeConv2sOfStageOneAndLenet5HasNoTies() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Network net = Network.create(new CifarResNet.ResNet20(), new Shape(3, 32, 32), 10, manager, 0);
-            List<ChannelStructure.Filter> first = ChannelStructure.residualTies(net).get(0);
+            List<List<ChannelStructure.Filter>> ties = ChannelStructure.residualTies(net);
+            // one list per stage-3 channel: 10 filters where it carries stage 1 (j in 24..39), 6 where only stage 2
+            // (16..23, 40..47), 3 (stage 3's own conv2s, identity shortcuts) elsewhere
+            assertEquals(64, ties.size());
+            assertEquals(16, ties.stream().filter(t -> t.size() == 10).count());
+            assertEquals(16, ties.stream().filter(t -> t.size() == 6).count());
+            assertEquals(32, ties.stream().filter(t -> t.size() == 3).count());
+            List<ChannelStructure.Filter> first = ties.get(0);
             assertEquals(List.of("01conv_weight@0", "stage1.conv2@0", "stage1.conv2@0", "stage1.conv2@0",
                     "stage2.conv2@8", "stage2.conv2@8", "stage2.conv2@8", "stage3.conv2@24", "stage3.conv2@24",
                     "stage3.conv2@24"), first.stream().map(ChannelStructureTest::label).toList());
