@@ -37,4 +37,17 @@ final class BenchArgs {
     int intOption(String name, int fallback) {
         return options.containsKey(name) ? Integer.parseInt(options.get(name)) : fallback;
     }
+
+    /** The sizes of a timed training or inference loop, from {@code --batch --steps --reps --warmup-epochs}. */
+    LoopSizes loopSizes() {
+        return new LoopSizes(intOption("batch", 128), intOption("steps", 10), intOption("reps", 5),
+                intOption("warmup-epochs", 2));
+    }
+
+    /**
+     * A timed loop: {@code reps} timed repetitions of {@code steps} batches of {@code batch}, after {@code warmup}
+     * untimed ones.
+     */
+    record LoopSizes(int batch, int steps, int reps, int warmup) {
+    }
 }

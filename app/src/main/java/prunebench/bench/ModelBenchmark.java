@@ -37,10 +37,9 @@ final class ModelBenchmark {
 
     static int run(BenchArgs args) {
         String name = args.subject();
-        int batch = args.intOption("batch", 128);
-        int steps = args.intOption("steps", 10);
-        int reps = args.intOption("reps", 5);
-        int warmup = args.intOption("warmup-epochs", 2);
+        BenchArgs.LoopSizes sizes = args.loopSizes();
+        int batch = sizes.batch();
+        int steps = sizes.steps();
         String what = args.option("what", "train,infer");
         ModelFactory factory = new ModelRegistry().get(name);
         Shape shape = Workloads.inputShape(name);
@@ -57,10 +56,10 @@ final class ModelBenchmark {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Network network = Network.create(factory, shape, 10, manager, 0);
             if (what.contains("train")) {
-                train(name, network, manager, train, tinyTest, batch, reps, warmup);
+                train(name, network, manager, train, tinyTest, sizes);
             }
             if (what.contains("infer")) {
-                infer(name, network, manager, test, batch, reps, warmup);
+                infer(name, network, manager, test, sizes);
             }
         }
         return 0;
@@ -68,8 +67,10 @@ final class ModelBenchmark {
 
     /** Rows train, train_cpu, peak_rss and mask_apply: R epochs after W of warm-up, medians over the epochs. */
     private static void train(String name, Network network, NDManager manager, BatchLoader train,
-            BatchLoader tinyTest, int batch, int reps, int warmup) {
-        TrainSchedule schedule = Workloads.sgd(warmup + reps, batch);
+            BatchLoader tinyTest, BenchArgs.LoopSizes sizes) {
+        int batch = sizes.batch();
+        int warmup = sizes.warmup();
+        TrainSchedule schedule = Workloads.sgd(warmup + sizes.reps(), batch);
         Trainer trainer = new Trainer(network, manager, train, tinyTest, 0);
         List<Double> rates = new ArrayList<>();
         List<Double> cpuRates = new ArrayList<>();
@@ -102,9 +103,11 @@ final class ModelBenchmark {
     }
 
     /** Rows infer and infer_cpu: R passes over the test split after W of warm-up, medians over the passes. */
-    private static void infer(String name, Network network, NDManager manager, BatchLoader test, int batch, int reps,
-            int warmup) {
-        for (int i = 0; i < warmup; i++) {
+    private static void infer(String name, Network network, NDManager manager, BatchLoader test,
+            BenchArgs.LoopSizes sizes) {
+        int batch = sizes.batch();
+        int reps = sizes.reps();
+        for (int i = 0; i < sizes.warmup(); i++) {
             Evaluator.evaluate(network, test, manager, batch);
         }
         double[] rates = new double[reps];

@@ -37,10 +37,9 @@ final class StepBenchmark {
 
     static int run(BenchArgs args) {
         String name = args.subject();
-        int batch = args.intOption("batch", 128);
-        int steps = args.intOption("steps", 10);
-        int reps = args.intOption("reps", 5);
-        int warmup = args.intOption("warmup-epochs", 2);
+        BenchArgs.LoopSizes sizes = args.loopSizes();
+        int batch = sizes.batch();
+        int steps = sizes.steps();
         boolean phases = Boolean.parseBoolean(args.option("phases", "false"));
         Shape shape = Workloads.inputShape(name);
         boolean augment = shape.get(0) == 3;
@@ -58,11 +57,11 @@ final class StepBenchmark {
             }
             String[] names = Trainer.Step.PHASES;
             List<double[]> phaseMs = new ArrayList<>();
-            double[] rates = new double[reps];
-            double[] cpuRates = new double[reps];
+            double[] rates = new double[sizes.reps()];
+            double[] cpuRates = new double[sizes.reps()];
             try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
                 Trainer.Step step = trainer.newStep(optimizer);
-                for (int r = -warmup; r < reps; r++) {
+                for (int r = -sizes.warmup(); r < sizes.reps(); r++) {
                     long t0 = System.nanoTime();
                     long c0 = cpuNanos();
                     for (BatchLoader.Batch b : batches) {
@@ -89,8 +88,8 @@ final class StepBenchmark {
             }
             if (phases) {
                 ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-                row("phase_assemble_cpu", name, batch, assembleMs(threads, manager, loader, order, steps, reps, batch,
-                        rng), "thread-cpu-ms");
+                row("phase_assemble_cpu", name, batch, assembleMs(threads, manager, loader, order, sizes, rng),
+                        "thread-cpu-ms");
                 row("op_overhead_cpu", name, batch, opOverheadUs(threads, manager), "thread-cpu-us");
             }
             System.err.printf(Locale.ROOT, "bench: %s train_step images/s per repetition: %s%n", name,
@@ -112,15 +111,15 @@ final class StepBenchmark {
 
     /**
      * What the whole loop adds per step: assembling a batch from bytes (with augmentation for CIFAR), the median
-     * CPU milliseconds of the calling thread over {@code steps * reps} batches.
+     * CPU milliseconds of the calling thread over steps x reps batches.
      */
     private static double assembleMs(ThreadMXBean threads, NDManager manager, BatchLoader loader, int[] order,
-            int steps, int reps, int batch, Random rng) {
-        double[] assemble = new double[steps * reps];
+            BenchArgs.LoopSizes sizes, Random rng) {
+        double[] assemble = new double[sizes.steps() * sizes.reps()];
         for (int i = 0; i < assemble.length; i++) {
             try (NDManager scope = manager.newSubManager()) {
                 long c0 = threads.getCurrentThreadCpuTime();
-                loader.batch(scope, order, i % steps, batch, rng);
+                loader.batch(scope, order, i % sizes.steps(), sizes.batch(), rng);
                 assemble[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
             }
         }
