@@ -257,8 +257,39 @@ class InputSafetyTest {
         Files.writeString(slimming, Files.readString(slimming).replace("[random]", "[slimming]"));
         r = Cli.run(slimming.toString(), "--dry-run");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("strategy 'slimming': bn_scale ranks channels by their BatchNorm's gamma, but "),
-                r.err());
+        assertTrue(r.err().startsWith("error: " + slimming + ":10: pruning.strategies[0]: bn_scale ranks channels by "
+                + "their BatchNorm's gamma, but "), r.err());
         assertTrue(r.err().contains(" of lenet5 has no BatchNorm; use l1_filter or random_filter"), r.err());
+    }
+
+    /**
+     * What the planner refuses in a strategy (a rewinding point beyond pretraining, 'at' on imp, a rate that needs
+     * too many levels) is named at its file, line and key too, not only by the strategy's label (the probe: "strategy
+     * 'lottery': rewind_to: ..." with no line). 128 images in batches of 32, 1 epoch: pretraining is 4 steps.
+     */
+    @Test
+    void strategyErrorsTheGridPlannerFindsNameTheirLine() throws IOException {
+        Path file = experiment("badimp", "[1, 4]", "");
+        String base = Files.readString(file);
+        Files.writeString(file, base.replace("  strategies: [random]", "  strategies:\n    - random\n"
+                + "    - {name: imp, label: lottery, retrain: rewind_weights, rewind_to: 100}"));
+        Cli.Result r = Cli.run(file.toString(), "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + file + ":12: pruning.strategies[1].rewind_to: 100 (iterations) is beyond the end of "
+                + "pretraining, 1 epochs x 4 steps (128 training images in batches of 32) = 4 steps; give an iteration "
+                + "below 4 or {epochs: k} with k < 1", r.err().strip());
+
+        Files.writeString(file, base.replace("  strategies: [random]", "  strategies:\n"
+                + "    - {name: imp, rate: 0.5,\n       at: init}"));
+        r = Cli.run(file.toString(), "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: " + file + ":12: pruning.strategies[0].at: imp prunes the pretrained "
+                + "network level by level, so 'at' does not apply"), r.err());
+
+        Files.writeString(file, base.replace("  strategies: [random]", "  strategies: [{name: imp, rate: 0.001}]"));
+        r = Cli.run(file.toString(), "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: " + file + ":10: pruning.strategies[0].rate: 0.001 reaches compression "
+                + "4 in about 1,386 levels"), r.err());
     }
 }
