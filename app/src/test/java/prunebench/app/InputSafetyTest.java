@@ -183,6 +183,26 @@ class InputSafetyTest {
         assertFalse(Files.exists(tmp.resolve("noengine")));
     }
 
+    /**
+     * The one dry run that starts the engine, an iterative strategy's (it builds the network once on the CPU to count
+     * the levels), shows the levels and nothing of libtorch's: the probe saw its "AutoNonVariableTypeMode is
+     * deprecated" warning, which native code writes on file descriptor 2 (hence a process of its own here).
+     */
+    @Test
+    void anIterativeDryRunCountsItsLevelsWithoutLibtorchsWarning() throws Exception {
+        Path file = experiment("impdry", "[1, 4]", "");
+        Files.writeString(file, Files.readString(file).replace("[random]", "[{name: imp, rate: 0.5}]"));
+        Path log = tmp.resolve("impdry.log");
+        int code = exit(start(log, List.of(), file.toString(), "--results", tmp.resolve("impdry").toString(),
+                "--dry-run"), 60);
+        String out = Files.readString(log);
+        assertEquals(0, code, out);
+        assertTrue(out.matches("(?s).*imp-c4-s0-\\w+ +pretrained, \\d levels of 50%.*"), out);
+        assertFalse(out.contains("AutoNonVariableTypeMode"), out);
+        assertFalse(out.contains("Warning"), out);
+        assertFalse(Files.exists(tmp.resolve("impdry")));
+    }
+
     @Test
     void reportSectionErrorsNameFileLineAndKey() throws IOException {
         Path file = experiment("report", "[4]", "report:\n  title: t\n  figures: [accuracy-vs-compression, "

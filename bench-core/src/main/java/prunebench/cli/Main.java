@@ -252,7 +252,9 @@ public final class Main implements Callable<Integer> {
 
     /**
      * Validates everything that needs no engine (the file, the dataset, the grid, the results folder and what
-     * --fresh would delete) and lists the runs; writes nothing, starts no native engine and no threads.
+     * --fresh would delete) and lists the runs; writes nothing, and starts no native engine and no threads unless the
+     * grid has an iterative or a structured strategy (then the network is built once on the CPU: imp's levels are
+     * counted, a channel strategy is checked against the layers).
      */
     private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets,
             StrategyRegistry strategies, Plugins found) throws IOException {
