@@ -242,6 +242,33 @@ class InputSafetyTest {
         assertEquals(3, Files.readAllLines(results.resolve("runs.csv")).size(), "2 rows and the header");
     }
 
+    /**
+     * {@code --report} reads the run records, not a runs.csv that may be stale (the probe: a run whose metrics.json
+     * was deleted stayed "ok", and a deleted runs.csv beside 8 records gave "no runs.csv here").
+     */
+    @Test
+    void aReportIsRebuiltFromTheRunRecords() throws IOException {
+        Path file = experiment("rebuild", "[2, 4]", "");
+        Path results = tmp.resolve("rebuild");
+        assertEquals(0, Cli.run(file.toString(), "--results", results.toString(), "--workers", "1").code());
+        Path gone = firstRecord(results);
+        String id = gone.getParent().getFileName().toString();
+        Files.delete(gone);
+        Cli.Result r = Cli.run("--report", results.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no metrics.json: deleted, or still running); the report leaves them out:\n  "
+                + gone.getParent() + "\n"), r.err());
+        List<String> rows = Files.readAllLines(results.resolve("runs.csv"));
+        assertEquals(2, rows.size(), "the header and the run still recorded: " + rows);
+        assertTrue(rows.stream().noneMatch(l -> l.startsWith(id)), rows.toString());
+
+        Files.delete(results.resolve("runs.csv"));
+        r = Cli.run("--report", results.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(rows, Files.readAllLines(results.resolve("runs.csv")), "rebuilt from the record left");
+        assertTrue(Files.isRegularFile(results.resolve("report.md")));
+    }
+
     private static Path firstRecord(Path results) throws IOException {
         Path runs = results.resolve("runs");
         if (!Files.isDirectory(runs)) {
