@@ -183,6 +183,26 @@ class InputSafetyTest {
         assertFalse(Files.exists(tmp.resolve("noengine")));
     }
 
+    /**
+     * The one dry run that starts the engine, an iterative strategy's (it builds the network once on the CPU to count
+     * the levels), shows the levels and nothing of libtorch's: the probe saw its "AutoNonVariableTypeMode is
+     * deprecated" warning, which native code writes on file descriptor 2 (hence a process of its own here).
+     */
+    @Test
+    void anIterativeDryRunCountsItsLevelsWithoutLibtorchsWarning() throws Exception {
+        Path file = experiment("impdry", "[1, 4]", "");
+        Files.writeString(file, Files.readString(file).replace("[random]", "[{name: imp, rate: 0.5}]"));
+        Path log = tmp.resolve("impdry.log");
+        int code = exit(start(log, List.of(), file.toString(), "--results", tmp.resolve("impdry").toString(),
+                "--dry-run"), 60);
+        String out = Files.readString(log);
+        assertEquals(0, code, out);
+        assertTrue(out.matches("(?s).*imp-c4-s0-\\w+ +pretrained, \\d levels of 50%.*"), out);
+        assertFalse(out.contains("AutoNonVariableTypeMode"), out);
+        assertFalse(out.contains("Warning"), out);
+        assertFalse(Files.exists(tmp.resolve("impdry")));
+    }
+
     @Test
     void reportSectionErrorsNameFileLineAndKey() throws IOException {
         Path file = experiment("report", "[4]", "report:\n  title: t\n  figures: [accuracy-vs-compression, "
@@ -222,6 +242,33 @@ class InputSafetyTest {
         assertEquals(3, Files.readAllLines(results.resolve("runs.csv")).size(), "2 rows and the header");
     }
 
+    /**
+     * {@code --report} reads the run records, not a runs.csv that may be stale (the probe: a run whose metrics.json
+     * was deleted stayed "ok", and a deleted runs.csv beside 8 records gave "no runs.csv here").
+     */
+    @Test
+    void aReportIsRebuiltFromTheRunRecords() throws IOException {
+        Path file = experiment("rebuild", "[2, 4]", "");
+        Path results = tmp.resolve("rebuild");
+        assertEquals(0, Cli.run(file.toString(), "--results", results.toString(), "--workers", "1").code());
+        Path gone = firstRecord(results);
+        String id = gone.getParent().getFileName().toString();
+        Files.delete(gone);
+        Cli.Result r = Cli.run("--report", results.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no metrics.json: deleted, or still running); the report leaves them out:\n  "
+                + gone.getParent() + "\n"), r.err());
+        List<String> rows = Files.readAllLines(results.resolve("runs.csv"));
+        assertEquals(2, rows.size(), "the header and the run still recorded: " + rows);
+        assertTrue(rows.stream().noneMatch(l -> l.startsWith(id)), rows.toString());
+
+        Files.delete(results.resolve("runs.csv"));
+        r = Cli.run("--report", results.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(rows, Files.readAllLines(results.resolve("runs.csv")), "rebuilt from the record left");
+        assertTrue(Files.isRegularFile(results.resolve("report.md")));
+    }
+
     private static Path firstRecord(Path results) throws IOException {
         Path runs = results.resolve("runs");
         if (!Files.isDirectory(runs)) {
@@ -257,8 +304,39 @@ class InputSafetyTest {
         Files.writeString(slimming, Files.readString(slimming).replace("[random]", "[slimming]"));
         r = Cli.run(slimming.toString(), "--dry-run");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("strategy 'slimming': bn_scale ranks channels by their BatchNorm's gamma, but "),
-                r.err());
+        assertTrue(r.err().startsWith("error: " + slimming + ":10: pruning.strategies[0]: bn_scale ranks channels by "
+                + "their BatchNorm's gamma, but "), r.err());
         assertTrue(r.err().contains(" of lenet5 has no BatchNorm; use l1_filter or random_filter"), r.err());
+    }
+
+    /**
+     * What the planner refuses in a strategy (a rewinding point beyond pretraining, 'at' on imp, a rate that needs
+     * too many levels) is named at its file, line and key too, not only by the strategy's label (the probe: "strategy
+     * 'lottery': rewind_to: ..." with no line). 128 images in batches of 32, 1 epoch: pretraining is 4 steps.
+     */
+    @Test
+    void strategyErrorsTheGridPlannerFindsNameTheirLine() throws IOException {
+        Path file = experiment("badimp", "[1, 4]", "");
+        String base = Files.readString(file);
+        Files.writeString(file, base.replace("  strategies: [random]", "  strategies:\n    - random\n"
+                + "    - {name: imp, label: lottery, retrain: rewind_weights, rewind_to: 100}"));
+        Cli.Result r = Cli.run(file.toString(), "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + file + ":12: pruning.strategies[1].rewind_to: 100 (iterations) is beyond the end of "
+                + "pretraining, 1 epochs x 4 steps (128 training images in batches of 32) = 4 steps; give an iteration "
+                + "below 4 or {epochs: k} with k < 1", r.err().strip());
+
+        Files.writeString(file, base.replace("  strategies: [random]", "  strategies:\n"
+                + "    - {name: imp, rate: 0.5,\n       at: init}"));
+        r = Cli.run(file.toString(), "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: " + file + ":12: pruning.strategies[0].at: imp prunes the pretrained "
+                + "network level by level, so 'at' does not apply"), r.err());
+
+        Files.writeString(file, base.replace("  strategies: [random]", "  strategies: [{name: imp, rate: 0.001}]"));
+        r = Cli.run(file.toString(), "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: " + file + ":10: pruning.strategies[0].rate: 0.001 reaches compression "
+                + "4 in about 1,386 levels"), r.err());
     }
 }

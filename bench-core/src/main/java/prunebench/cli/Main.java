@@ -199,7 +199,17 @@ public final class Main implements Callable<Integer> {
             throw new ConfigException("no experiment file given; usage: run-experiment EXPERIMENT.yaml "
                     + "(see --help)");
         }
-        ExperimentSpec spec = loader(models, datasets, strategies).load(experiment, overrides);
+        ExperimentLoader loader = loader(models, datasets, strategies);
+        ExperimentSpec spec = loader.load(experiment, overrides);
+        try {
+            return runExperiment(spec, models, datasets, strategies, found);
+        } catch (ConfigException e) {
+            throw loader.located(e); // a strategy the planner refuses, at its line of the file
+        }
+    }
+
+    private Integer runExperiment(ExperimentSpec spec, ModelRegistry models, DatasetRegistry datasets,
+            StrategyRegistry strategies, Plugins found) throws IOException {
         ReportSpec reportSpec = reportSpec(spec);
         reportSpec.checkReferences(); // a missing or malformed file stops here, not after the training
         Path dir = results != null ? results : Path.of("results", spec.name());
@@ -242,7 +252,9 @@ public final class Main implements Callable<Integer> {
 
     /**
      * Validates everything that needs no engine (the file, the dataset, the grid, the results folder and what
-     * --fresh would delete) and lists the runs; writes nothing, starts no native engine and no threads.
+     * --fresh would delete) and lists the runs; writes nothing, and starts no native engine and no threads unless the
+     * grid has an iterative or a structured strategy (then the network is built once on the CPU: imp's levels are
+     * counted, a channel strategy is checked against the layers).
      */
     private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets,
             StrategyRegistry strategies, Plugins found) throws IOException {

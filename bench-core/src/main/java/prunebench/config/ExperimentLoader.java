@@ -61,6 +61,15 @@ public final class ExperimentLoader {
         return parse(text, file.toString(), overrides);
     }
 
+    /**
+     * An error found in a strategy of the experiment this loader read last once the grid is planned (the planner
+     * names it {@code strategy '<label>': ...}), with the file, line and key, as the loader's own errors; any
+     * other exception as it is.
+     */
+    public ConfigException located(ConfigException e) {
+        return reader.locate(e);
+    }
+
     /** Like {@link #load(Path, List)} for YAML text; {@code source} names it in messages. */
     public ExperimentSpec parse(String yaml, String source, List<String> overrides) {
         Origins origins = new Origins(source);

@@ -37,6 +37,11 @@ final class ExperimentReader {
         this.warnings = warnings;
     }
 
+    /** A planner's error in a strategy of the experiment last read, at its line (StrategyReader#locate). */
+    ConfigException locate(ConfigException e) {
+        return strategies.locate(e);
+    }
+
     ExperimentSpec read(Field root) {
         Section s = root.section(List.of("name", "model", "dataset", "seeds", "device", "threads", "workers",
                 "pretrain", "finetune", "pruning", "report", "save_weights", "budget"));

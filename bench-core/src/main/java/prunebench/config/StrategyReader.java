@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.Scratch;
@@ -21,7 +23,12 @@ import prunebench.util.Names;
  * against the type of their default, so that a typo fails at load time rather than after pretraining.
  */
 final class StrategyReader {
+    /** How the planner names a strategy in its errors: {@code strategy '<label>': <message>}. */
+    private static final Pattern LABELLED = Pattern.compile("strategy '([^']*)': (.*)", Pattern.DOTALL);
+
     private final StrategyRegistry registry;
+    /** The entries of the strategies last read, by label: where {@link #locate} finds a planner's error. */
+    private final Map<String, Field> entries = new HashMap<>();
 
     StrategyReader(StrategyRegistry registry) {
         this.registry = registry;
@@ -31,6 +38,7 @@ final class StrategyReader {
         List<StrategySpec> specs = new ArrayList<>();
         Map<String, String> labels = new HashMap<>();
         Map<String, StrategySpec> idLabels = new HashMap<>();
+        entries.clear();
         for (Field item : field.nonEmptyList()) {
             StrategySpec spec = item.node() instanceof MappingNode ? fromMap(item) : fromName(item);
             String first = labels.putIfAbsent(spec.label(), item.path());
@@ -50,8 +58,31 @@ final class StrategyReader {
                         + "; give one of them a label that differs in letters, digits, '.', '_' or '-'");
             }
             specs.add(spec);
+            entries.put(spec.label(), item);
         }
         return List.copyOf(specs);
+    }
+
+    /**
+     * An error the planner found in a strategy read here ({@code strategy '<label>': ...}: rewind_to beyond
+     * pretraining, 'at' on imp, a structured strategy on a model without what it ranks, ...), at the line of the
+     * key it names, else of the strategy's entry, as the errors found while reading are; others unchanged.
+     */
+    ConfigException locate(ConfigException e) {
+        Matcher m = LABELLED.matcher(String.valueOf(e.getMessage()));
+        Field item = m.matches() ? entries.get(m.group(1)) : null;
+        if (item == null) {
+            return e;
+        }
+        ConfigException located;
+        if (item.node() instanceof MappingNode) {
+            Section s = item.section(null);
+            located = at(item, s, s.keys(), m.group(2));
+        } else {
+            located = item.error(m.group(2));
+        }
+        located.initCause(e);
+        return located;
     }
 
     private String strategyName(Field f) {
@@ -113,6 +144,9 @@ final class StrategyReader {
     private static ConfigException at(Field item, Section s, Set<String> keys, String message) {
         String m = message.replaceFirst("^strategy '[^']*': ", "");
         for (String key : keys) {
+            if (m.startsWith(key + ": ")) { // "rewind_to: 9 is beyond ...": the path ends with the key already
+                return s.entry(key).error(m.substring(key.length() + 2));
+            }
             if (m.contains("'" + key + "'") || m.startsWith(key + " ") || m.startsWith(key + ":")) {
                 return s.entry(key).error(m);
             }

@@ -156,8 +156,9 @@ public record GridCost(int runs, int done, long epochs, long images, double macs
             return sb.toString();
         }
         int used = workers * threads;
-        sb.append(": about ").append(duration(seconds)).append(" on ").append(Math.min(used, cores))
-                .append(" CPU core").append(Math.min(used, cores) == 1 ? "" : "s").append(" (").append(workers)
+        // "under a second", not "about under a second"
+        sb.append(seconds < 1 ? ": " : ": about ").append(duration(seconds)).append(" on ")
+                .append(Math.min(used, cores)).append(" CPU core").append(Math.min(used, cores) == 1 ? "" : "s").append(" (").append(workers)
                 .append(" run").append(workers == 1 ? "" : "s").append(" in parallel x ").append(threads)
                 .append(" thread").append(threads == 1 ? "" : "s").append("; ").append(throughputSource).append(')');
         if (seconds > LONG) {

@@ -28,10 +28,15 @@ public class DivergenceException extends RuntimeException {
             throw new DivergenceException(where + ": loss is " + loss + " (learning rate " + lr + ")");
         }
         if (loss > limit(classes)) {
-            throw new DivergenceException(String.format(java.util.Locale.ROOT, "%s: loss is %.4g, %.0f times the "
+            throw new DivergenceException(String.format(java.util.Locale.ROOT, "%s: loss is %.4g, %s times the "
                     + "%.3f of a uniform guess over %d classes (learning rate %s): training diverged (the limit is "
-                    + "%.0f times)", where, loss, loss / Math.log(Math.max(2, classes)),
+                    + "%.0f times)", where, loss, times(loss / Math.log(Math.max(2, classes))),
                     Math.log(Math.max(2, classes)), classes, lr, GROWTH_LIMIT));
         }
+    }
+
+    /** A ratio as a person reads it: 1,234 up to a million, then 3.6e+30 (not 31 digits of which 16 mean something). */
+    static String times(double ratio) {
+        return String.format(java.util.Locale.ROOT, ratio < 1e6 ? "%,.0f" : "%.1e", ratio);
     }
 }

@@ -97,6 +97,9 @@ public final class ChannelPruner {
                 ordered.add(s);
             }
             List<boolean[]> current = ChannelMasks.read(masks, groups);
+            for (int g = 0; g < groups.size(); g++) {
+                checkFinite(strategy, groups.get(g), ordered.get(g), current.get(g));
+            }
             List<boolean[]> kept = fixed != null ? ChannelSelection.fixed(ordered, current, fixed)
                     : distribution == Distribution.GLOBAL
                     ? selection.global(ordered, current, maxCost)
@@ -195,6 +198,34 @@ public final class ChannelPruner {
         Map<String, Double> fractions = LayerFractions.of(options);
         if (!fractions.isEmpty()) {
             LayerFractions.keptCounts(fractions, groups, network.modelName());
+        }
+    }
+
+    /**
+     * A NaN sorts above every number, so NaN or infinite channel scores would pick the channels kept in an arbitrary
+     * order and the run would be recorded as a valid result of the strategy: it stops instead (as Pruner does for
+     * weight scores). Channels already removed are not ranked, so their scores are not looked at.
+     */
+    private static void checkFinite(StructuredStrategy strategy, ChannelGroup g, float[] scores, boolean[] alive) {
+        int nan = 0;
+        int infinite = 0;
+        int candidates = 0;
+        for (int c = 0; c < scores.length; c++) {
+            if (!alive[c]) {
+                continue;
+            }
+            candidates++;
+            if (Float.isNaN(scores[c])) {
+                nan++;
+            } else if (Float.isInfinite(scores[c])) {
+                infinite++;
+            }
+        }
+        if (nan + infinite > 0) {
+            throw new IllegalStateException("strategy '" + strategy.name() + "' returned non-finite scores for "
+                    + g.name() + ": " + nan + " NaN and " + infinite + " infinite of its " + candidates
+                    + " remaining channels; scores must be finite numbers to rank channels, so this run stops "
+                    + "instead of pruning in an arbitrary order");
         }
     }
 

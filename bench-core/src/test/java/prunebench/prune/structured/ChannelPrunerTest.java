@@ -116,6 +116,44 @@ class ChannelPrunerTest {
         }
     }
 
+    /** Channel scores with every other one NaN and one infinite (a broken plug-in's) stop the pruning, named. */
+    @Test
+    void nonFiniteChannelScoresStopThePruning() {
+        StructuredStrategy broken = new StructuredStrategy() {
+            @Override
+            public String name() {
+                return "test_channels";
+            }
+
+            @Override
+            public String description() {
+                return "random channel scores, some not finite";
+            }
+
+            @Override
+            public Map<String, float[]> channelScores(prunebench.prune.PruningContext context,
+                    List<ChannelGroup> groups) {
+                Map<String, float[]> scores = new TestChannelScores().channelScores(context, groups);
+                float[] conv2 = scores.get(groups.get(1).name()); // 16 channels: 8 NaN, 1 infinite
+                for (int c = 0; c < conv2.length; c += 2) {
+                    conv2[c] = Float.NaN;
+                }
+                conv2[1] = Float.POSITIVE_INFINITY;
+                return scores;
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, 0);
+            ChannelPruner pruner = new ChannelPruner(net);
+            MaskSet masks = MaskSet.dense(pruner.targets(), manager);
+            String message = assertThrows(IllegalStateException.class, () -> pruner.prune(broken, options(Map.of()),
+                    masks, 4, Distribution.GLOBAL, 1, false, null, 0, 3)).getMessage();
+            assertEquals("strategy 'test_channels' returned non-finite scores for " + pruner.groups().get(1).name()
+                    + ": 8 NaN and 1 infinite of its 16 remaining channels; scores must be finite numbers to rank "
+                    + "channels, so this run stops instead of pruning in an arbitrary order", message);
+        }
+    }
+
     @Test
     void layerScopeRemovesTheSameFractionOfChannelsEverywhere() {
         try (NDManager manager = NDManager.newBaseManager()) {
