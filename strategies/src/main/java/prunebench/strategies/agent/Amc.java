@@ -191,11 +191,15 @@ public final class Amc implements StructuredStrategy {
         for (int g = 0; g < n; g++) {
             channels[g] = groups.get(g).channels();
             minimum[g] = Math.min(channels[g], Math.max(1, min < 1 ? (int) Math.ceil(min * channels[g]) : (int) min));
-            lowest[g] = o.getDouble(LBOUND);
+            lowest[g] = Math.max(o.getDouble(LBOUND), minimum[g] / (double) channels[g]);
+        }
+        if (o.has("dense_first_layer") && o.getBoolean("dense_first_layer")) {
+            minimum[0] = channels[0]; // as the pruner's guard: the agent's first step then keeps the group whole
+            lowest[0] = 1;
         }
         if (constraint.at(lowest) > budget * (1 + 1e-12)) {
             throw new ConfigException(String.format(Locale.ROOT, "amc: the %s target cannot be met with every layer "
-                    + "at lbound %s (that keeps %.4f of the dense %s, the target allows %.4f); lower lbound",
+                    + "at lbound %s or min_channels (that keeps %.4f of the dense %s, the target allows %.4f); lower lbound",
                     speedup ? "speedup" : "compression", o.raw(LBOUND), constraint.at(lowest) / constraint.dense(n),
                     speedup ? "multiply-adds" : "parameters", fraction));
         }

@@ -9,7 +9,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import prunebench.model.ChannelGroup;
+import prunebench.model.ChannelStructure;
+import prunebench.model.LeNet5;
+import prunebench.model.Network;
 
 /** AMC's formulas on hand-worked values: state normalisation, action wall, channel rounding, DDPG target, updates. */
 class AmcTest {
@@ -232,5 +238,42 @@ class AmcTest {
         AmcSearch.Result c = new AmcSearch(settings, layers, new int[] {10, 10, 10}, new int[] {1, 1, 1}, cost, 325,
                 cost, rest).run(acc, new Random(12));
         assertNotEquals(java.util.Arrays.toString(a.rewards()), java.util.Arrays.toString(c.rewards()));
+    }
+
+    @Test
+    void leNet5CostsFeaturesAndImportanceAreTheNetworksOwn() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, m, 0);
+            List<ChannelGroup> groups = ChannelStructure.of(net);
+            assertEquals(4, groups.size()); // conv1, conv2, fc1, fc2 outputs
+            double[] half = {0.5, 0.5, 0.5, 0.5};
+            // multiply-adds 117,600 + 240,000 + 48,000 + 10,080 + 840 = 416,520; at half of every group:
+            // 58,800 + 60,000 + 12,000 + 2,520 + 420
+            Cost flops = Amc.cost(net, groups, false);
+            assertEquals(416_520, flops.dense(4), 1e-6);
+            assertEquals(133_740, flops.at(half), 1e-6);
+            // parameters 61,706; at half: 75 + 3 + 600 + 8 + 12,000 + 60 + 2,520 + 42 + 420 + 10 (the classes' bias)
+            Cost params = Amc.cost(net, groups, true);
+            assertEquals(61_706, params.dense(4), 1e-6);
+            assertEquals(15_738, params.at(half), 1e-6);
+            // the layer reading each group: conv2 (5x5, stride 1), fc1, fc2, fc3
+            assertArrayEquals(new double[] {0, 0, 6, 16, 1, 5, 2400},
+                    Amc.features(0, groups.get(0).consumers().get(0).layer(), net.block()), EPS);
+            assertArrayEquals(new double[] {1, 1, 400, 120, 0, 1, 48000},
+                    Amc.features(1, groups.get(1).consumers().get(0).layer(), net.block()), EPS);
+            assertArrayEquals(new double[] {3, 1, 84, 10, 0, 1, 840},
+                    Amc.features(3, groups.get(3).consumers().get(0).layer(), net.block()), EPS);
+            // importance: sum of |w| over the reading layer's inputs of the channel; fc1 reads conv2's 16 channels
+            // as 16 x 5 x 5 inputs, so its columns 26 and 49 are both channel 1
+            float[] fc1 = new float[120 * 400];
+            fc1[3 * 400 + 26] = 1;
+            fc1[7 * 400 + 49] = -1.5f;
+            groups.get(1).consumers().get(0).layer().weight().getArray().set(fc1);
+            float[] imp = Amc.importance(groups.get(1));
+            assertEquals(2.5f, imp[1], 1e-6f);
+            assertEquals(0f, imp[0], 0f);
+            assertEquals(0f, imp[2], 0f);
+            assertArrayEquals(new int[] {1, 0, 2}, java.util.Arrays.copyOf(Amc.descending(imp), 3));
+        }
     }
 }
