@@ -119,6 +119,10 @@ public final class Amc implements StructuredStrategy {
                         + "accepted, got '" + o.getString(key) + "'");
             }
         }
+        if (o.has(prunebench.prune.Control.KEY) && o.getString(prunebench.prune.Control.KEY).equals("invert")) {
+            throw new ConfigException("control: invert does not apply to amc: its scores only carry the agent's "
+                    + "per-layer counts (shuffle and reinit do)");
+        }
         if (o.has("iterations") && o.getInt("iterations") != 1) {
             throw new ConfigException("amc searches once from the network it is given: iterations must be 1");
         }

@@ -3,6 +3,7 @@ package prunebench.strategies.agent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -16,6 +17,8 @@ import prunebench.model.ChannelGroup;
 import prunebench.model.ChannelStructure;
 import prunebench.model.LeNet5;
 import prunebench.model.Network;
+import prunebench.config.ConfigException;
+import prunebench.prune.StrategyOptions;
 
 /** AMC's formulas on hand-worked values: state normalisation, action wall, channel rounding, DDPG target, updates. */
 class AmcTest {
@@ -274,6 +277,27 @@ class AmcTest {
             assertEquals(0f, imp[0], 0f);
             assertEquals(0f, imp[2], 0f);
             assertArrayEquals(new int[] {1, 0, 2}, java.util.Arrays.copyOf(Amc.descending(imp), 3));
+        }
+    }
+
+    @Test
+    void keysDefaultToTheCodesAndRefuseWhatAmcCannotRun() {
+        Amc amc = new Amc();
+        StrategyOptions d = new StrategyOptions("amc", amc.parameterDefaults(), java.util.Map.of());
+        amc.validate(d);
+        assertEquals("speedup", d.getString("target")); // the paper's FLOPs constraint
+        AmcSearch.Settings s = Amc.settings(d);
+        assertEquals(800, s.episodes());
+        assertEquals(100, s.warmup());
+        assertEquals(0.2, s.lbound(), 0);
+        assertEquals(64, s.batch());
+        assertEquals(new Ddpg.Settings(10, 300, 300, 1e-4, 1e-3, 0.01, 1.0), s.agent());
+        for (java.util.Map<String, Object> bad : List.<java.util.Map<String, Object>>of(
+                java.util.Map.of("scope", "layer"), java.util.Map.of("iterations", 2),
+                java.util.Map.of("control", "invert"), java.util.Map.of("reward", "flops"),
+                java.util.Map.of("lbound", 1.5), java.util.Map.of("tau", 2.0), java.util.Map.of("episodes", 0))) {
+            assertThrows(ConfigException.class,
+                    () -> amc.validate(new StrategyOptions("amc", amc.parameterDefaults(), bad)), bad.toString());
         }
     }
 }
