@@ -182,6 +182,9 @@ final class AmcSearch {
                 }
             }
         }
+        if (best == null) {
+            throw new IllegalStateException("amc: no episode had a finite reward (an empty validation split?)");
+        }
         double[] r = new double[steps];
         for (int g = 0; g < steps; g++) {
             r[g] = best[g] / (double) channels[g];
