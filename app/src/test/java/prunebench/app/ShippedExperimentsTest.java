@@ -125,6 +125,12 @@ class ShippedExperimentsTest {
                     "lc", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "joint_sparsity", "pretrained, learns 2 epochs, fine-tunes 1 epoch",
                     "auto_balanced", "pretrained, learns 2 epochs, fine-tunes 1 epoch")),
+            // "l1_filter ... fine-tunes 40 epochs; group_lasso and vacl first train it 40 epochs with their penalty"
+            Map.entry("vacl-resnet20-cifar.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 40 epochs",
+                    "group_lasso", "pretrained, learns 40 epochs, fine-tunes 40 epochs",
+                    "vacl", "pretrained, learns 40 epochs, fine-tunes 40 epochs",
+                    "vacl_v10", "pretrained, learns 40 epochs, fine-tunes 40 epochs")),
             Map.entry("slimming-resnet20-fashion.yaml", Map.of(
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
                     "slimming", "pretrained, fine-tunes 1 epoch",

@@ -30,10 +30,14 @@ import java.util.Set;
  *   <li>{@code joint_sparsity}: the spatial-domain partial L2 regulariser with a learned coefficient (Choi,
  *       El-Khamy &amp; Lee 2018), e^omega x the squared L2 norm of the targets outside the {@code keep} largest
  *       magnitudes - weight x omega, omega starting at ln {@code coefficient_init} and moved each step by {@code
- *       omega_lr} x (e^omega x R - weight); the weight is the paper's alpha.</li>
+ *       omega_lr} x (e^omega x R - weight); the weight is the paper's alpha;</li>
+ *   <li>{@code vacl}: variance-aware cross-layer regularisation (Gao et al. 2019), weight x sum over groups of
+ *       (mu + {@code variance_weight} x sigma^2), mu and sigma^2 the mean and population variance of the L2 norms of
+ *       a group's filters; the filters a residual addition ties together form one group, every other filter of a
+ *       non-classifier layer a group of its own.</li>
  * </ul>
- * The last five act on the prune's targets or channels and are set by their strategies ({@code l_half}, {@code
- * swd}, {@code lc}, {@code auto_balanced}, {@code joint_sparsity}), not in a schedule's YAML: {@code swd}, {@code lc}
+ * The last six act on the prune's targets or channels and are set by their strategies ({@code l_half}, {@code
+ * swd}, {@code lc}, {@code auto_balanced}, {@code joint_sparsity}, {@code vacl}), not in a schedule's YAML: {@code swd}, {@code lc}
  * and {@code joint_sparsity} need the run's weight budget.
  *
  * @param groups   for {@code group_lasso} only (null otherwise)
@@ -51,15 +55,16 @@ public record PenaltySpec(String name, double weight, String groups,
     public static final String LC = "lc";
     public static final String AUTO_BALANCED = "auto_balanced";
     public static final String JOINT_SPARSITY = "joint_sparsity";
+    public static final String VACL = "vacl";
     /** The names a schedule's {@code penalty:} block accepts. */
     public static final List<String> NAMES = List.of(L1_BN, GROUP_LASSO);
     /** Every penalty, those of strategies included. */
     public static final List<String> ALL = List.of(L1_BN, GROUP_LASSO, L_HALF, SWD, LC, AUTO_BALANCED,
-            JOINT_SPARSITY);
+            JOINT_SPARSITY, VACL);
     public static final List<String> GROUPS = List.of("filters", "channels", "both");
     private static final Map<String, Set<String>> SETTINGS = Map.of(L_HALF, Set.of("a"),
             SWD, Set.of("a_min", "a_max"), LC, Set.of("growth", "mu_steps"), JOINT_SPARSITY, Set.of("coefficient_init",
-            "omega_lr"));
+            "omega_lr"), VACL, Set.of("variance_weight"));
 
     public PenaltySpec {
         if (!ALL.contains(name)) {

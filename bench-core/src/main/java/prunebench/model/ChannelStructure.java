@@ -40,6 +40,112 @@ public final class ChannelStructure {
         return new Walk(network).run();
     }
 
+    /**
+     * One output channel of a Conv/Linear layer: row {@code channel} of {@code layer}'s weight.
+     *
+     * @param layer   the producer
+     * @param channel the output channel (filter)
+     */
+    public record Filter(PrunableLayer layer, int channel) {}
+
+    /**
+     * The filters tied together by residual additions: each list holds the filters whose outputs are added into
+     * one channel of a residual stream (the stem's filter c and every block's conv2 filter c of a stage with identity
+     * shortcuts; across an option-A shortcut, filter c of one stage with filter c + pad of the next), in forward
+     * order. These are the channels {@link #of} keeps because they meet an addition: removing one means removing all
+     * of its list together (Gao et al. 2019's cross-layer groups). Only lists of two or more filters are returned; a
+     * stream channel fed by one filter alone (a channel the option-A shortcut pads with zeros, not carried on by a
+     * later stage) is not tied to any other.
+     */
+    public static List<List<Filter>> residualTies(Network network) {
+        Map<Parameter, PrunableLayer> layers = new IdentityHashMap<>();
+        network.layers().forEach(l -> layers.put(l.weight(), l));
+        Ties ties = new Ties(layers);
+        ties.visit(network.block(), null);
+        return ties.lists();
+    }
+
+    /** Union-find over the filters of the producers, joined where a shortcut adds one stream channel to another. */
+    private static final class Ties {
+        private final Map<Parameter, PrunableLayer> layers;
+        private final List<Filter> filters = new ArrayList<>();
+        private final List<Integer> parent = new ArrayList<>();
+
+        Ties(Map<Parameter, PrunableLayer> layers) {
+            this.layers = layers;
+        }
+
+        /** The filter ids of the tensor after {@code block}, given those before it (null: not a producer's). */
+        int[] visit(Block block, int[] in) {
+            if (block instanceof BasicBlock b) {
+                int[] out = in;
+                for (Block child : new Block[] {b.conv1, b.bn1, b.conv2, b.bn2}) {
+                    out = visit(child, out);
+                }
+                int offset = b.shortcut == null ? 0 : ((OptionAShortcut) b.shortcut).pad();
+                if (in != null && out != null) {
+                    for (int c = 0; c < in.length; c++) {
+                        union(in[c], out[c + offset]);
+                    }
+                }
+                return out;
+            }
+            if (block instanceof SequentialBlock) {
+                int[] flow = in;
+                for (Pair<String, Block> child : block.getChildren()) {
+                    flow = visit(child.getValue(), flow);
+                }
+                return flow;
+            }
+            if (block instanceof Convolution || block instanceof Linear) {
+                PrunableLayer layer = layers.get(block.getParameters().get("weight"));
+                if (layer.classifier()) {
+                    return null;
+                }
+                int[] ids = new int[Math.toIntExact(layer.weightShape().get(0))];
+                for (int c = 0; c < ids.length; c++) {
+                    ids[c] = filters.size();
+                    filters.add(new Filter(layer, c));
+                    parent.add(ids[c]);
+                }
+                return ids;
+            }
+            // BatchNorm, activations and pooling keep the channels; only a BasicBlock joins filters, so what a
+            // flatten passes on never matters (ChannelStructure.of refuses other blocks with parameters).
+            return in;
+        }
+
+        private int find(int i) {
+            while (parent.get(i) != i) {
+                parent.set(i, parent.get(parent.get(i)));
+                i = parent.get(i);
+            }
+            return i;
+        }
+
+        private void union(int a, int b) {
+            int ra = find(a);
+            int rb = find(b);
+            if (ra != rb) {
+                parent.set(Math.max(ra, rb), Math.min(ra, rb));
+            }
+        }
+
+        List<List<Filter>> lists() {
+            Map<Integer, List<Filter>> byRoot = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < filters.size(); i++) {
+                byRoot.computeIfAbsent(find(i), k -> new ArrayList<>()).add(filters.get(i));
+            }
+            List<List<Filter>> out = new ArrayList<>();
+            for (List<Filter> l : byRoot.values()) {
+                if (l.size() > 1) {
+                    out.add(List.copyOf(l));
+                }
+            }
+            return out;
+        }
+    }
+
     /** A group being collected; {@code fixed} once something it feeds cannot follow a removal. */
     private static final class Open {
         final PrunableLayer producer;

@@ -20,6 +20,11 @@ final class OptionAShortcut extends AbstractBlock {
         this.pad = pad;
     }
 
+    /** Zero channels added on each side: input channel c becomes output channel c + pad. */
+    int pad() {
+        return pad;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {

@@ -71,6 +71,9 @@ public interface Penalty extends AutoCloseable {
         if (spec.name().equals(PenaltySpec.AUTO_BALANCED)) {
             return autoBalanced(spec, network);
         }
+        if (spec.name().equals(PenaltySpec.VACL)) {
+            return vacl(spec, network);
+        }
         if (spec.name().equals(PenaltySpec.L1_BN)) {
             List<NDArray> gammas = new ArrayList<>();
             for (String name : network.batchNormScales()) {
@@ -126,6 +129,44 @@ public interface Penalty extends AutoCloseable {
             filters.add(groups.get(g).producer().weight().getArray());
         }
         return new AutoBalancedRegularization(filters, weak, spec.weight());
+    }
+
+    /**
+     * {@code vacl} over the filters of every non-classifier layer: those a residual addition ties together
+     * ({@link prunebench.model.ChannelStructure#residualTies}) in one group, each other filter in a group of its own.
+     */
+    private static Penalty vacl(PenaltySpec spec, Network network) {
+        List<NDArray> weights = new ArrayList<>();
+        java.util.Map<String, Integer> offsets = new java.util.HashMap<>();
+        int filters = 0;
+        for (PrunableLayer layer : network.layers()) {
+            if (!layer.classifier()) {
+                offsets.put(layer.name(), filters);
+                weights.add(layer.weight().getArray());
+                filters += Math.toIntExact(layer.weightShape().get(0));
+            }
+        }
+        if (weights.isEmpty()) {
+            throw new IllegalArgumentException("penalty vacl acts on filters, but " + network.modelName()
+                    + " has no layer but the classifier");
+        }
+        List<int[]> groups = new ArrayList<>();
+        boolean[] tied = new boolean[filters];
+        for (List<prunebench.model.ChannelStructure.Filter> tie
+                : prunebench.model.ChannelStructure.residualTies(network)) {
+            int[] group = new int[tie.size()];
+            for (int i = 0; i < group.length; i++) {
+                group[i] = offsets.get(tie.get(i).layer().name()) + tie.get(i).channel();
+                tied[group[i]] = true;
+            }
+            groups.add(group);
+        }
+        for (int f = 0; f < filters; f++) {
+            if (!tied[f]) {
+                groups.add(new int[] {f});
+            }
+        }
+        return new VarianceAwareCrossLayer(weights, groups, spec.weight(), spec.setting("variance_weight"));
     }
 
     /**

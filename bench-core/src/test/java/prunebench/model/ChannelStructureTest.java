@@ -70,4 +70,58 @@ class ChannelStructureTest {
             }
         }
     }
+
+    @Test
+    void resnet8TiesTheStemAndEachStagesConv2ThroughTheIdentityAndOptionAShortcuts() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = Network.create(new CifarResNet(8), new Shape(3, 8, 8), 10, manager, 0);
+            List<List<ChannelStructure.Filter>> ties = ChannelStructure.residualTies(net);
+            // one block per stage. Stage 3's conv2 channel j meets stage 2's channel j - 16 (option A pads 16 on
+            // each side), which meets stage 1's channel j - 24 (pad 8), the stem's channel j - 24 (identity):
+            // j in 24..39: 4 filters; j in 16..23 and 40..47: 2 (stage 2's channel is padding there);
+            // j < 16 or j >= 48: stage 3's filter alone, not a tie. Stage 2's channels 0..7 and 24..31 reach
+            // stage 3 at 16..23 and 40..47 (counted above).
+            assertEquals(32, ties.size());
+            assertEquals(16, ties.stream().filter(t -> t.size() == 4).count());
+            assertEquals(16, ties.stream().filter(t -> t.size() == 2).count());
+            String stem = net.layers().get(0).name();
+            List<ChannelStructure.Filter> first = ties.get(0); // ordered by the first filter: the stem's 0
+            assertEquals(List.of(stem + "@0", "stage1.conv2@0", "stage2.conv2@8", "stage3.conv2@24"),
+                    first.stream().map(ChannelStructureTest::label).toList());
+            // the first list starting in stage 2: its channel 0, met by stage 3's 16
+            List<ChannelStructure.Filter> second = ties.get(16);
+            assertEquals(List.of("stage2.conv2@0", "stage3.conv2@16"), second.stream()
+                    .map(ChannelStructureTest::label).toList());
+            // no inner conv (conv1) and not the classifier
+            assertTrue(ties.stream().flatMap(List::stream).noneMatch(f -> f.layer().name().contains("conv1_weight")
+                    && f.layer().name().contains("stage") || f.layer().classifier()));
+        }
+    }
+
+    @Test
+    void resnet20TiesTheStemWithTheThreeConv2sOfStageOneAndLenet5HasNoTies() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = Network.create(new CifarResNet.ResNet20(), new Shape(3, 32, 32), 10, manager, 0);
+            List<List<ChannelStructure.Filter>> ties = ChannelStructure.residualTies(net);
+            // one list per stage-3 channel: 10 filters where it carries stage 1 (j in 24..39), 6 where only stage 2
+            // (16..23, 40..47), 3 (stage 3's own conv2s, identity shortcuts) elsewhere
+            assertEquals(64, ties.size());
+            assertEquals(16, ties.stream().filter(t -> t.size() == 10).count());
+            assertEquals(16, ties.stream().filter(t -> t.size() == 6).count());
+            assertEquals(32, ties.stream().filter(t -> t.size() == 3).count());
+            List<ChannelStructure.Filter> first = ties.get(0);
+            assertEquals(List.of("01conv_weight@0", "stage1.conv2@0", "stage1.conv2@0", "stage1.conv2@0",
+                    "stage2.conv2@8", "stage2.conv2@8", "stage2.conv2@8", "stage3.conv2@24", "stage3.conv2@24",
+                    "stage3.conv2@24"), first.stream().map(ChannelStructureTest::label).toList());
+            Network lenet = Network.create(new LeNet5(), new Shape(1, 28, 28), 10, manager, 0);
+            assertTrue(ChannelStructure.residualTies(lenet).isEmpty());
+        }
+    }
+
+    /** "stageN.conv2@c" for a block's conv2 (whichever block), the parameter name otherwise. */
+    private static String label(ChannelStructure.Filter f) {
+        String n = f.layer().name();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("stage(\\d).*conv2_weight").matcher(n);
+        return (m.find() ? "stage" + m.group(1) + ".conv2" : n) + "@" + f.channel();
+    }
 }

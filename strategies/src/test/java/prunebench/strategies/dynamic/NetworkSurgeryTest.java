@@ -32,7 +32,7 @@ class NetworkSurgeryTest {
     @Test
     void momentsAreThoseOfTheNonzeroMagnitudes() {
         // |w| of the nonzero entries: 0.1, 0.3, 0.5 -> mu 0.3, E[w^2] = 0.35 / 3, sigma^2 = 0.35 / 3 - 0.09.
-        double[] m = NetworkSurgery.moments(new float[] {0.1f, -0.3f, 0, 0.5f});
+        double[] m = SurgeryThresholds.moments(new float[] {0.1f, -0.3f, 0, 0.5f});
         assertEquals(0.3, m[0], 1e-7);
         assertEquals(Math.sqrt(0.35 / 3 - 0.09), m[1], 1e-7);
     }
@@ -41,7 +41,7 @@ class NetworkSurgeryTest {
     void prunesAtOrBelowPoint9TAndSplicesAbove1Point1T() {
         // t = 0.3: a = 0.27, b = 0.33. Active 0.1 goes, active 0.28 stays (above a); inactive 0.32 stays out (not
         // above b), inactive -0.5 comes back.
-        float[] next = NetworkSurgery.surgery(new float[] {0.1f, 0.28f, 0.32f, -0.5f}, new float[] {1, 1, 0, 0}, 0.3);
+        float[] next = MaskSurgery.next(new float[] {0.1f, 0.28f, 0.32f, -0.5f}, new float[] {1, 1, 0, 0}, 0.3);
         assertArrayEquals(new float[] {0, 1, 0, 1}, next);
     }
 
@@ -52,7 +52,7 @@ class NetworkSurgeryTest {
             NDArray w = manager.create(new float[] {0.1f, 0.28f, 0.32f, -0.5f});
             NDArray mask = manager.create(new float[] {1, 1, 0, 0});
             try (NDManager scope = manager.newSubManager()) {
-                assertEquals(1, NetworkSurgery.surgeryInPlace(scope, w, mask, 0.3));
+                assertEquals(1, MaskSurgery.updateInPlace(scope, w, mask, 0.3));
             }
             assertArrayEquals(new float[] {0, 1, 0, 1}, mask.toFloatArray());
             java.util.Random r = new java.util.Random(5);
@@ -62,7 +62,7 @@ class NetworkSurgeryTest {
                 wr[i] = (float) r.nextGaussian();
                 mr[i] = r.nextBoolean() ? 1 : 0;
             }
-            float[] expected = NetworkSurgery.surgery(wr, mr, 0.8);
+            float[] expected = MaskSurgery.next(wr, mr, 0.8);
             long spliced = 0;
             for (int i = 0; i < wr.length; i++) {
                 spliced += mr[i] == 0 && expected[i] > 0 ? 1 : 0;
@@ -72,7 +72,7 @@ class NetworkSurgeryTest {
             int before = manager.getManagedArrays().size();
             long counted;
             try (NDManager scope = manager.newSubManager()) {
-                counted = NetworkSurgery.surgeryInPlace(scope, wa, ma, 0.8);
+                counted = MaskSurgery.updateInPlace(scope, wa, ma, 0.8);
             }
             assertEquals(before, manager.getManagedArrays().size(), "intermediates left on the long-lived manager");
             assertArrayEquals(expected, ma.toFloatArray());
@@ -83,20 +83,20 @@ class NetworkSurgeryTest {
 
     @Test
     void updateProbabilityFollowsTheReferenceSchedule() {
-        assertEquals(1, NetworkSurgery.probability(1e-4, 1, 0), 0);
-        assertEquals(0.5, NetworkSurgery.probability(1e-4, 1, 10_000), 1e-12);
-        assertEquals(0.25, NetworkSurgery.probability(1e-4, 2, 10_000), 1e-12);
+        assertEquals(1, SurgerySchedule.probability(1e-4, 1, 0), 0);
+        assertEquals(0.5, SurgerySchedule.probability(1e-4, 1, 10_000), 1e-12);
+        assertEquals(0.25, SurgerySchedule.probability(1e-4, 2, 10_000), 1e-12);
     }
 
     @Test
     void solvedCKeepsTheTargetAtTheFirstSurgery() {
         List<float[]> w = List.of(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new float[] {1, 2, 3, 4});
-        List<double[]> m = List.of(NetworkSurgery.moments(w.get(0)), NetworkSurgery.moments(w.get(1)));
+        List<double[]> m = List.of(SurgeryThresholds.moments(w.get(0)), SurgeryThresholds.moments(w.get(1)));
         // Both layers have the same relative spread, so one c keeps the top half of each: 4 of 8.
-        double c = NetworkSurgery.solveC(w, m, 4);
+        double c = SurgeryThresholds.solveC(w, m, 4);
         long kept = 0;
         for (int l = 0; l < 2; l++) {
-            float[] mask = NetworkSurgery.surgery(w.get(l), new float[] {1, 1, 1, 1},
+            float[] mask = MaskSurgery.next(w.get(l), new float[] {1, 1, 1, 1},
                     m.get(l)[0] + c * m.get(l)[1]);
             kept += Reallocation.active(mask);
             assertArrayEquals(new float[] {0, 0, 1, 1}, mask);
@@ -118,7 +118,7 @@ class NetworkSurgeryTest {
                     1e-8), params)) {
                 StrategyOptions o = new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("gamma", 0.0,
                         "end_fraction", 1.0));
-                NetworkSurgery.Surgeon surgeon = (NetworkSurgery.Surgeon) s.maskUpdater(new DynamicContext(network,
+                Surgeon surgeon = (Surgeon) s.maskUpdater(new DynamicContext(network,
                         targets, masks, optimizer, 0, o, Fixture.KEEP, Double.NaN));
                 long first = 0;
                 for (int l = 0; l < targets.size(); l++) {
@@ -187,7 +187,7 @@ class NetworkSurgeryTest {
             BatchLoader data = new BatchLoader(Fixture.DATA, Fixture.DATA.train(), false, Device.cpu());
             try (Optimizer optimizer = Optimizers.create(new OptimizerSpec("sgd", lr, 0, false, wd, 0.9, 0.999,
                     1e-8), params)) {
-                NetworkSurgery.Surgeon surgeon = (NetworkSurgery.Surgeon) s.maskUpdater(new DynamicContext(network,
+                Surgeon surgeon = (Surgeon) s.maskUpdater(new DynamicContext(network,
                         targets, masks, optimizer, 0, o, Fixture.KEEP, Double.NaN));
                 float[][] out = new float[2 * targets.size()][];
                 for (int l = 0; l < targets.size(); l++) {
@@ -212,9 +212,9 @@ class NetworkSurgeryTest {
     void cRateTakesANumberAndLayerCRateHoldsItsLayersAtTheirOwnC() {
         NetworkSurgery s = new NetworkSurgery();
         // the reader hands a number given for a string-defaulted option over as its text
-        assertEquals(4.0, NetworkSurgery.cRate(new StrategyOptions(s.name(), s.parameterDefaults(),
+        assertEquals(4.0, SurgeryThresholds.cRate(new StrategyOptions(s.name(), s.parameterDefaults(),
                 Map.of("c_rate", "4"))), 0);
-        assertTrue(Double.isNaN(NetworkSurgery.cRate(new StrategyOptions(s.name(), s.parameterDefaults(),
+        assertTrue(Double.isNaN(SurgeryThresholds.cRate(new StrategyOptions(s.name(), s.parameterDefaults(),
                 Map.of()))));
         org.junit.jupiter.api.Assertions.assertThrows(prunebench.config.ConfigException.class, () -> s.validate(
                 new StrategyOptions(s.name(), s.parameterDefaults(), Map.of("c_rate", "four"))));
@@ -223,11 +223,11 @@ class NetworkSurgeryTest {
         // Layer 0 |w| 0.1..0.4: mu 0.25, sigma sqrt(0.075 - 0.0625) = 0.1118; held at c = 1: t = 0.3618,
         // 0.9 t = 0.3256: keeps only 0.4 (1 entry). Layer 1 is free: 3 more to keep 4 of 8, its top three.
         List<float[]> w = List.of(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new float[] {1, 2, 3, 4});
-        List<double[]> m = List.of(NetworkSurgery.moments(w.get(0)), NetworkSurgery.moments(w.get(1)));
-        double c = NetworkSurgery.solveC(w, m, new double[] {1, Double.NaN}, 4);
-        assertArrayEquals(new float[] {0, 0, 0, 1}, NetworkSurgery.surgery(w.get(0), new float[] {1, 1, 1, 1},
+        List<double[]> m = List.of(SurgeryThresholds.moments(w.get(0)), SurgeryThresholds.moments(w.get(1)));
+        double c = SurgeryThresholds.solveC(w, m, new double[] {1, Double.NaN}, 4);
+        assertArrayEquals(new float[] {0, 0, 0, 1}, MaskSurgery.next(w.get(0), new float[] {1, 1, 1, 1},
                 m.get(0)[0] + 1 * m.get(0)[1]));
-        assertArrayEquals(new float[] {0, 1, 1, 1}, NetworkSurgery.surgery(w.get(1), new float[] {1, 1, 1, 1},
+        assertArrayEquals(new float[] {0, 1, 1, 1}, MaskSurgery.next(w.get(1), new float[] {1, 1, 1, 1},
                 m.get(1)[0] + c * m.get(1)[1]));
     }
 

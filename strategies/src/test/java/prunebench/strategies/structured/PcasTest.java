@@ -39,15 +39,15 @@ class PcasTest {
     private static final float[] Y = {1, 3, -2, 0, 0, 0, 1, 1};
 
     /** W1 = [[1, -1]], b1 = [0.5], W2 = [[1], [-1]], b2 = [-3, 3]: h = 1 hidden unit. */
-    private static Pcas.Attention handModule(NDManager manager) {
-        return Pcas.Attention.of(manager, "m", new float[] {1, -1}, new float[] {0.5f}, new float[] {1, -1},
+    private static AttentionModule handModule(NDManager manager) {
+        return AttentionModule.of(manager, "m", new float[] {1, -1}, new float[] {0.5f}, new float[] {1, -1},
                 new float[] {-3, 3}, 2, 1);
     }
 
     private static float[] attention(boolean softmax) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             NDArray y = manager.create(Y, new Shape(2, 2, 1, 2));
-            return Pcas.attention(manager, y, handModule(manager), softmax).toFloatArray();
+            return handModule(manager).attention(manager, y, softmax).toFloatArray();
         }
     }
 
@@ -62,32 +62,33 @@ class PcasTest {
             NDArray y = manager.create(Y, new Shape(2, 2, 1, 2));
             NDArray a = manager.create(new float[] {0.5f, 2, 1, 0}, new Shape(2, 2));
             // every position of channel c of example n times a[n, c]
-            assertArrayEquals(new float[] {0.5f, 1.5f, -4, 0, 0, 0, 0, 0}, Pcas.attend(y, a).toFloatArray(), 1e-7f);
+            assertArrayEquals(new float[] {0.5f, 1.5f, -4, 0, 0, 0, 0, 0}, AttentionModule.attend(y, a).toFloatArray(),
+                    1e-7f);
             // a Linear layer's output (N, C) is its own spatial mean: (2, -1) gives example 1's attention
             NDArray flat = manager.create(new float[] {2, -1}, new Shape(1, 2));
             assertArrayEquals(new float[] {0.62245935f, 0.37754068f},
-                    Pcas.attention(manager, flat, handModule(manager), false).toFloatArray(), 1e-6f);
+                    handModule(manager).attention(manager, flat, false).toFloatArray(), 1e-6f);
         }
     }
 
     @Test
     void theStatisticIsTheMeanOverExamplesNotOverBatches() {
         double[] sums = new double[2];
-        Pcas.add(sums, new float[] {0.2f, 0.8f, 0.4f, 0.6f}); // a batch of two examples
-        Pcas.add(sums, new float[] {0.3f, 0.1f}); // a batch of one
+        AttentionStatistics.add(sums, new float[] {0.2f, 0.8f, 0.4f, 0.6f}); // a batch of two examples
+        AttentionStatistics.add(sums, new float[] {0.3f, 0.1f}); // a batch of one
         // (0.2 + 0.4 + 0.3) / 3, (0.8 + 0.6 + 0.1) / 3; the mean of batch means would give (0.3, 0.4)
-        assertArrayEquals(new float[] {0.3f, 0.5f}, Pcas.mean(sums, 3), 1e-6f);
+        assertArrayEquals(new float[] {0.3f, 0.5f}, AttentionStatistics.mean(sums, 3), 1e-6f);
     }
 
     /** d sum(y * a) / d b2 with the 1e30 scribble between forward and backward, or without. */
     private static float[] b2Gradient(boolean softmax, boolean scribbled) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            Pcas.Attention m = handModule(manager);
+            AttentionModule m = handModule(manager);
             JniUtils.zeroGrad((PtNDArray) m.b2());
             try (NDManager scope = manager.newSubManager();
                     GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 NDArray y = scope.create(Y, new Shape(2, 2, 1, 2));
-                NDArray out = Pcas.attend(y, Pcas.attention(scope, y, m, softmax)).sum();
+                NDArray out = AttentionModule.attend(y, m.attention(scope, y, softmax)).sum();
                 if (scribbled) {
                     FreedMemory.scribble();
                 }
@@ -125,7 +126,7 @@ class PcasTest {
             if (c == CONV1_LOGITS.length) { // conv1, the only 6-channel layer of LeNet-5
                 b2 = CONV1_LOGITS.clone();
             }
-            return Pcas.Attention.of(manager, group.name(), new float[hidden * c], new float[hidden],
+            return AttentionModule.of(manager, group.name(), new float[hidden * c], new float[hidden],
                     new float[c * hidden], b2, c, hidden);
         });
     }
