@@ -140,6 +140,10 @@ class ShippedExperimentsTest {
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
                     "pcas", "pretrained, fine-tunes 1 epoch",
                     "pcas_global", "pretrained, fine-tunes 1 epoch")),
+            // "Then both are fine-tuned alike" (one epoch)
+            Map.entry("amc-lenet5.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 1 epoch",
+                    "amc", "pretrained, fine-tunes 1 epoch")),
             Map.entry("channel-pruning-lenet5.yaml", Map.of(
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
                     "channel_pruning", "pretrained, fine-tunes 1 epoch",

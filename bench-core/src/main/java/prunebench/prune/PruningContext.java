@@ -27,9 +27,21 @@ public final class PruningContext {
     private final int round;
     private final StrategyOptions options;
     private final int batchSize;
+    private final BatchLoader validation;
+    private final double keptFraction;
 
     public PruningContext(Network network, List<PruningTarget> targets, MaskSet masks, NDManager manager,
             BatchLoader trainData, int batchSize, long seed, int round, StrategyOptions options) {
+        this(network, targets, masks, manager, trainData, batchSize, seed, round, options, null, Double.NaN);
+    }
+
+    /**
+     * @param validation   the held-out validation split ({@code dataset.validation}), or null when none is held out
+     * @param keptFraction the fraction of the dense cost the round's selection may keep, or NaN
+     */
+    public PruningContext(Network network, List<PruningTarget> targets, MaskSet masks, NDManager manager,
+            BatchLoader trainData, int batchSize, long seed, int round, StrategyOptions options,
+            BatchLoader validation, double keptFraction) {
         this.network = network;
         this.targets = List.copyOf(targets);
         this.masks = masks;
@@ -39,6 +51,32 @@ public final class PruningContext {
         this.seed = seed;
         this.round = round;
         this.options = options;
+        this.validation = validation;
+        this.keptFraction = keptFraction;
+    }
+
+    /** The same context with the round's {@link #keptFraction()} set (the channel pruner knows it). */
+    public PruningContext withKeptFraction(double fraction) {
+        return new PruningContext(network, targets, masks, manager, trainData, batchSize, seed, round, options,
+                validation, fraction);
+    }
+
+    /**
+     * The held-out validation split ({@code dataset.validation}: training examples the dense model never saw), for
+     * a strategy whose search is rewarded by accuracy (amc); null when the experiment holds none out. Never the test
+     * split.
+     */
+    public BatchLoader validation() {
+        return validation;
+    }
+
+    /**
+     * The fraction of the dense network's cost this round's selection may keep, in the measure the pruner meets
+     * (a structured strategy's {@code target}: trainable parameters, or multiply-adds with {@code speedup}):
+     * 1 / target^((round + 1) / iterations). NaN where the caller does not set it (single-weight pruning).
+     */
+    public double keptFraction() {
+        return keptFraction;
     }
 
     public Network network() {

@@ -21,12 +21,19 @@ public final class PruningRounds {
 
     public static void run(Network network, List<PruningTarget> targets, MaskSet masks, BatchLoader data,
             int batchSize, long seed, StrategyOptions options, int iterations, Round round) {
+        run(network, targets, masks, data, null, batchSize, seed, options, iterations, round);
+    }
+
+    /** The same, the contexts carrying the held-out {@code validation} split (null: none). */
+    public static void run(Network network, List<PruningTarget> targets, MaskSet masks, BatchLoader data,
+            BatchLoader validation, int batchSize, long seed, StrategyOptions options, int iterations, Round round) {
         JniUtils.setGradMode(false); // masks are applied in place: see Trainer
         NDManager manager = network.block().getParameters().valueAt(0).getArray().getManager();
         for (int r = 0; r < iterations; r++) {
             masks.apply();
             try (NDManager scope = manager.newSubManager()) {
-                round.run(new PruningContext(network, targets, masks, scope, data, batchSize, seed, r, options), r);
+                round.run(new PruningContext(network, targets, masks, scope, data, batchSize, seed, r, options,
+                        validation, Double.NaN), r);
             }
         }
         masks.apply();

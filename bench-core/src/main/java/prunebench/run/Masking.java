@@ -27,7 +27,15 @@ interface Masking {
     List<PruningTarget> targets();
 
     /** Prunes {@code masks} in place as {@code stage} says and applies them to the weights. */
-    void prune(Stage.Prune stage, MaskSet masks, BatchLoader data, long seed);
+    default void prune(Stage.Prune stage, MaskSet masks, BatchLoader data, long seed) {
+        prune(stage, masks, data, null, seed);
+    }
+
+    /**
+     * The same, a structured strategy's contexts carrying the held-out {@code validation} split (null: none), which
+     * amc's search is rewarded on.
+     */
+    void prune(Stage.Prune stage, MaskSet masks, BatchLoader data, BatchLoader validation, long seed);
 
     /** The network whose inference speed is measured: a smaller rebuilt one, or {@code network} itself. */
     Network rebuilt(Network network, MaskSet masks, NDManager manager);
@@ -49,7 +57,7 @@ interface Masking {
             }
 
             @Override
-            public void prune(Stage.Prune p, MaskSet masks, BatchLoader data, long seed) {
+            public void prune(Stage.Prune p, MaskSet masks, BatchLoader data, BatchLoader validation, long seed) {
                 long keep;
                 if (p.amount() instanceof Stage.Amount.Rate r) {
                     long kept = masks.keptTotal();
@@ -80,13 +88,13 @@ interface Masking {
             }
 
             @Override
-            public void prune(Stage.Prune p, MaskSet masks, BatchLoader data, long seed) {
+            public void prune(Stage.Prune p, MaskSet masks, BatchLoader data, BatchLoader validation, long seed) {
                 if (!(p.amount() instanceof Stage.Amount.Compression c)) {
                     throw new ConfigException("structured pruning prunes to a compression, not by a rate");
                 }
                 StructuredStrategy s = (StructuredStrategy) p.strategy();
                 channels.prune(p.invert() ? inverted(s) : s, p.options(), masks, c.compression(), p.distribution(),
-                        p.iterations(), p.denseFirst(), data, p.batchSize(), seed);
+                        p.iterations(), p.denseFirst(), data, validation, p.batchSize(), seed);
             }
 
             @Override

@@ -96,7 +96,7 @@ final class PlanRunner {
                 RunState.close(state.scored);
                 state.scored = state.copyWeights(true);
                 long t0 = System.nanoTime();
-                state.masking.prune(p, state.masks, ws.trainPlain(), state.seed);
+                state.masking.prune(p, state.masks, ws.trainPlain(), ws.validation(), state.seed);
                 state.pruneSeconds += (System.nanoTime() - t0) / 1e9;
                 state.epochsTrained = 0;
                 records.masks(state);

@@ -69,6 +69,16 @@ public final class ChannelPruner {
     public void prune(StructuredStrategy strategy, StrategyOptions options, MaskSet masks, double target,
             Distribution distribution, int iterations, boolean denseFirst, BatchLoader data, int batchSize,
             long seed) {
+        prune(strategy, options, masks, target, distribution, iterations, denseFirst, data, null, batchSize, seed);
+    }
+
+    /**
+     * The same, the strategy's contexts carrying the held-out {@code validation} split (null: none held out) and each
+     * round's kept fraction of the dense cost ({@link prunebench.prune.PruningContext#keptFraction()}).
+     */
+    public void prune(StructuredStrategy strategy, StrategyOptions options, MaskSet masks, double target,
+            Distribution distribution, int iterations, boolean denseFirst, BatchLoader data, BatchLoader validation,
+            int batchSize, long seed) {
         if (distribution == Distribution.ERK || distribution == Distribution.LAYER_DENSITIES) {
             throw new ConfigException("structured pruning supports scope global or layer, not "
                     + distribution.name().toLowerCase(Locale.ROOT));
@@ -83,8 +93,10 @@ public final class ChannelPruner {
         // Fixed per-layer fractions replace the target (one step: validated with the strategy).
         int[] fixed = fractions.isEmpty() ? null : LayerFractions.keptCounts(fractions, groups, network.modelName());
         NDManager manager = network.block().getParameters().valueAt(0).getArray().getManager();
-        PruningRounds.run(network, targets, masks, data, batchSize, seed, options, iterations, (context, r) -> {
+        PruningRounds.run(network, targets, masks, data, validation, batchSize, seed, options, iterations,
+                (roundContext, r) -> {
             double maxCost = dense / Math.pow(target, (r + 1.0) / iterations);
+            prunebench.prune.PruningContext context = roundContext.withKeptFraction(maxCost / dense);
             Map<String, float[]> scores = strategy.channelScores(context, groups);
             List<float[]> ordered = new ArrayList<>();
             for (ChannelGroup g : groups) {

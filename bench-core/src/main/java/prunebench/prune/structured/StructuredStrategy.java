@@ -59,8 +59,10 @@ public interface StructuredStrategy extends PruningStrategy {
      * Called in every round of {@link ChannelPruner#prune} once the round's channels are chosen and written into
      * {@code masks} ({@link #channelScores} told which), before the masks are applied: the network still has the
      * weights the round scored. A strategy may change weights here, as {@code channel_pruning} sets each consumer of
-     * a pruned layer to the least-squares reconstruction of its output from the kept channels; the masks are applied
-     * after it returns. Default: nothing.
+     * a pruned layer to the least-squares reconstruction of its output from the kept channels, or remove further
+     * channels from {@code masks}, as {@code amc} removes the rest of its agent's policy where the budget was met
+     * before its end (never add channels back: the budget is checked before); the masks are applied after it
+     * returns. Default: nothing.
      */
     default void afterSelection(PruningContext context, List<ChannelGroup> groups, prunebench.prune.MaskSet masks) {}
 
