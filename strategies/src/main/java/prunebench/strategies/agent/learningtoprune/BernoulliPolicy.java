@@ -7,7 +7,7 @@ import java.util.Random;
  * pi(a_j = 1 | W) = p_j, the filters' actions independent Bernoulli draws. Two fully connected layers, the form the
  * paper gives for layers with small filters (its larger layers add 7x7 convolutions and pooling in front, not
  * implemented here): p = sigmoid(W2 relu(W1 x + b1) + b2), x the layer's weights (N filters x M weights per filter)
- * flattened and standardised (zero mean, unit variance over the layer). Plain Java in double precision: the agent is
+ * flattened, centred and scaled to unit norm ({@link #standardise}). Plain Java in double precision: the agent is
  * small, and its arithmetic must be exactly the same on every machine for a search to repeat from its seed.
  *
  * <p>Trained by REINFORCE: for an episode's M sampled actions A_i with advantages R(A_i) - baseline, the gradient of
@@ -75,7 +75,12 @@ final class BernoulliPolicy {
         return out;
     }
 
-    /** The standardised input: (w - mean) / std over all of the layer's weights (std 0: all zeros). */
+    /**
+     * The input: the layer's weights centred and scaled to unit L2 norm, (w - mean) / (std sqrt(n)) over all n of
+     * them (std 0: all zeros). The scale matters for Adam, whose first steps move every weight by about the learning
+     * rate whatever its gradient: a hidden unit's input then moves by lr ||x||_1 per step, which stays below lr
+     * sqrt(n) here instead of growing with n (48,000 weights in LeNet-5's fc1).
+     */
     static double[] standardise(float[] weights) {
         double mean = 0;
         for (float w : weights) {
@@ -86,10 +91,10 @@ final class BernoulliPolicy {
         for (float w : weights) {
             var += (w - mean) * (w - mean);
         }
-        double std = Math.sqrt(var / weights.length);
+        double scale = Math.sqrt(var / weights.length) * Math.sqrt(weights.length);
         double[] out = new double[weights.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = std > 0 ? (weights[i] - mean) / std : 0;
+            out[i] = scale > 0 ? (weights[i] - mean) / scale : 0;
         }
         return out;
     }

@@ -40,8 +40,8 @@ import prunebench.train.TrainableParameter;
  * {@code layer_finetune_steps} SGD steps (momentum 0.9, {@code layer_finetune_lr}) before the next layer's agent
  * starts from the network so changed: the paper's prune-and-fine-tune, layer after layer.
  *
- * <p>The reward reads the run's held-out validation split ({@code dataset.validation}; {@code reward_examples} of
- * them, -1 all), never the test set: a run without one fails, saying so. Every random draw (the policies'
+ * <p>The reward reads the run's held-out validation split ({@code dataset.validation}; its first
+ * {@code reward_examples}, 1000, -1 all of them), never the test set: a run without one fails, saying so. Every random draw (the policies'
  * initialisation, the actions, the fine-tuning order) comes from the run's seed, so a search repeats exactly.
  *
  * <p>How this fits the grid: the search's scores are the final keep probabilities, and the grid's compression, not
@@ -78,14 +78,14 @@ public final class LearningToPrune implements StructuredStrategy {
     @Override
     public Map<String, Object> parameterDefaults() {
         Map<String, Object> d = new LinkedHashMap<>(STRUCTURED_DEFAULTS);
-        d.put(EPISODES, 20);
+        d.put(EPISODES, 50);
         d.put(SAMPLES, 5);
-        d.put(POLICY_LR, 0.01);
+        d.put(POLICY_LR, 0.003);
         d.put(HIDDEN, 32);
         d.put(DROP_BOUND, 0.02);
         d.put(BASELINE_DECAY, 0.9);
         d.put(INIT_KEEP, 0.5);
-        d.put(REWARD_EXAMPLES, -1);
+        d.put(REWARD_EXAMPLES, 1000);
         d.put(LAYER_STEPS, 50);
         d.put(LAYER_LR, 0.01);
         return Map.copyOf(d);
@@ -149,8 +149,8 @@ public final class LearningToPrune implements StructuredStrategy {
         Network network = context.network();
         Map<String, float[]> out = new LinkedHashMap<>();
         List<LayerFilters> held = new ArrayList<>();
-        try (NDManager search = context.manager().newSubManager()) {
-            List<BatchLoader.Batch> rewardSet = rewardBatches(search, validation, o.getInt(REWARD_EXAMPLES));
+        try {
+            RewardSet rewardSet = RewardSet.of(validation, o.getInt(REWARD_EXAMPLES));
             int[] step = {0};
             for (ChannelGroup g : groups) {
                 LayerFilters layer = new LayerFilters(network, g);
@@ -177,7 +177,7 @@ public final class LearningToPrune implements StructuredStrategy {
     }
 
     /** One layer's agent trained; returns its final keep probabilities. The network is left as it was. */
-    private static double[] searchLayer(PruningContext context, LayerFilters layer, List<BatchLoader.Batch> rewardSet,
+    private static double[] searchLayer(PruningContext context, LayerFilters layer, RewardSet rewardSet,
             Random random) {
         StrategyOptions o = context.options();
         double bound = o.getDouble(DROP_BOUND);
@@ -238,24 +238,28 @@ public final class LearningToPrune implements StructuredStrategy {
         return n;
     }
 
-    /** The first {@code examples} validation examples (-1: all) in the split's order, as batches on {@code manager}. */
-    private static List<BatchLoader.Batch> rewardBatches(NDManager manager, BatchLoader validation, int examples) {
-        int[] order = validation.order(0, 0, false);
-        if (examples > 0 && examples < order.length) {
-            order = java.util.Arrays.copyOf(order, examples);
+    /** The reward examples: the first {@code examples} of the validation split (-1: all) in the split's order. */
+    record RewardSet(BatchLoader data, int[] order) {
+        static RewardSet of(BatchLoader validation, int examples) {
+            int[] order = validation.order(0, 0, false);
+            return new RewardSet(validation, examples > 0 && examples < order.length
+                    ? java.util.Arrays.copyOf(order, examples) : order);
         }
-        List<BatchLoader.Batch> out = new ArrayList<>();
-        for (int b = 0; b * EVAL_BATCH < order.length; b++) {
-            out.add(validation.batch(manager, order, b, EVAL_BATCH, null));
+
+        int batches() {
+            return (order.length + EVAL_BATCH - 1) / EVAL_BATCH;
         }
-        return out;
     }
 
-    /** Top-1 of the network as it is now on the reward examples, in inference mode. */
-    private static double accuracy(PruningContext context, List<BatchLoader.Batch> rewardSet) {
+    /**
+     * Top-1 of the network as it is now on the reward examples, in inference mode. Each batch is built on its own
+     * scope, as the forward pass puts its activations on the manager of its input.
+     */
+    private static double accuracy(PruningContext context, RewardSet rewardSet) {
         Accuracy acc = new Accuracy();
-        for (BatchLoader.Batch batch : rewardSet) {
+        for (int b = 0; b < rewardSet.batches(); b++) {
             try (NDManager scope = context.manager().newSubManager()) {
+                BatchLoader.Batch batch = rewardSet.data().batch(scope, rewardSet.order(), b, EVAL_BATCH, null);
                 NDArray logits = context.network().block().forward(new ParameterStore(scope, false),
                         new NDList(batch.images()), false).singletonOrThrow();
                 acc.add(logits.toType(DataType.FLOAT32, false).toFloatArray(), batch.labels().toLongArray(),

@@ -142,8 +142,8 @@ class LearningToPruneMathTest {
     }
 
     @Test
-    void inputIsStandardisedOverTheLayer() {
-        double s = Math.sqrt(1.5); // (x - 2) / sqrt(2/3)
+    void inputIsCentredAndScaledToUnitNorm() {
+        double s = Math.sqrt(0.5); // (x - 2) / (sqrt(2/3) sqrt(3)): unit norm
         assertArrayEquals(new double[] {-s, 0, s}, BernoulliPolicy.standardise(new float[] {1, 2, 3}), 1e-6);
         assertArrayEquals(new double[] {0, 0}, BernoulliPolicy.standardise(new float[] {4, 4}), TOL);
     }
