@@ -135,6 +135,11 @@ class ShippedExperimentsTest {
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
                     "slimming", "pretrained, fine-tunes 1 epoch",
                     "slimming_s1e-2", "pretrained, fine-tunes 1 epoch")),
+            // "then one epoch of fine-tuning as for l1_filter"
+            Map.entry("learning-to-prune-lenet5.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 1 epoch",
+                    "learning_to_prune", "pretrained, fine-tunes 1 epoch",
+                    "ltp_b5", "pretrained, fine-tunes 1 epoch")),
             // "the same fraction removed per layer, then one epoch of fine-tuning"
             Map.entry("pcas-lenet5.yaml", Map.of(
                     "l1_filter", "pretrained, fine-tunes 1 epoch",
