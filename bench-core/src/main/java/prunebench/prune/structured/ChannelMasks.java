@@ -18,7 +18,7 @@ import prunebench.prune.PruningTarget;
  * columns of every consumer (so that nonzero counts, hence compression and theoretical speedup, are those of the
  * rebuilt network). A tensor may be both: a VGG conv is the producer of one group and the consumer of the previous.
  */
-final class ChannelMasks {
+public final class ChannelMasks {
     private ChannelMasks() {}
 
     /** Which channels each group still has: the rows of its producer's weight mask that are not all zero. */
@@ -41,6 +41,22 @@ final class ChannelMasks {
 
     /** Replaces every mask of {@code masks} by the expansion of {@code kept}. */
     static void write(MaskSet masks, List<ChannelGroup> groups, List<boolean[]> kept, NDManager manager) {
+        Map<String, float[]> touched = expanded(groups, kept, masks.targets());
+        for (PruningTarget t : masks.targets()) {
+            Shape shape = t.array().getShape();
+            float[] mask = touched.containsKey(t.name()) ? touched.get(t.name()) : expand(shape, null, null, 1);
+            NDArray array = manager.create(mask, shape).toDevice(t.array().getDevice(), false);
+            masks.set(t.name(), array);
+        }
+    }
+
+    /**
+     * Per tensor of {@code targets} that a group touches, the mask of the kept channels: rows of removed channels
+     * zeroed in the producer's weight, bias, gamma and beta, and the matching input columns of the readers. Tensors
+     * no group touches are left out. Public for strategies that try channel choices themselves (amc).
+     */
+    public static Map<String, float[]> expanded(List<ChannelGroup> groups, List<boolean[]> kept,
+            List<PruningTarget> targets) {
         Map<String, boolean[]> rows = new HashMap<>();
         Map<String, boolean[]> cols = new HashMap<>();
         Map<String, Integer> factors = new HashMap<>();
@@ -60,12 +76,15 @@ final class ChannelMasks {
                 factors.put(c.layer().name(), c.factor());
             }
         }
-        for (PruningTarget t : masks.targets()) {
-            Shape shape = t.array().getShape();
-            float[] mask = expand(shape, rows.get(t.name()), cols.get(t.name()), factors.getOrDefault(t.name(), 1));
-            NDArray array = manager.create(mask, shape).toDevice(t.array().getDevice(), false);
-            masks.set(t.name(), array);
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        for (PruningTarget t : targets) {
+            boolean[] r = rows.get(t.name());
+            boolean[] c = cols.get(t.name());
+            if (r != null || c != null) {
+                out.put(t.name(), expand(t.array().getShape(), r, c, factors.getOrDefault(t.name(), 1)));
+            }
         }
+        return out;
     }
 
     /** Ones, with rows {@code r} where {@code !rows[r]} and input columns of channels {@code !cols[c]} zeroed. */

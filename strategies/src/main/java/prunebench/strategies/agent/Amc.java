@@ -29,6 +29,7 @@ import prunebench.prune.MaskSet;
 import prunebench.prune.PruningContext;
 import prunebench.prune.PruningTarget;
 import prunebench.prune.StrategyOptions;
+import prunebench.prune.structured.ChannelMasks;
 import prunebench.prune.structured.StructuredStrategy;
 import prunebench.train.Evaluator;
 
@@ -278,7 +279,7 @@ public final class Amc implements StructuredStrategy {
             kept.add(k);
         }
         NDManager manager = context.network().block().getParameters().valueAt(0).getArray().getManager();
-        for (Map.Entry<String, float[]> e : expandedMasks(groups, kept, masks.targets()).entrySet()) {
+        for (Map.Entry<String, float[]> e : ChannelMasks.expanded(groups, kept, masks.targets()).entrySet()) {
             PruningTarget t = targetOf(masks, e.getKey());
             masks.set(e.getKey(), manager.create(e.getValue(), t.array().getShape()).toDevice(t.array().getDevice(),
                     false));
@@ -400,66 +401,12 @@ public final class Amc implements StructuredStrategy {
         return out;
     }
 
-    /**
-     * Per touched tensor, the mask of the kept channels: rows of removed channels zeroed in the producer's weight,
-     * bias, gamma and beta, and the matching input columns of the readers (as the pruner's masks).
-     */
-    static Map<String, float[]> expandedMasks(List<ChannelGroup> groups, List<boolean[]> kept,
-            List<PruningTarget> targets) {
-        Map<String, boolean[]> rows = new HashMap<>();
-        Map<String, boolean[]> cols = new HashMap<>();
-        Map<String, Integer> factors = new HashMap<>();
-        for (int g = 0; g < groups.size(); g++) {
-            ChannelGroup group = groups.get(g);
-            boolean[] k = kept.get(g);
-            rows.put(group.name(), k);
-            if (group.bias() != null) {
-                rows.put(group.bias(), k);
-            }
-            if (group.norm() != null) {
-                rows.put(group.norm().gamma(), k);
-                rows.put(group.norm().beta(), k);
-            }
-            for (ChannelGroup.Consumer c : group.consumers()) {
-                cols.put(c.layer().name(), k);
-                factors.put(c.layer().name(), c.factor());
-            }
-        }
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (PruningTarget t : targets) {
-            boolean[] r = rows.get(t.name());
-            boolean[] c = cols.get(t.name());
-            if (r == null && c == null) {
-                continue;
-            }
-            Shape shape = t.array().getShape();
-            float[] mask = new float[Math.toIntExact(shape.size())];
-            int d0 = Math.toIntExact(shape.get(0));
-            int d1 = shape.dimension() > 1 ? Math.toIntExact(shape.get(1)) : 1;
-            int inner = mask.length / d0 / d1;
-            int factor = factors.getOrDefault(t.name(), 1);
-            for (int i = 0; i < d0; i++) {
-                if (r != null && !r[i]) {
-                    continue;
-                }
-                for (int j = 0; j < d1; j++) {
-                    if (c != null && !c[j / factor]) {
-                        continue;
-                    }
-                    java.util.Arrays.fill(mask, (i * d1 + j) * inner, (i * d1 + j + 1) * inner, 1f);
-                }
-            }
-            out.put(t.name(), mask);
-        }
-        return out;
-    }
-
     /** Top-1 on the validation split of the network with only {@code kept} channels (weights left untouched). */
     private static double accuracy(PruningContext context, List<ChannelGroup> groups, List<boolean[]> kept,
             BatchLoader validation) {
         try (NDManager episode = context.manager().newSubManager()) {
             Map<Parameter, NDArray> masked = new IdentityHashMap<>();
-            for (Map.Entry<String, float[]> e : expandedMasks(groups, kept, context.targets()).entrySet()) {
+            for (Map.Entry<String, float[]> e : ChannelMasks.expanded(groups, kept, context.targets()).entrySet()) {
                 PruningTarget t = targetOf(context, e.getKey());
                 NDArray value = t.array();
                 NDArray m = episode.create(e.getValue(), value.getShape()).toDevice(value.getDevice(), false)
