@@ -109,7 +109,10 @@ class DownloaderTest {
         new Downloader(log, url("flaky")).fetch("tiny", provider(), target);
         assertEquals(2, ranges.size(), ranges.toString());
         assertEquals("none", ranges.get(0));
-        assertEquals("bytes=" + archive.length / 2 + "-", ranges.get(1));
+        // The server sent half and closed; how much of it reached the client before the close depends on the
+        // loopback's timing (CI once saw 147,376 of 150,194), so the resume must start somewhere in (0, half].
+        long from = Long.parseLong(ranges.get(1).replaceAll("bytes=(\\d+)-", "$1"));
+        assertTrue(ranges.get(1).matches("bytes=\\d+-") && from > 0 && from <= archive.length / 2, ranges.toString());
         assertArrayEquals(a, Files.readAllBytes(target.resolve("tiny-bin").resolve("a.bin")));
         assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("resuming"), logBytes.toString());
     }
