@@ -171,7 +171,13 @@ def main():
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--what", choices=["train", "infer", "both", "step"], default="both")
     p.add_argument("--phases", action="store_true", help="with --what step: median ms of each phase too")
+    p.add_argument("--profile", metavar="FILE", help="with --what step: one more pass over the batches under "
+                   "torch.autograd.profiler (record_shapes), its Chrome trace written to FILE")
     p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--channels-last", action="store_true",
+                   help="options table: model and inputs in torch.channels_last memory format")
+    p.add_argument("--no-mkldnn", action="store_true",
+                   help="options table: oneDNN kernels off (torch.backends.mkldnn), ATen's own convolutions")
     p.add_argument("--glibc-defaults", action="store_true", help="leave glibc's malloc settings as they are")
     a = p.parse_args()
     if not a.glibc_defaults:
@@ -185,6 +191,10 @@ def main():
     g = torch.Generator().manual_seed(0)
     shape, cls, augment = MODELS[a.model]
     model = cls()
+    if a.no_mkldnn:
+        torch.backends.mkldnn.enabled = False
+    if a.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     data = Batches(shape, a.batch * 40, augment, g)
     rows = []
 
@@ -211,6 +221,8 @@ def main():
         model.train()
         opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9)
         batches = [data.next(a.batch) for _ in range(a.steps)]
+        if a.channels_last:
+            batches = [(x.contiguous(memory_format=torch.channels_last), y) for x, y in batches]
         names = ["forward", "loss", "backward", "optimizer", "zero_grad"]
         times = []
         it = [0]
@@ -239,6 +251,19 @@ def main():
 
         wall, cpu = measure(bare_step, a.batch, a.warmup, a.steps, a.reps)
         rows += [("train_step_pytorch", wall, "images/s"), ("train_step_cpu_pytorch", cpu, "images/cpu-s")]
+        if a.profile:
+            # As StepBenchmark's profile: a fresh optimizer warmed by one pass, then one pass of the same
+            # batches under libtorch's autograd profiler; the timed figures above are not profiled.
+            opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9)
+            phases, a.phases = a.phases, False
+            for _ in range(len(batches)):
+                bare_step()
+            with torch.autograd.profiler.profile(record_shapes=True) as prof:
+                for _ in range(len(batches)):
+                    bare_step()
+            prof.export_chrome_trace(a.profile)
+            a.phases = phases
+            print(f"bench: profile of {len(batches)} steps written to {a.profile}", file=sys.stderr)
         if a.phases:
             timed = times[a.warmup:]
             rows += [("phase_" + n + "_pytorch", 1000 * statistics.median(t[i] for t in timed), "ms")

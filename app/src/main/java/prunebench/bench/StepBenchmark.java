@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import prunebench.train.Optimizer;
 import prunebench.train.Trainer;
 
 /**
- * {@code step MODEL [--batch B] [--steps S] [--reps R] [--warmup-epochs W] [--phases true]}: the bare training
+ * {@code step MODEL [--batch B] [--steps S] [--reps R] [--warmup-epochs W] [--phases true] [--profile FILE]
+ * [--mkldnn false]}: the bare training
  * step, as {@code scripts/bench-pytorch.py --what step}: forward, cross-entropy, backward, SGD (momentum 0.9)
  * step and zeroed gradients on batches assembled once before timing (S distinct batches, cycled); no loss read,
  * accuracy, masks or listeners. Rows {@code train_step} and {@code train_step_cpu}; with {@code --phases} also
@@ -41,11 +43,17 @@ final class StepBenchmark {
         int batch = sizes.batch();
         int steps = sizes.steps();
         boolean phases = Boolean.parseBoolean(args.option("phases", "false"));
+        String profile = args.option("profile", null);
         Shape shape = Workloads.inputShape(name);
         boolean augment = shape.get(0) == 3;
         ImageData data = Workloads.synthetic((int) shape.get(0), (int) shape.get(1), batch * steps, 1, augment);
         BatchLoader loader = new BatchLoader(data, data.train(), augment, Device.cpu());
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            String mkldnn = args.option("mkldnn");
+            if (mkldnn != null) { // an options-table measurement: oneDNN convolutions off (or explicitly on)
+                System.err.printf(Locale.ROOT, "bench: oneDNN kernels %s%n",
+                        LibtorchFlags.setMkldnnEnabled(Boolean.parseBoolean(mkldnn)) ? "on" : "off");
+            }
             Network network = Network.create(new ModelRegistry().get(name), shape, 10, manager, 0);
             Trainer trainer = new Trainer(network, manager, loader, loader, 0);
             TrainSchedule schedule = Workloads.sgd(1, batch);
@@ -86,6 +94,9 @@ final class StepBenchmark {
                     }
                 }
             }
+            if (profile != null) {
+                profile(trainer, schedule, manager, batches, profile);
+            }
             if (phases) {
                 ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 row("phase_assemble_cpu", name, batch, assembleMs(threads, manager, loader, order, sizes, rng),
@@ -107,6 +118,32 @@ final class StepBenchmark {
             }
         }
         return 0;
+    }
+
+    /**
+     * One more pass over the batches under libtorch's autograd profiler (the one {@code torch.autograd.profiler}
+     * drives in bench-pytorch.py), its Chrome trace written to {@code file}: every ATen op with its start and
+     * duration, forward and backward, so that scripts/profile-ops.py can sum both sides by op kind. A fresh
+     * optimizer, so the pass sees the same step as the timed ones; the timed figures above are not profiled.
+     */
+    private static void profile(Trainer trainer, TrainSchedule schedule, NDManager manager,
+            List<BatchLoader.Batch> batches, String file) {
+        try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
+            Trainer.Step step = trainer.newStep(optimizer);
+            for (int pass = 0; pass < 2; pass++) { // the first pass warms the new optimizer's state
+                if (pass == 1) {
+                    JniUtils.startProfile(false, true, false);
+                }
+                for (BatchLoader.Batch b : batches) {
+                    try (NDManager scope = manager.newSubManager()) {
+                        scope.tempAttachAll(b.images(), b.labels());
+                        step.run(scope, b.images(), b.labels(), 0.01, null);
+                    }
+                }
+            }
+            JniUtils.stopProfile(file);
+        }
+        System.err.printf(Locale.ROOT, "bench: profile of %d steps written to %s%n", batches.size(), file);
     }
 
     /**
