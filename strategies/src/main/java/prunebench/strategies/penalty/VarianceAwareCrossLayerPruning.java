@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import prunebench.config.ConfigException;
 import prunebench.config.PenaltySpec;
+import ai.djl.ndarray.types.DataType;
 import prunebench.model.ChannelGroup;
+import prunebench.model.TiedGroup;
 import prunebench.prune.LearnedMask;
 import prunebench.prune.PenalizedStrategy;
 import prunebench.prune.PruningContext;
@@ -37,6 +39,7 @@ import prunebench.strategies.learned.GroupLasso;
 public final class VarianceAwareCrossLayerPruning implements StructuredStrategy, PenalizedStrategy {
     static final String WEIGHT = "weight";
     static final String VARIANCE_WEIGHT = "variance_weight";
+    static final String REMOVE_TIED_GROUPS = "remove_tied_groups";
 
     @Override
     public String name() {
@@ -55,6 +58,7 @@ public final class VarianceAwareCrossLayerPruning implements StructuredStrategy,
         d.put(WEIGHT, 1e-3);
         d.put(VARIANCE_WEIGHT, 1.0);
         d.put(LearnedMask.LEARN_EPOCHS, -1);
+        d.put(REMOVE_TIED_GROUPS, true);
         return Map.copyOf(d);
     }
 
@@ -63,6 +67,17 @@ public final class VarianceAwareCrossLayerPruning implements StructuredStrategy,
         StructuredStrategy.super.validate(o);
         MagnitudeAfterPenalty.positive(o, WEIGHT);
         MagnitudeAfterPenalty.positive(o, VARIANCE_WEIGHT);
+        o.getBoolean(REMOVE_TIED_GROUPS); // true or false
+        if (o.getBoolean(REMOVE_TIED_GROUPS) && !prunebench.prune.structured.LayerFractions.of(o).isEmpty()) {
+            throw new ConfigException("remove_tied_groups ranks the tied groups with the other channels under the "
+                    + "compression target: it cannot be combined with layer_fractions (set remove_tied_groups: false)");
+        }
+        if (o.getBoolean(REMOVE_TIED_GROUPS) && o.has("scope") && o.getString("scope").equals("layer")
+                || o.getBoolean(REMOVE_TIED_GROUPS) && o.has("distribution")
+                && o.getString("distribution").equalsIgnoreCase("uniform")) {
+            throw new ConfigException("remove_tied_groups needs scope global: a tied group spans several layers, so "
+                    + "the same fraction per layer does not apply (set remove_tied_groups: false for scope layer)");
+        }
         if (o.getInt(LearnedMask.LEARN_EPOCHS) < -1) {
             throw new ConfigException("learn_epochs must be a non-negative integer (or -1: the fine-tuning's), got "
                     + o.raw(LearnedMask.LEARN_EPOCHS));
@@ -78,6 +93,36 @@ public final class VarianceAwareCrossLayerPruning implements StructuredStrategy,
     @Override
     public boolean duringPretraining() {
         return false;
+    }
+
+    @Override
+    public boolean removesTiedGroups(StrategyOptions o) {
+        return o.getBoolean(REMOVE_TIED_GROUPS);
+    }
+
+    /**
+     * A tied group's score is the penalty's first-order statistic, mu: the mean of its members' filter L2 norms, on
+     * the scale of a lone filter's score (its own L2 norm, the mu of a group of one), so the two rank together.
+     */
+    @Override
+    public float[] tiedGroupScores(PruningContext context, List<TiedGroup> ties) {
+        Map<String, float[]> weights = new HashMap<>();
+        float[] out = new float[ties.size()];
+        for (int t = 0; t < out.length; t++) {
+            double sum = 0;
+            for (TiedGroup.Member m : ties.get(t).members()) {
+                float[] w = weights.computeIfAbsent(m.layer().name(),
+                        n -> m.layer().weight().getArray().toType(DataType.FLOAT32, false).toFloatArray());
+                int per = Math.toIntExact(w.length / m.layer().weightShape().get(0));
+                double squares = 0;
+                for (int i = m.channel() * per; i < (m.channel() + 1) * per; i++) {
+                    squares += (double) w[i] * w[i];
+                }
+                sum += Math.sqrt(squares);
+            }
+            out[t] = (float) (sum / ties.get(t).members().size());
+        }
+        return out;
     }
 
     /** The L2 norm of each filter: for a filter in a group of its own, the group's mu. */
