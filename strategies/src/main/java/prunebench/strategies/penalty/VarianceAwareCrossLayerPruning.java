@@ -25,16 +25,17 @@ import prunebench.strategies.learned.GroupLasso;
  * residual addition ties together ({@link prunebench.model.ChannelStructure#residualTies}: in a CIFAR ResNet the
  * stem's filter i with every block's conv2 filter i of stage 1, and on through the option-A shortcuts to filter i + 8
  * of stage 2 and i + 24 of stage 3); every other filter is a group of its own (for it the term is SSL's group lasso).
- * Then the filters of lowest L2 norm are removed with everything that depends on them (the structured prune, by
- * default one ranking across layers, as group_lasso), the network is rebuilt and fine-tuned.
+ * Then, with {@code remove_tied_groups} (default true), the cross-layer groups themselves are ranked with the
+ * blocks' inner channels in one ranking (a group by its mu, a lone filter by its L2 norm, the mu of its group of
+ * one) and the lowest go under the compression target: a removed group zeroes every member's filter, bias, gamma and
+ * beta and its readers' input columns ({@link prunebench.prune.structured.ChannelPruner} with ties), and the rebuild
+ * narrows the residual streams. With {@code remove_tied_groups: false} only the inner channels go by L2 norm (the
+ * groups are penalised but stay), as this strategy did before. Either way the network is rebuilt and fine-tuned.
  *
- * <p>What differs from the paper: the structured prune here removes only the channels {@link
- * prunebench.model.ChannelStructure#of} can remove, which in a ResNet are the blocks' inner channels (conv1's); the
- * cross-layer groups are penalised but stay, because removing a residual stream's channel from every layer at once is
- * not built (the rebuild would need narrower shortcuts), and it is what the paper's cross-layer grouping exists for.
- * The statistics and their combination are this benchmark's reading of the abstract (the paper's text and equations
- * were not at hand; no code was released), and the defaults ({@code weight} 1e-3 as group_lasso's, {@code
- * variance_weight} 1) are ours.
+ * <p>What is ours: the statistics and their combination are this benchmark's reading of the abstract (the paper's
+ * text and equations were not at hand; no code was released), and so are the selection (the grid's compression,
+ * one ranking of groups and channels; the paper's rule could not be read) and the defaults ({@code weight} 1e-3 as
+ * group_lasso's, {@code variance_weight} 1).
  */
 public final class VarianceAwareCrossLayerPruning implements StructuredStrategy, PenalizedStrategy {
     static final String WEIGHT = "weight";
