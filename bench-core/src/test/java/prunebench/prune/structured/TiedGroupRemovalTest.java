@@ -133,6 +133,7 @@ class TiedGroupRemovalTest {
                 }
             }
             float[] byHand = StructuredEquivalenceTest.outputs(net, x);
+            float[] byHandTraining = trainingOutputs(net, x); // batch statistics: a zero channel normalises to 0 too
             net.allParameters().forEach((n, p) -> p.getArray().set(saved.get(n)));
 
             MaskSet masks = MaskSet.dense(pruner.targets(), manager);
@@ -142,6 +143,8 @@ class TiedGroupRemovalTest {
             float[] masked = StructuredEquivalenceTest.outputs(net, x);
             assertArrayEquals(removing(ties.size(), gone), pruner.tiesKept(masks));
             assertClose(byHand, masked, dense);
+            assertClose(byHandTraining, trainingOutputs(net, x), dense);
+            masked = StructuredEquivalenceTest.outputs(net, x); // the training pass moved the running statistics
 
             Network small = pruner.rebuild(masks, manager);
             List<PrunableLayer> after = small.layers();
@@ -265,6 +268,16 @@ class TiedGroupRemovalTest {
                 return s;
             }
         };
+    }
+
+    /** Outputs in training mode (BatchNorm on the batch's statistics; it also moves the running ones). */
+    private static float[] trainingOutputs(Network net, NDArray x) {
+        try (NDManager scope = x.getManager().newSubManager()) {
+            NDArray in = x.duplicate();
+            in.attach(scope);
+            return net.block().forward(new ai.djl.training.ParameterStore(scope, false), new ai.djl.ndarray.NDList(in),
+                    true).singletonOrThrow().toFloatArray();
+        }
     }
 
     private static void zeroRow(Parameter p, int row, Random random) {
