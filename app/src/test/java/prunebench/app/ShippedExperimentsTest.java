@@ -130,7 +130,8 @@ class ShippedExperimentsTest {
                     "l1_filter", "pretrained, fine-tunes 40 epochs",
                     "group_lasso", "pretrained, learns 40 epochs, fine-tunes 40 epochs",
                     "vacl", "pretrained, learns 40 epochs, fine-tunes 40 epochs",
-                    "vacl_v10", "pretrained, learns 40 epochs, fine-tunes 40 epochs")),
+                    "vacl_v10", "pretrained, learns 40 epochs, fine-tunes 40 epochs",
+                    "vacl_inner", "pretrained, learns 40 epochs, fine-tunes 40 epochs")),
             Map.entry("slimming-resnet20-fashion.yaml", Map.of(
                     "bn_scale", "pretrained, fine-tunes 1 epoch",
                     "slimming", "pretrained, fine-tunes 1 epoch",

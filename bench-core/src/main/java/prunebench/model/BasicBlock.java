@@ -35,6 +35,14 @@ final class BasicBlock extends AbstractBlock {
     }
 
     BasicBlock(int inPlanes, int midPlanes, int planes, int stride) {
+        this(inPlanes, midPlanes, planes, stride, optionA(inPlanes, planes, stride));
+    }
+
+    /**
+     * A block of any widths, as a rebuild with narrowed residual streams needs: {@code shortcut} null is the identity
+     * (then {@code inPlanes == planes} and stride 1).
+     */
+    BasicBlock(int inPlanes, int midPlanes, int planes, int stride, OptionAShortcut shortcut) {
         this.inPlanes = inPlanes;
         this.planes = planes;
         this.stride = stride;
@@ -42,16 +50,23 @@ final class BasicBlock extends AbstractBlock {
         bn1 = addChildBlock("bn1", BatchNorm.builder().build());
         conv2 = addChildBlock("conv2", conv3x3(planes, 1));
         bn2 = addChildBlock("bn2", BatchNorm.builder().build());
-        if (stride != 1 || inPlanes != planes) {
-            // Option A pads planes/4 on each side: exact for the 16->32->64 doubling it is used with.
-            if (planes != inPlanes + 2 * (planes / 4)) {
-                throw new IllegalArgumentException("option-A shortcut cannot map " + inPlanes + " to " + planes
-                        + " channels");
-            }
-            shortcut = addChildBlock("shortcut", new OptionAShortcut(stride, planes / 4));
-        } else {
-            shortcut = null;
+        if (shortcut == null && (stride != 1 || inPlanes != planes)) {
+            throw new IllegalArgumentException("an identity shortcut cannot map " + inPlanes + " to " + planes
+                    + " channels with stride " + stride);
         }
+        this.shortcut = shortcut == null ? null : addChildBlock("shortcut", shortcut);
+    }
+
+    private static OptionAShortcut optionA(int inPlanes, int planes, int stride) {
+        if (stride == 1 && inPlanes == planes) {
+            return null;
+        }
+        // Option A pads planes/4 on each side: exact for the 16->32->64 doubling it is used with.
+        if (planes != inPlanes + 2 * (planes / 4)) {
+            throw new IllegalArgumentException("option-A shortcut cannot map " + inPlanes + " to " + planes
+                    + " channels");
+        }
+        return new OptionAShortcut(stride, planes / 4);
     }
 
     static Conv2d conv3x3(int filters, int stride) {

@@ -58,21 +58,45 @@ public final class ChannelStructure {
      * later stage) is not tied to any other.
      */
     public static List<List<Filter>> residualTies(Network network) {
+        List<List<Filter>> out = new ArrayList<>();
+        for (TiedGroup g : tiedGroups(network)) {
+            out.add(g.members().stream().map(m -> new Filter(m.layer(), m.channel())).toList());
+        }
+        return out;
+    }
+
+    /**
+     * The same lists as {@link #residualTies}, in the same order, each with what removing it takes along: every
+     * member's bias and BatchNorm channel, and the input column of every layer that reads the stream channel (the
+     * blocks' conv1, the classifier). A stream channel flows only through BatchNorm, activations, additions, option-A
+     * shortcuts and pooling between its producers and its readers, so removing all its members zeroes it everywhere.
+     */
+    public static List<TiedGroup> tiedGroups(Network network) {
         Map<Parameter, PrunableLayer> layers = new IdentityHashMap<>();
         network.layers().forEach(l -> layers.put(l.weight(), l));
-        Ties ties = new Ties(layers);
+        Map<Parameter, String> names = new IdentityHashMap<>();
+        network.allParameters().forEach((n, p) -> names.put(p, n));
+        Ties ties = new Ties(layers, names);
         ties.visit(network.block(), null);
-        return ties.lists();
+        return ties.groups();
     }
 
     /** Union-find over the filters of the producers, joined where a shortcut adds one stream channel to another. */
     private static final class Ties {
         private final Map<Parameter, PrunableLayer> layers;
+        private final Map<Parameter, String> names;
         private final List<Filter> filters = new ArrayList<>();
         private final List<Integer> parent = new ArrayList<>();
+        /** Per filter id, the layers reading the channel it writes (at that moment of the walk). */
+        private final List<List<TiedGroup.Reader>> readers = new ArrayList<>();
+        private final Map<PrunableLayer, ChannelGroup.Norm> norms = new IdentityHashMap<>();
+        /** The ids the last Conv/Linear layer returned, and that layer: a BatchNorm right after it normalises it. */
+        private int[] lastIds;
+        private PrunableLayer lastLayer;
 
-        Ties(Map<Parameter, PrunableLayer> layers) {
+        Ties(Map<Parameter, PrunableLayer> layers, Map<Parameter, String> names) {
             this.layers = layers;
+            this.names = names;
         }
 
         /** The filter ids of the tensor after {@code block}, given those before it (null: not a producer's). */
@@ -83,8 +107,9 @@ public final class ChannelStructure {
                     out = visit(child, out);
                 }
                 int offset = b.shortcut == null ? 0 : ((OptionAShortcut) b.shortcut).pad();
+                int carried = b.shortcut == null || in == null ? 0 : ((OptionAShortcut) b.shortcut).carried(in.length);
                 if (in != null && out != null) {
-                    for (int c = 0; c < in.length; c++) {
+                    for (int c = 0; c < (b.shortcut == null ? in.length : carried); c++) {
                         union(in[c], out[c + offset]);
                     }
                 }
@@ -99,7 +124,17 @@ public final class ChannelStructure {
             }
             if (block instanceof Convolution || block instanceof Linear) {
                 PrunableLayer layer = layers.get(block.getParameters().get("weight"));
+                if (in != null) {
+                    long columns = layer.weightShape().get(1);
+                    if (columns % in.length == 0) {
+                        int factor = Math.toIntExact(columns / in.length);
+                        for (int c = 0; c < in.length; c++) {
+                            readers.get(in[c]).add(new TiedGroup.Reader(layer, c, factor));
+                        }
+                    }
+                }
                 if (layer.classifier()) {
+                    lastIds = null;
                     return null;
                 }
                 int[] ids = new int[Math.toIntExact(layer.weightShape().get(0))];
@@ -107,8 +142,16 @@ public final class ChannelStructure {
                     ids[c] = filters.size();
                     filters.add(new Filter(layer, c));
                     parent.add(ids[c]);
+                    readers.add(new ArrayList<>());
                 }
+                lastIds = ids;
+                lastLayer = layer;
                 return ids;
+            }
+            if (block instanceof BatchNorm && in != null && in == lastIds && !norms.containsKey(lastLayer)) {
+                var p = block.getParameters();
+                norms.put(lastLayer, new ChannelGroup.Norm(names.get(p.get("gamma")), names.get(p.get("beta")),
+                        names.get(p.get("runningMean")), names.get(p.get("runningVar"))));
             }
             // BatchNorm, activations and pooling keep the channels; only a BasicBlock joins filters, so what a
             // flatten passes on never matters (ChannelStructure.of refuses other blocks with parameters).
@@ -131,15 +174,23 @@ public final class ChannelStructure {
             }
         }
 
-        List<List<Filter>> lists() {
-            Map<Integer, List<Filter>> byRoot = new java.util.LinkedHashMap<>();
+        List<TiedGroup> groups() {
+            Map<Integer, List<Integer>> byRoot = new java.util.LinkedHashMap<>();
             for (int i = 0; i < filters.size(); i++) {
-                byRoot.computeIfAbsent(find(i), k -> new ArrayList<>()).add(filters.get(i));
+                byRoot.computeIfAbsent(find(i), k -> new ArrayList<>()).add(i);
             }
-            List<List<Filter>> out = new ArrayList<>();
-            for (List<Filter> l : byRoot.values()) {
-                if (l.size() > 1) {
-                    out.add(List.copyOf(l));
+            List<TiedGroup> out = new ArrayList<>();
+            for (List<Integer> ids : byRoot.values()) {
+                if (ids.size() > 1) {
+                    List<TiedGroup.Member> members = new ArrayList<>();
+                    List<TiedGroup.Reader> read = new ArrayList<>();
+                    for (int i : ids) {
+                        Filter f = filters.get(i);
+                        members.add(new TiedGroup.Member(f.layer(), f.channel(),
+                                f.layer().bias() == null ? null : names.get(f.layer().bias()), norms.get(f.layer())));
+                        read.addAll(readers.get(i));
+                    }
+                    out.add(new TiedGroup(members, read));
                 }
             }
             return out;

@@ -124,12 +124,16 @@ public final class GridPlanner {
     /** A run's plan: what its masks cover and its stages. */
     record RunPlan(Granularity granularity, List<Stage> stages) {}
 
-    /** What a run's masks cover. */
+    /**
+     * What a run's masks cover: single weights, whole channels, or whole channels and whole residual-stream channels
+     * (a structured strategy whose {@code removesTiedGroups} is true: vacl).
+     */
     enum Granularity {
-        WEIGHTS, CHANNELS;
+        WEIGHTS, CHANNELS, CHANNELS_AND_TIES;
 
         Masking bind(Network network, RunSpec spec, prunebench.model.TorchNames names) {
-            return this == CHANNELS ? Masking.channels(network) : Masking.weights(network, spec, names);
+            return this == WEIGHTS ? Masking.weights(network, spec, names)
+                    : Masking.channels(network, this == CHANNELS_AND_TIES);
         }
     }
 
@@ -151,6 +155,10 @@ public final class GridPlanner {
         Granularity granularity = axes.strategy() instanceof StructuredStrategy st && st.removesChannels(axes.options())
                 || axes.strategy() instanceof Gmp && axes.scorer() instanceof StructuredStrategy
                 ? Granularity.CHANNELS : Granularity.WEIGHTS;
+        if (granularity == Granularity.CHANNELS && axes.strategy() instanceof StructuredStrategy st
+                && st.removesTiedGroups(axes.options())) {
+            granularity = Granularity.CHANNELS_AND_TIES;
+        }
         String label = run.timing() == Timing.PRETRAINED ? "finetune" : "sparse";
         TrainSchedule schedule = trainingSchedule(run);
         List<Stage> stages = new ArrayList<>(List.of(new Stage.Start(run.timing())));

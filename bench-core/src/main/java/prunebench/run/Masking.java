@@ -80,7 +80,15 @@ interface Masking {
 
     /** Whole channels, scored by a {@link StructuredStrategy} and selected by {@link ChannelPruner}. */
     static Masking channels(Network network) {
-        ChannelPruner channels = new ChannelPruner(network);
+        return channels(network, false);
+    }
+
+    /**
+     * The same, with whole residual-stream channels ({@link prunebench.model.TiedGroup}) among what may go where
+     * {@code ties}: the masks then also cover their members and readers.
+     */
+    static Masking channels(Network network, boolean ties) {
+        ChannelPruner channels = new ChannelPruner(network, ties);
         return new Masking() {
             @Override
             public List<PruningTarget> targets() {
@@ -149,6 +157,21 @@ interface Masking {
                     out.put(n, neg);
                 });
                 return out;
+            }
+
+            @Override
+            public boolean removesTiedGroups(prunebench.prune.StrategyOptions options) {
+                return s.removesTiedGroups(options);
+            }
+
+            @Override
+            public float[] tiedGroupScores(PruningContext context, List<prunebench.model.TiedGroup> ties) {
+                float[] a = s.tiedGroupScores(context, ties);
+                float[] neg = new float[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    neg[i] = -a[i];
+                }
+                return neg;
             }
 
             @Override

@@ -33,4 +33,15 @@ public final class TestChannelScores implements StructuredStrategy {
         }
         return out;
     }
+
+    /** Random scores for the tied groups too, drawn after the channels' (only called where ties may go). */
+    @Override
+    public float[] tiedGroupScores(PruningContext context, List<prunebench.model.TiedGroup> ties) {
+        Random random = context.random();
+        float[] out = new float[ties.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = random.nextFloat();
+        }
+        return out;
+    }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import prunebench.model.ChannelGroup;
+import prunebench.model.TiedGroup;
 import prunebench.prune.MaskSet;
 import prunebench.prune.PruningTarget;
 
@@ -17,6 +18,8 @@ import prunebench.prune.PruningTarget;
  * bias, gamma and beta (so the channel outputs exactly 0 in training and inference mode), and the matching input
  * columns of every consumer (so that nonzero counts, hence compression and theoretical speedup, are those of the
  * rebuilt network). A tensor may be both: a VGG conv is the producer of one group and the consumer of the previous.
+ * A removed tied group ({@link TiedGroup}, a residual-stream channel) zeroes the same in every member (row, bias,
+ * gamma, beta: the stream channel is then exactly 0 everywhere) and its input column in every reader.
  */
 public final class ChannelMasks {
     private ChannelMasks() {}
@@ -39,9 +42,31 @@ public final class ChannelMasks {
         return out;
     }
 
+    /** Which tied groups are still there: those whose first member's row of its weight mask is not all zero. */
+    static boolean[] readTies(MaskSet masks, List<TiedGroup> ties) {
+        boolean[] out = new boolean[ties.size()];
+        Map<String, float[]> cache = new HashMap<>();
+        for (int t = 0; t < out.length; t++) {
+            TiedGroup.Member m = ties.get(t).members().get(0);
+            float[] mask = cache.computeIfAbsent(m.layer().name(),
+                    n -> masks.get(n).toType(DataType.FLOAT32, false).toFloatArray());
+            int rowSize = Math.toIntExact(mask.length / m.layer().weightShape().get(0));
+            for (int i = m.channel() * rowSize; i < (m.channel() + 1) * rowSize && !out[t]; i++) {
+                out[t] = mask[i] > 0;
+            }
+        }
+        return out;
+    }
+
     /** Replaces every mask of {@code masks} by the expansion of {@code kept}. */
     static void write(MaskSet masks, List<ChannelGroup> groups, List<boolean[]> kept, NDManager manager) {
-        Map<String, float[]> touched = expanded(groups, kept, masks.targets());
+        write(masks, groups, kept, List.of(), new boolean[0], manager);
+    }
+
+    /** Replaces every mask of {@code masks} by the expansion of {@code kept} and {@code tiesKept}. */
+    static void write(MaskSet masks, List<ChannelGroup> groups, List<boolean[]> kept, List<TiedGroup> ties,
+            boolean[] tiesKept, NDManager manager) {
+        Map<String, float[]> touched = expanded(groups, kept, ties, tiesKept, masks.targets());
         for (PruningTarget t : masks.targets()) {
             Shape shape = t.array().getShape();
             float[] mask = touched.containsKey(t.name()) ? touched.get(t.name()) : expand(shape, null, null, 1);
@@ -57,6 +82,12 @@ public final class ChannelMasks {
      */
     public static Map<String, float[]> expanded(List<ChannelGroup> groups, List<boolean[]> kept,
             List<PruningTarget> targets) {
+        return expanded(groups, kept, List.of(), new boolean[0], targets);
+    }
+
+    /** The same with tied groups: a removed one zeroes its row in every member and its column in every reader. */
+    public static Map<String, float[]> expanded(List<ChannelGroup> groups, List<boolean[]> kept, List<TiedGroup> ties,
+            boolean[] tiesKept, List<PruningTarget> targets) {
         Map<String, boolean[]> rows = new HashMap<>();
         Map<String, boolean[]> cols = new HashMap<>();
         Map<String, Integer> factors = new HashMap<>();
@@ -76,6 +107,39 @@ public final class ChannelMasks {
                 factors.put(c.layer().name(), c.factor());
             }
         }
+        Map<String, Long> widths = new HashMap<>();
+        Map<String, Long> inputs = new HashMap<>();
+        for (PruningTarget t : targets) {
+            widths.put(t.name(), t.array().getShape().get(0));
+            if (t.array().getShape().dimension() > 1) {
+                inputs.put(t.name(), t.array().getShape().get(1));
+            }
+        }
+        for (int t = 0; t < ties.size(); t++) {
+            if (tiesKept[t]) {
+                continue;
+            }
+            TiedGroup tie = ties.get(t);
+            for (TiedGroup.Member m : tie.members()) {
+                List<String> tensors = new ArrayList<>(List.of(m.layer().name()));
+                if (m.bias() != null) {
+                    tensors.add(m.bias());
+                }
+                if (m.norm() != null) {
+                    tensors.add(m.norm().gamma());
+                    tensors.add(m.norm().beta());
+                }
+                for (String n : tensors) {
+                    own(rows, n, widths.get(n))[m.channel()] = false;
+                }
+            }
+            for (TiedGroup.Reader r : tie.readers()) {
+                String n = r.layer().name();
+                // A reader reads one stream (a block's conv1, the classifier): its columns come from no channel group.
+                own(cols, n, inputs.get(n) / r.factor())[r.channel()] = false;
+                factors.put(n, r.factor());
+            }
+        }
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
         for (PruningTarget t : targets) {
             boolean[] r = rows.get(t.name());
@@ -84,6 +148,20 @@ public final class ChannelMasks {
                 out.put(t.name(), expand(t.array().getShape(), r, c, factors.getOrDefault(t.name(), 1)));
             }
         }
+        return out;
+    }
+
+    /** The map's array for {@code name}, copied first (it may be a caller's kept array), or all true. */
+    private static boolean[] own(Map<String, boolean[]> map, String name, long n) {
+        boolean[] a = map.get(name);
+        a = a == null ? ones(n) : a.clone();
+        map.put(name, a);
+        return a;
+    }
+
+    private static boolean[] ones(long n) {
+        boolean[] out = new boolean[Math.toIntExact(n)];
+        java.util.Arrays.fill(out, true);
         return out;
     }
 

@@ -15,6 +15,7 @@ import prunebench.model.ChannelStructure;
 import prunebench.model.NarrowedNetwork;
 import prunebench.model.Network;
 import prunebench.model.PrunableLayer;
+import prunebench.model.TiedGroup;
 import prunebench.prune.Distribution;
 import prunebench.prune.MaskSet;
 import prunebench.prune.PruningRounds;
@@ -32,20 +33,36 @@ import prunebench.prune.StrategyOptions;
 public final class ChannelPruner {
     private final Network network;
     private final List<ChannelGroup> groups;
+    private final List<TiedGroup> ties;
     private final List<PruningTarget> targets;
 
     public ChannelPruner(Network network) {
+        this(network, false);
+    }
+
+    /**
+     * @param removeTies whether whole residual-stream channels ({@link ChannelStructure#tiedGroups}) may go too; the
+     *                   targets then also hold their members' weights, biases, gammas and betas and their readers'
+     *                   weights (a network without residual additions has none)
+     */
+    public ChannelPruner(Network network, boolean removeTies) {
         this.network = network;
         this.groups = ChannelStructure.of(network);
         if (groups.isEmpty()) {
             throw new ConfigException("model " + network.modelName() + " has no channels structured pruning can "
                     + "remove");
         }
-        this.targets = targetsOf(network, groups);
+        this.ties = removeTies ? ChannelStructure.tiedGroups(network) : List.of();
+        this.targets = targetsOf(network, groups, ties);
     }
 
     public List<ChannelGroup> groups() {
         return groups;
+    }
+
+    /** The tied groups this pruner may remove (empty unless built with {@code removeTies}). */
+    public List<TiedGroup> ties() {
+        return ties;
     }
 
     /**
@@ -84,14 +101,21 @@ public final class ChannelPruner {
                     + distribution.name().toLowerCase(Locale.ROOT));
         }
         boolean speedup = options.getString(StructuredStrategy.TARGET).equals("speedup");
-        ChannelBudget budget = new ChannelBudget(network, groups,
+        ChannelBudget budget = new ChannelBudget(network, groups, ties,
                 speedup ? ChannelBudget.Measure.MULTIPLY_ADDS : ChannelBudget.Measure.PARAMETERS);
-        int[] minimum = minimumChannels(options.getDouble(StructuredStrategy.MIN_CHANNELS), denseFirst);
+        double minChannels = options.getDouble(StructuredStrategy.MIN_CHANNELS);
+        int[] minimum = minimumChannels(minChannels, denseFirst);
         ChannelSelection selection = new ChannelSelection(budget, minimum);
         double dense = budget.dense();
         Map<String, Double> fractions = LayerFractions.of(options);
         // Fixed per-layer fractions replace the target (one step: validated with the strategy).
         int[] fixed = fractions.isEmpty() ? null : LayerFractions.keptCounts(fractions, groups, network.modelName());
+        if (!ties.isEmpty() && (fixed != null || distribution != Distribution.GLOBAL)) {
+            throw new ConfigException("removing tied groups (whole residual-stream channels) ranks them with the "
+                    + "other channels in one ranking: it needs scope global and no layer_fractions");
+        }
+        int[] rowMinimum = rowMinimum(minChannels, denseFirst);
+        boolean[] locked = locked(rowMinimum);
         NDManager manager = network.block().getParameters().valueAt(0).getArray().getManager();
         PruningRounds.run(network, targets, masks, data, validation, batchSize, seed, options, iterations,
                 (roundContext, r) -> {
@@ -111,6 +135,25 @@ public final class ChannelPruner {
             List<boolean[]> current = ChannelMasks.read(masks, groups);
             for (int g = 0; g < groups.size(); g++) {
                 checkFinite(strategy, groups.get(g), ordered.get(g), current.get(g));
+            }
+            if (!ties.isEmpty()) {
+                float[] tieScores = strategy.tiedGroupScores(context, ties);
+                boolean[] tiesNow = ChannelMasks.readTies(masks, ties);
+                if (tieScores == null || tieScores.length != ties.size()) {
+                    throw new IllegalStateException("strategy '" + strategy.name() + "' returned "
+                            + (tieScores == null ? "no scores" : tieScores.length + " scores") + " for "
+                            + ties.size() + " tied groups");
+                }
+                checkFinite(strategy, "the tied groups", tieScores, tiesNow);
+                ChannelSelection.Choice choice = selection.global(ordered, current, tieScores, tiesNow, rowMinimum,
+                        locked, maxCost);
+                if (choice == null) {
+                    double best = dense / selection.floor(ordered, current, tieScores, tiesNow, rowMinimum, locked);
+                    throw unreachable(budget, best, target, options);
+                }
+                ChannelMasks.write(masks, groups, choice.kept(), ties, choice.tiesKept(), manager);
+                strategy.afterSelection(context, groups, masks);
+                return;
             }
             List<boolean[]> kept = fixed != null ? ChannelSelection.fixed(ordered, current, fixed)
                     : distribution == Distribution.GLOBAL
@@ -137,10 +180,11 @@ public final class ChannelPruner {
     public Removal removeLowest(Map<String, float[]> scores, int count, MaskSet masks, StrategyOptions options,
             double target, boolean denseFirst) {
         boolean speedup = options.getString(StructuredStrategy.TARGET).equals("speedup");
-        ChannelBudget budget = new ChannelBudget(network, groups,
+        ChannelBudget budget = new ChannelBudget(network, groups, ties,
                 speedup ? ChannelBudget.Measure.MULTIPLY_ADDS : ChannelBudget.Measure.PARAMETERS);
         int[] minimum = minimumChannels(options.getDouble(StructuredStrategy.MIN_CHANNELS), denseFirst);
-        if (budget.dense() / budget.cost(minimum) < target) {
+        boolean[] tiesNow = ChannelMasks.readTies(masks, ties); // the tied groups already gone stay gone
+        if (budget.dense() / budget.cost(minimum, tiesNow) < target) {
             throw unreachable(budget, minimum, target, options);
         }
         double maxCost = budget.dense() / target;
@@ -160,7 +204,7 @@ public final class ChannelPruner {
                 .thenComparingInt(Channel::group).thenComparingInt(Channel::index));
         int removed = 0;
         for (Channel ch : candidates) {
-            if (removed == count || budget.cost(counts) <= maxCost) {
+            if (removed == count || budget.cost(counts, tiesNow) <= maxCost) {
                 break;
             }
             if (counts[ch.group()] > minimum[ch.group()]) {
@@ -169,9 +213,10 @@ public final class ChannelPruner {
                 removed++;
             }
         }
-        ChannelMasks.write(masks, groups, kept, network.block().getParameters().valueAt(0).getArray().getManager());
+        ChannelMasks.write(masks, groups, kept, ties, tiesNow,
+                network.block().getParameters().valueAt(0).getArray().getManager());
         masks.apply();
-        return new Removal(removed, budget.cost(counts) <= maxCost);
+        return new Removal(removed, budget.cost(counts, tiesNow) <= maxCost);
     }
 
     /**
@@ -219,6 +264,10 @@ public final class ChannelPruner {
      * weight scores). Channels already removed are not ranked, so their scores are not looked at.
      */
     private static void checkFinite(StructuredStrategy strategy, ChannelGroup g, float[] scores, boolean[] alive) {
+        checkFinite(strategy, g.name(), scores, alive);
+    }
+
+    private static void checkFinite(StructuredStrategy strategy, String what, float[] scores, boolean[] alive) {
         int nan = 0;
         int infinite = 0;
         int candidates = 0;
@@ -235,7 +284,7 @@ public final class ChannelPruner {
         }
         if (nan + infinite > 0) {
             throw new IllegalStateException("strategy '" + strategy.name() + "' returned non-finite scores for "
-                    + g.name() + ": " + nan + " NaN and " + infinite + " infinite of its " + candidates
+                    + what + ": " + nan + " NaN and " + infinite + " infinite of its " + candidates
                     + " remaining channels; scores must be finite numbers to rank channels, so this run stops "
                     + "instead of pruning in an arbitrary order");
         }
@@ -264,7 +313,48 @@ public final class ChannelPruner {
      * filters. The weights copied are the network's current (e.g. fine-tuned) values.
      */
     public Network rebuild(MaskSet masks, NDManager manager) {
-        return NarrowedNetwork.build(network, groups, kept(masks), manager);
+        return NarrowedNetwork.build(network, groups, kept(masks), ties, tiesKept(masks), manager);
+    }
+
+    /** Which tied groups (in {@link #ties()} order) are still there, read from masks over {@link #targets()}. */
+    public boolean[] tiesKept(MaskSet masks) {
+        return ChannelMasks.readTies(masks, ties);
+    }
+
+    /**
+     * The least number of rows each layer (in the network's layer order) keeps under {@code min_channels}: a tied
+     * group whose removal would take a member's layer below it stays. The first layer stays whole with
+     * {@code denseFirst}.
+     */
+    private int[] rowMinimum(double minChannels, boolean denseFirst) {
+        List<PrunableLayer> layers = network.layers();
+        int[] out = new int[layers.size()];
+        for (int l = 0; l < out.length; l++) {
+            int rows = Math.toIntExact(layers.get(l).weightShape().get(0));
+            int min = minChannels < 1 ? (int) Math.ceil(minChannels * rows) : (int) minChannels;
+            out[l] = Math.min(rows, Math.max(1, min));
+        }
+        if (denseFirst && out.length > 0) {
+            out[0] = Math.toIntExact(layers.get(0).weightShape().get(0));
+        }
+        return out;
+    }
+
+    /** Tied groups that can never go: one of their members' layers must keep every row. */
+    private boolean[] locked(int[] rowMinimum) {
+        Map<String, Integer> index = new HashMap<>();
+        List<PrunableLayer> layers = network.layers();
+        for (int l = 0; l < layers.size(); l++) {
+            index.put(layers.get(l).name(), l);
+        }
+        boolean[] out = new boolean[ties.size()];
+        for (int t = 0; t < out.length; t++) {
+            for (TiedGroup.Member m : ties.get(t).members()) {
+                int l = index.get(m.layer().name());
+                out[t] |= rowMinimum[l] >= layers.get(l).weightShape().get(0);
+            }
+        }
+        return out;
     }
 
     private int[] minimumChannels(double minChannels, boolean denseFirst) {
@@ -281,7 +371,10 @@ public final class ChannelPruner {
     }
 
     private ConfigException unreachable(ChannelBudget budget, int[] minimum, double target, StrategyOptions options) {
-        double best = budget.dense() / budget.cost(minimum);
+        return unreachable(budget, budget.dense() / budget.cost(minimum), target, options);
+    }
+
+    private ConfigException unreachable(ChannelBudget budget, double best, double target, StrategyOptions options) {
         boolean speedup = budget.measure() == ChannelBudget.Measure.MULTIPLY_ADDS;
         return new ConfigException(String.format(Locale.ROOT, "%s %s is unreachable by structured pruning of %s: "
                 + "keeping min_channels (%s) in each of its %d prunable layers gives at most %.2f; lower the target "
@@ -289,7 +382,7 @@ public final class ChannelPruner {
                 fmt(options.getDouble(StructuredStrategy.MIN_CHANNELS)), groups.size(), best));
     }
 
-    private static List<PruningTarget> targetsOf(Network network, List<ChannelGroup> groups) {
+    private static List<PruningTarget> targetsOf(Network network, List<ChannelGroup> groups, List<TiedGroup> ties) {
         Map<String, PrunableLayer> layerOf = new HashMap<>();
         for (ChannelGroup g : groups) {
             layerOf.put(g.name(), g.producer());
@@ -302,6 +395,21 @@ public final class ChannelPruner {
             }
             for (ChannelGroup.Consumer c : g.consumers()) {
                 layerOf.put(c.layer().name(), c.layer());
+            }
+        }
+        for (TiedGroup t : ties) {
+            for (TiedGroup.Member m : t.members()) {
+                layerOf.put(m.layer().name(), m.layer());
+                if (m.bias() != null) {
+                    layerOf.put(m.bias(), m.layer());
+                }
+                if (m.norm() != null) {
+                    layerOf.put(m.norm().gamma(), m.layer());
+                    layerOf.put(m.norm().beta(), m.layer());
+                }
+            }
+            for (TiedGroup.Reader r : t.readers()) {
+                layerOf.put(r.layer().name(), r.layer());
             }
         }
         List<PruningTarget> out = new ArrayList<>();

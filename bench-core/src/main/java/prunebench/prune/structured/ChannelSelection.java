@@ -56,6 +56,100 @@ final class ChannelSelection {
         return within(counts, maxCost) ? kept : null;
     }
 
+    /** What {@link #global(List, List, float[], boolean[], int[], boolean[], double)} keeps. */
+    record Choice(List<boolean[]> kept, boolean[] tiesKept) {}
+
+    /**
+     * One ranking of every group's channels and the tied groups (whole residual-stream channels) together, removed
+     * lowest score first until the cost is within budget (ties of equal score: tied groups first, then as
+     * {@link #global(List, List, double)}). A tied group is skipped where removing it would take one of its members'
+     * layers below {@code rowMinimum} (by layer index; the {@code min_channels} guard) or where it is {@code locked}
+     * (it holds the first layer's filter and the first layer stays whole). Null when the budget cannot be met.
+     *
+     * @param tieScores  one score per tied group
+     * @param tieCurrent which tied groups are still there
+     */
+    Choice global(List<float[]> scores, List<boolean[]> current, float[] tieScores, boolean[] tieCurrent,
+            int[] rowMinimum, boolean[] locked, double maxCost) {
+        Choice c = greedy(scores, current, tieScores, tieCurrent, rowMinimum, locked, maxCost);
+        return within(counts(c.kept()), c.tiesKept(), maxCost) ? c : null;
+    }
+
+    /** Everything the guards let go removed: the lowest cost reachable, for the message of an unreachable target. */
+    double floor(List<float[]> scores, List<boolean[]> current, float[] tieScores, boolean[] tieCurrent,
+            int[] rowMinimum, boolean[] locked) {
+        Choice c = greedy(scores, current, tieScores, tieCurrent, rowMinimum, locked, -1);
+        return budget.cost(counts(c.kept()), c.tiesKept());
+    }
+
+    private Choice greedy(List<float[]> scores, List<boolean[]> current, float[] tieScores, boolean[] tieCurrent,
+            int[] rowMinimum, boolean[] locked, double maxCost) {
+        List<boolean[]> kept = copy(current);
+        boolean[] ties = tieCurrent.clone();
+        int[] counts = counts(kept);
+        int[] rows = new int[rowMinimum.length];
+        for (int l = 0; l < rows.length; l++) {
+            rows[l] = budget.rows(l);
+        }
+        for (int t = 0; t < ties.length; t++) {
+            if (!ties[t]) {
+                for (int l : budget.tieLayers(t)) {
+                    rows[l]--;
+                }
+            }
+        }
+        int tieGroup = kept.size(); // tied groups rank as groups after every channel group
+        record Channel(int group, int index, float score) {}
+        List<Channel> candidates = new ArrayList<>();
+        for (int g = 0; g < kept.size(); g++) {
+            for (int c = 0; c < kept.get(g).length; c++) {
+                if (kept.get(g)[c]) {
+                    float s = scores.get(g)[c];
+                    candidates.add(new Channel(g, c, Float.isNaN(s) ? Float.NEGATIVE_INFINITY : s));
+                }
+            }
+        }
+        for (int t = 0; t < ties.length; t++) {
+            if (ties[t] && !locked[t]) {
+                float s = tieScores[t];
+                candidates.add(new Channel(tieGroup, t, Float.isNaN(s) ? Float.NEGATIVE_INFINITY : s));
+            }
+        }
+        candidates.sort(Comparator.comparingDouble((Channel ch) -> ch.score())
+                .thenComparing(Comparator.comparingInt(Channel::group).reversed())
+                .thenComparing(Comparator.comparingInt(Channel::index).reversed()));
+        for (Channel ch : candidates) {
+            if (within(counts, ties, maxCost)) {
+                break;
+            }
+            if (ch.group() == tieGroup) {
+                int[] layers = budget.tieLayers(ch.index());
+                boolean allowed = true;
+                for (int l : layers) {
+                    int taken = 0;
+                    for (int m : layers) {
+                        taken += m == l ? 1 : 0;
+                    }
+                    allowed &= rows[l] - taken >= rowMinimum[l];
+                }
+                if (allowed) {
+                    ties[ch.index()] = false;
+                    for (int l : layers) {
+                        rows[l]--;
+                    }
+                }
+            } else if (counts[ch.group()] > minimum[ch.group()]) {
+                kept.get(ch.group())[ch.index()] = false;
+                counts[ch.group()]--;
+            }
+        }
+        return new Choice(kept, ties);
+    }
+
+    private boolean within(int[] counts, boolean[] ties, double maxCost) {
+        return budget.cost(counts, ties) <= maxCost * (1 + 1e-12);
+    }
+
     /**
      * The same fraction of channels kept in every group (at least its minimum), the largest fraction within budget;
      * each group keeps its highest-scored channels.

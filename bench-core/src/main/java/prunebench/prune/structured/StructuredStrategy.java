@@ -56,6 +56,24 @@ public interface StructuredStrategy extends PruningStrategy {
     Map<String, float[]> channelScores(PruningContext context, List<ChannelGroup> groups);
 
     /**
+     * Whether a run with these options also removes whole residual-stream channels ({@link
+     * prunebench.model.TiedGroup}: every filter a residual addition ties together, with the readers' input columns),
+     * ranked with the channels by {@link #tiedGroupScores}. Default false: only the channels of {@link
+     * prunebench.model.ChannelStructure#of} go.
+     */
+    default boolean removesTiedGroups(StrategyOptions options) {
+        return false;
+    }
+
+    /**
+     * One score per tied group (in the order given), on the scale of {@link #channelScores}' so that one ranking
+     * can take both: the highest are kept. Called only where {@link #removesTiedGroups} is true.
+     */
+    default float[] tiedGroupScores(PruningContext context, List<prunebench.model.TiedGroup> ties) {
+        throw new UnsupportedOperationException(name() + " does not score tied groups");
+    }
+
+    /**
      * Called in every round of {@link ChannelPruner#prune} once the round's channels are chosen and written into
      * {@code masks} ({@link #channelScores} told which), before the masks are applied: the network still has the
      * weights the round scored. A strategy may change weights here, as {@code channel_pruning} sets each consumer of

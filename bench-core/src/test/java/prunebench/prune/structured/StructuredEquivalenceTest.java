@@ -98,6 +98,59 @@ class StructuredEquivalenceTest {
     }
 
     /**
+     * ResNet-20 and ResNet-8 with whole residual-stream channels (tied groups) ranked with the inner channels by
+     * random scores, compression 3: the rebuilt network, its streams narrowed (odd widths padded to 16s) and its
+     * option-A shortcuts mapping kept channels to kept channels, computes the masked network's outputs, with as many
+     * nonzero parameters and multiply-adds.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {20, 8})
+    void rebuildWithNarrowedResidualStreamsComputesTheMaskedNetworksOutputs(int depth) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape input = new Shape(3, 32, 32);
+            Network net = Network.create(new CifarResNet(depth), input, 10, manager, 1);
+            Random random = new Random(13);
+            randomiseBatchNorms(net, random);
+            NDArray x = manager.create(gaussian(random, 4 * (int) input.size()), new Shape(4).addAll(input));
+            float[] dense = outputs(net, x);
+            ChannelPruner pruner = new ChannelPruner(net, true);
+            MaskSet masks = MaskSet.dense(pruner.targets(), manager);
+            StrategyOptions options = new StrategyOptions("test_channels", StructuredStrategy.STRUCTURED_DEFAULTS,
+                    Map.of());
+            pruner.prune(new TestChannelScores(), options, masks, 3, Distribution.GLOBAL, 1, false, null, 0, 5);
+            boolean[] tiesKept = pruner.tiesKept(masks);
+            int gone = 0;
+            for (boolean k : tiesKept) {
+                gone += k ? 0 : 1;
+            }
+            assertTrue(gone > 5, gone + " tied groups removed");
+            float[] masked = outputs(net, x);
+            Complexity cx = Complexity.of(net);
+            assertTrue(cx.compression() >= 3, "compression " + cx.compression());
+            Network small = pruner.rebuild(masks, manager);
+            float[] rebuilt = outputs(small, x);
+            double scale = 0;
+            double difference = 0;
+            double pruningEffect = 0;
+            for (int i = 0; i < masked.length; i++) {
+                scale = Math.max(scale, Math.abs(masked[i]));
+                difference = Math.max(difference, Math.abs(masked[i] - rebuilt[i]));
+                pruningEffect = Math.max(pruningEffect, Math.abs(masked[i] - dense[i]));
+            }
+            assertTrue(scale > 0.1 && pruningEffect > 0.01 * scale,
+                    "outputs up to " + scale + ", changed by pruning by " + pruningEffect);
+            assertTrue(difference <= 1e-5 * Math.max(1, scale), "max difference " + difference + " at scale " + scale);
+            Complexity rebuiltCx = Complexity.of(small);
+            assertEquals(cx.paramsNonzero(), rebuiltCx.paramsNonzero());
+            assertEquals(cx.flopsNonzero(), rebuiltCx.flopsNonzero());
+            // the stem writes the first stream: narrower unless every one of its tied groups stayed
+            long stemRows = small.layers().get(0).weightShape().get(0);
+            long classifierInputs = small.layers().get(small.layers().size() - 1).weightShape().get(1);
+            assertTrue(stemRows < 16 || classifierInputs < 64, "stem " + stemRows + ", fc " + classifierInputs);
+        }
+    }
+
+    /**
      * A rebuild that keeps a layer's whole width, where that width is one libtorch 2.7.1's CPU convolution gets wrong
      * on AVX-512 AMD machines (LeNet-5-Caffe's 20 channels into conv2: padding the stored width stops at the original
      * 20), still computes the source network's outputs: the rebuilt convolution pads in its forward pass as the

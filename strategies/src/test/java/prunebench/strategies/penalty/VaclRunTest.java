@@ -50,9 +50,68 @@ class VaclRunTest {
         assertEquals(PenaltySpec.of(PenaltySpec.VACL, 5e-4, Map.of("variance_weight", 4.0)),
                 s.penalty(options(Map.of("weight", 5e-4, "variance_weight", 4))));
         assertFalse(s.duringPretraining());
+        assertTrue(s.removesTiedGroups(options(Map.of())), "the method's behaviour by default");
+        assertFalse(s.removesTiedGroups(options(Map.of("remove_tied_groups", false))));
+        options(Map.of("remove_tied_groups", false, "scope", "layer")); // the old behaviour keeps scope layer
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("weight", 0.0),
-                Map.of("variance_weight", -1.0), Map.of("learn_epochs", -2), Map.of("distribution", "erk"))) {
+                Map.of("variance_weight", -1.0), Map.of("learn_epochs", -2), Map.of("distribution", "erk"),
+                Map.of("remove_tied_groups", "yes"), Map.of("scope", "layer"),
+                Map.of("layer_fractions", Map.of("conv1", 0.5)))) {
             assertThrows(ConfigException.class, () -> options(bad), bad.toString());
+        }
+    }
+
+    /** The penalty's mu of a tied group: the mean of its members' filter L2 norms. */
+    @Test
+    void aTiedGroupIsScoredByTheMeanOfItsFiltersNorms() {
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            prunebench.model.Network net = prunebench.model.Network.create(new CifarResNet(8),
+                    new ai.djl.ndarray.types.Shape(3, 8, 8), 10, manager, 0);
+            List<prunebench.model.TiedGroup> ties = prunebench.model.ChannelStructure.tiedGroups(net);
+            // tie 16: stage 2's conv2 filter 0 and stage 3's conv2 filter 16; set them to norms 3 and 1
+            prunebench.model.TiedGroup t = ties.get(16);
+            setRow(t.members().get(0).layer(), 0, 3f / (float) Math.sqrt(32 * 9));
+            setRow(t.members().get(1).layer(), 16, 1f / (float) Math.sqrt(64 * 9));
+            float[] scores = new VarianceAwareCrossLayerPruning().tiedGroupScores(null, ties);
+            assertEquals(ties.size(), scores.length);
+            assertEquals(2.0, scores[16], 1e-5);
+        }
+    }
+
+    private static void setRow(prunebench.model.PrunableLayer layer, int row, float value) {
+        float[] w = layer.weight().getArray().toFloatArray();
+        int per = Math.toIntExact(w.length / layer.weightShape().get(0));
+        java.util.Arrays.fill(w, row * per, (row + 1) * per, value);
+        layer.weight().getArray().set(w);
+    }
+
+    /**
+     * By default whole residual-stream channels go too: layers.csv then also lists the stem, every conv2, their
+     * BatchNorms and the fc, and some of them lost rows or columns; the rebuilt network is timed.
+     */
+    @Test
+    void resnet8RemovesTiedGroupsByDefault() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExperimentRunner runner = new ExperimentRunner(new ModelRegistry(List.of(new CifarResNet(8))),
+                new DatasetRegistry(List.of(new SyntheticProvider(SyntheticData.create(256, 64, 3, 8, 10, 7))),
+                        Map.of()),
+                new StrategyRegistry(List.of(new VarianceAwareCrossLayerPruning())), new PrintStream(log, true));
+        ExperimentSpec spec = Experiments.tiny("resnet8", List.of(2.0), List.of(
+                new StrategySpec("vacl", "vacl", Map.of("learn_epochs", 1, "weight", 1e-2))), List.of(0L));
+        ExperimentRunner.Outcome outcome = runner.run(runner.prepare(spec, tmp), false);
+        assertTrue(outcome.failed().isEmpty(), outcome.failed() + "\n" + log);
+        RunResult r = new ResultStore(tmp).all().get(0);
+        assertTrue(r.compression_actual() >= 2.0 - 0.01, "" + r.compression_actual());
+        assertFalse(Double.isNaN(r.speedup_measured()), "the rebuilt network is timed");
+        Path run = tmp.resolve("runs").resolve(r.run_id());
+        List<String[]> layers = Files.readAllLines(run.resolve("layers.csv")).stream().skip(1)
+                .map(l -> l.split(",")).toList();
+        List<String> names = layers.stream().map(f -> f[0]).toList();
+        // stem conv + bn (3), 3 x (conv1, bn1 x 2, conv2, bn2 x 2) (18), fc weight (1); no bias anywhere but fc's,
+        // which a stream channel does not touch
+        assertEquals(22, layers.size(), names.toString());
+        for (String n : List.of("conv1.weight", "bn1.weight", "bn1.bias", "layer1.0.bn2.weight", "linear.weight")) {
+            assertTrue(names.contains(n), n + " in " + names);
         }
     }
 
@@ -64,7 +123,8 @@ class VaclRunTest {
                         Map.of()),
                 new StrategyRegistry(List.of(new VarianceAwareCrossLayerPruning())), new PrintStream(log, true));
         ExperimentSpec spec = Experiments.tiny("resnet8", List.of(2.0), List.of(
-                new StrategySpec("vacl", "vacl", Map.of("learn_epochs", 1, "weight", 1e-2))), List.of(0L));
+                new StrategySpec("vacl", "vacl", Map.of("learn_epochs", 1, "weight", 1e-2,
+                        "remove_tied_groups", false))), List.of(0L));
         ExperimentRunner.Outcome outcome = runner.run(runner.prepare(spec, tmp), false);
         assertTrue(outcome.failed().isEmpty(), outcome.failed() + "\n" + log);
         List<RunResult> all = new ResultStore(tmp).all();
