@@ -95,12 +95,13 @@ class EveryPaperFileTest {
         boolean mnistScale = List.of("mnist", "fashion-mnist", "fashion_mnist").contains(dataset);
         if (mnistScale) {
             args.addAll(List.of("--set", "dataset.root=" + idx, "--set", "dataset.max_train=64"));
-            if (yaml.get("dataset") instanceof Map<?, ?> d && d.get("validation") != null) {
-                // the file's hold-out (MNIST's 6,000) cut with the training split: one image a class
-                args.addAll(List.of("--set", "dataset.validation=10"));
-            }
         } else {
             args.addAll(List.of("--set", "dataset.name=imagefolder", "--set", "dataset.root=" + images));
+        }
+        if (yaml.get("dataset") instanceof Map<?, ?> d && d.get("validation") != null) {
+            // the file's hold-out (MNIST's 6,000, AMC's 5,000 CIFAR images) cut with the training split: one image
+            // a class
+            args.addAll(List.of("--set", "dataset.validation=10"));
         }
         if (!mnistScale && !"1".equals(System.getenv("PRUNEBENCH_PAPERS_E2E"))) {
             args.add("--dry-run");
