@@ -26,7 +26,7 @@ import prunebench.train.Trainer;
 
 /**
  * {@code step MODEL [--batch B] [--steps S] [--reps R] [--warmup-epochs W] [--phases true] [--profile FILE]
- * [--mkldnn false]}: the bare training
+ * [--mkldnn false] [--channels-last true]}: the bare training
  * step, as {@code scripts/bench-pytorch.py --what step}: forward, cross-entropy, backward, SGD (momentum 0.9)
  * step and zeroed gradients on batches assembled once before timing (S distinct batches, cycled); no loss read,
  * accuracy, masks or listeners. Rows {@code train_step} and {@code train_step_cpu}; with {@code --phases} also
@@ -60,8 +60,10 @@ final class StepBenchmark {
             int[] order = loader.order(0, 0, true);
             Random rng = loader.augmentation(0, 0);
             List<BatchLoader.Batch> batches = new ArrayList<>();
+            boolean channelsLast = Boolean.parseBoolean(args.option("channels-last", "false"));
             for (int b = 0; b < steps; b++) {
-                batches.add(loader.batch(manager, order, b, batch, rng));
+                BatchLoader.Batch assembled = loader.batch(manager, order, b, batch, rng);
+                batches.add(channelsLast ? channelsLast(manager, assembled) : assembled);
             }
             String[] names = Trainer.Step.PHASES;
             List<double[]> phaseMs = new ArrayList<>();
@@ -118,6 +120,22 @@ final class StepBenchmark {
             }
         }
         return 0;
+    }
+
+    /**
+     * The batch's images in channels-last memory: the same N x C x H x W array, its floats stored N x H x W x C
+     * (a contiguous NHWC array seen through a permutation). libtorch's oneDNN convolution then computes in NHWC
+     * and its outputs stay channels-last through batch norm, ReLU and the adds, as {@code
+     * x.contiguous(memory_format=torch.channels_last)} does in PyTorch. Other kernels, so other roundings: an
+     * options-table measurement, not a run setting.
+     */
+    private static BatchLoader.Batch channelsLast(NDManager manager, BatchLoader.Batch b) {
+        NDArray images = b.images();
+        Shape s = images.getShape();
+        try (NDArray nhwcView = images.transpose(0, 2, 3, 1)) {
+            NDArray nhwc = manager.create(nhwcView.toFloatArray(), new Shape(s.get(0), s.get(2), s.get(3), s.get(1)));
+            return new BatchLoader.Batch(nhwc.transpose(0, 3, 1, 2), b.labels());
+        }
     }
 
     /**
