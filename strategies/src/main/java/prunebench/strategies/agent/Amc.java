@@ -1,19 +1,9 @@
 package prunebench.strategies.agent;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Convolution;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +21,6 @@ import prunebench.prune.PruningTarget;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.structured.ChannelMasks;
 import prunebench.prune.structured.StructuredStrategy;
-import prunebench.train.Evaluator;
 
 /**
  * AMC, He et al. (2018), "AMC: AutoML for Model Compression and Acceleration on Mobile Devices" (ECCV), as
@@ -49,6 +38,10 @@ import prunebench.train.Evaluator;
  * where rounding left the policy above it, it removes the kept channels of lowest normalised importance;
  * {@link #afterSelection} then removes the rest of the policy's channels the pruner stopped short of, so the result
  * is the agent's policy whenever that meets the budget.
+ *
+ * <p>This class holds the keys and the round's steps; the checks are {@link AmcOptions}, the agent's view of a layer
+ * {@link LayerFeatures}, the budget {@link Cost#of}, the channels kept within a group {@link ChannelImportance}, the
+ * reward {@link PolicyAccuracy}, the search itself {@link AmcSearch}.
  */
 public final class Amc implements StructuredStrategy {
     static final String EPISODES = "episodes";
@@ -114,61 +107,7 @@ public final class Amc implements StructuredStrategy {
     @Override
     public void validate(StrategyOptions o) {
         StructuredStrategy.super.validate(o);
-        for (String key : List.of("scope", "distribution")) {
-            if (o.has(key) && !o.getString(key).equalsIgnoreCase("global")) {
-                throw new ConfigException(key + ": amc chooses each layer's fraction itself; only global is "
-                        + "accepted, got '" + o.getString(key) + "'");
-            }
-        }
-        if (o.has(prunebench.prune.Control.KEY) && o.getString(prunebench.prune.Control.KEY).equals("invert")) {
-            throw new ConfigException("control: invert does not apply to amc: its scores only carry the agent's "
-                    + "per-layer counts (shuffle and reinit do)");
-        }
-        if (o.has("iterations") && o.getInt("iterations") != 1) {
-            throw new ConfigException("amc searches once from the network it is given: iterations must be 1");
-        }
-        if (!prunebench.prune.structured.LayerFractions.of(o).isEmpty()) {
-            throw new ConfigException("amc chooses the layers' fractions itself: layer_fractions cannot be given");
-        }
-        if (o.getInt(EPISODES) < 1) {
-            throw new ConfigException(EPISODES + " must be >= 1, got " + o.raw(EPISODES));
-        }
-        if (o.getInt(WARMUP) < 0) {
-            throw new ConfigException(WARMUP + " must be >= 0, got " + o.raw(WARMUP));
-        }
-        double lbound = o.getDouble(LBOUND);
-        if (!(lbound >= 0 && lbound <= 1)) {
-            throw new ConfigException(LBOUND + " must be in [0, 1], got " + o.raw(LBOUND));
-        }
-        String reward = o.getString(REWARD);
-        if (!reward.equals("acc") && !reward.equals("acc_flops")) {
-            throw new ConfigException(REWARD + " must be 'acc' (the code's acc_reward) or 'acc_flops' "
-                    + "(-error x log(FLOPs)), got '" + reward + "'");
-        }
-        for (String key : List.of(NOISE, ACTOR_LR, CRITIC_LR)) {
-            if (!(o.getDouble(key) > 0)) {
-                throw new ConfigException(key + " must be a positive number, got " + o.raw(key));
-            }
-        }
-        for (String key : List.of(NOISE_DECAY, DISCOUNT, TAU)) {
-            double v = o.getDouble(key);
-            if (!(v >= 0 && v <= 1)) {
-                throw new ConfigException(key + " must be in [0, 1], got " + o.raw(key));
-            }
-        }
-        for (String key : List.of(HIDDEN1, HIDDEN2, BATCH, MEMORY, CHANNEL_ROUND)) {
-            if (o.getInt(key) < 1) {
-                throw new ConfigException(key + " must be >= 1, got " + o.raw(key));
-            }
-        }
-    }
-
-    static AmcSearch.Settings settings(StrategyOptions o) {
-        return new AmcSearch.Settings(o.getInt(EPISODES), o.getInt(WARMUP), o.getDouble(LBOUND), o.getDouble(NOISE),
-                o.getDouble(NOISE_DECAY), o.getInt(BATCH), o.getInt(MEMORY), o.getInt(CHANNEL_ROUND),
-                o.getString(REWARD).equals("acc") ? AmcSearch.Reward.ACC : AmcSearch.Reward.ACC_FLOPS,
-                new Ddpg.Settings(AmcSearch.STATE, o.getInt(HIDDEN1), o.getInt(HIDDEN2), o.getDouble(ACTOR_LR),
-                        o.getDouble(CRITIC_LR), o.getDouble(TAU), o.getDouble(DISCOUNT)));
+        AmcOptions.validate(o);
     }
 
     @Override
@@ -185,8 +124,8 @@ public final class Amc implements StructuredStrategy {
         }
         Network network = context.network();
         boolean speedup = o.getString(TARGET).equals("speedup");
-        Cost flops = cost(network, groups, false);
-        Cost constraint = cost(network, groups, !speedup);
+        Cost flops = Cost.of(network, groups, false);
+        Cost constraint = Cost.of(network, groups, !speedup);
         int n = groups.size();
         double budget = fraction * constraint.dense(n);
         int[] channels = new int[n];
@@ -215,7 +154,7 @@ public final class Amc implements StructuredStrategy {
         for (int g = 0; g < n; g++) {
             ChannelGroup group = groups.get(g);
             PrunableLayer reader = group.consumers().isEmpty() ? group.producer() : group.consumers().get(0).layer();
-            features[g] = features(g, reader, network.block());
+            features[g] = LayerFeatures.of(g, reader, network.block());
             double after = 0;
             for (int l = layers.indexOf(reader) + 1; l < layers.size(); l++) {
                 after += layers.get(l).weightCount() * (double) layers.get(l).usesPerWeight();
@@ -225,14 +164,15 @@ public final class Amc implements StructuredStrategy {
         List<int[]> order = new ArrayList<>();
         List<float[]> importance = new ArrayList<>();
         for (ChannelGroup g : groups) {
-            float[] imp = importance(g);
+            float[] imp = ChannelImportance.importance(g);
             importance.add(imp);
-            order.add(descending(imp));
+            order.add(ChannelImportance.descending(imp));
         }
-        AmcSearch search = new AmcSearch(settings(o), features, channels, minimum, constraint, budget, flops, rest);
-        AmcSearch.Result result = search.run(kept -> accuracy(context, groups, keptSets(order, kept, channels),
-                validation), context.random("amc"));
-        List<boolean[]> policy = keptSets(order, result.kept(), channels);
+        AmcSearch search = new AmcSearch(AmcOptions.settings(o), features, channels, minimum, constraint, budget,
+                flops, rest);
+        AmcSearch.Result result = search.run(kept -> PolicyAccuracy.accuracy(context, groups,
+                ChannelImportance.keptSets(order, kept, channels), validation), context.random("amc"));
+        List<boolean[]> policy = ChannelImportance.keptSets(order, result.kept(), channels);
         chosen.put(context, policy);
         Map<String, float[]> scores = new LinkedHashMap<>();
         for (int g = 0; g < n; g++) {
@@ -293,154 +233,5 @@ public final class Amc implements StructuredStrategy {
             }
         }
         throw new IllegalStateException("no target " + name);
-    }
-
-    /** The raw features of the layer reading group {@code step}: [t, type, in, out, stride, kernel, weights]. */
-    static double[] features(int step, PrunableLayer layer, Block root) {
-        Shape w = layer.weightShape();
-        boolean conv = layer.kind() == PrunableLayer.Kind.CONV;
-        double stride = conv ? strideOf(root, layer.weight()) : 0;
-        double kernel = conv ? w.get(2) : 1;
-        return new double[] {step, conv ? 0 : 1, w.get(1), w.get(0), stride, kernel, w.size()};
-    }
-
-    private static double strideOf(Block block, Parameter weight) {
-        if (block instanceof Convolution c && c.getParameters().contains("weight")
-                && c.getParameters().get("weight") == weight) {
-            return c.getStride().get(0);
-        }
-        for (Pair<String, Block> child : block.getChildren()) {
-            double s = strideOf(child.getValue(), weight);
-            if (s > 0) {
-                return s;
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * Multiply-adds ({@code parameters} false) or trainable parameters as a {@link Cost} of the groups' kept
-     * fractions, counted as the structured pruner counts them.
-     */
-    static Cost cost(Network network, List<ChannelGroup> groups, boolean parameters) {
-        Map<String, Integer> producerOf = new HashMap<>();
-        Map<String, Integer> consumerOf = new HashMap<>();
-        for (int g = 0; g < groups.size(); g++) {
-            producerOf.put(groups.get(g).name(), g);
-            for (ChannelGroup.Consumer c : groups.get(g).consumers()) {
-                consumerOf.put(c.layer().name(), g);
-            }
-        }
-        Cost.Builder b = new Cost.Builder();
-        long layerWeights = 0;
-        for (PrunableLayer l : network.layers()) {
-            double size = l.weightCount() * (parameters ? 1.0 : l.usesPerWeight());
-            layerWeights += l.weightCount();
-            b.term(size, consumerOf.getOrDefault(l.name(), -1), producerOf.getOrDefault(l.name(), -1));
-        }
-        if (parameters) {
-            long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
-            long perChannel = 0;
-            for (int g = 0; g < groups.size(); g++) {
-                ChannelGroup group = groups.get(g);
-                long extra = ((group.bias() != null ? 1 : 0) + (group.norm() != null ? 2 : 0)) * (long) group.channels();
-                perChannel += extra;
-                b.term(extra, g, -1);
-            }
-            b.constant(total - layerWeights - perChannel);
-        }
-        return b.build();
-    }
-
-    /** Per input channel of the group, the sum of |w| over the reading layers' weights of that channel. */
-    static float[] importance(ChannelGroup group) {
-        float[] out = new float[group.channels()];
-        for (ChannelGroup.Consumer c : group.consumers()) {
-            float[] w = c.layer().weight().getArray().toType(DataType.FLOAT32, false).toFloatArray();
-            Shape shape = c.layer().weightShape();
-            int d0 = Math.toIntExact(shape.get(0));
-            int d1 = Math.toIntExact(shape.get(1));
-            int inner = w.length / d0 / d1;
-            for (int o = 0; o < d0; o++) {
-                for (int col = 0; col < d1; col++) {
-                    double s = 0;
-                    for (int k = 0; k < inner; k++) {
-                        s += Math.abs(w[(o * d1 + col) * inner + k]);
-                    }
-                    out[col / c.factor()] += (float) s;
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Channel indices by decreasing importance, ties by index. */
-    static int[] descending(float[] importance) {
-        Integer[] idx = new Integer[importance.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        java.util.Arrays.sort(idx, (a, b) -> Float.compare(importance[b], importance[a]) != 0
-                ? Float.compare(importance[b], importance[a]) : Integer.compare(a, b));
-        int[] out = new int[idx.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = idx[i];
-        }
-        return out;
-    }
-
-    static List<boolean[]> keptSets(List<int[]> order, int[] kept, int[] channels) {
-        List<boolean[]> out = new ArrayList<>();
-        for (int g = 0; g < kept.length; g++) {
-            boolean[] k = new boolean[channels[g]];
-            for (int i = 0; i < kept[g]; i++) {
-                k[order.get(g)[i]] = true;
-            }
-            out.add(k);
-        }
-        return out;
-    }
-
-    /** Top-1 on the validation split of the network with only {@code kept} channels (weights left untouched). */
-    private static double accuracy(PruningContext context, List<ChannelGroup> groups, List<boolean[]> kept,
-            BatchLoader validation) {
-        try (NDManager episode = context.manager().newSubManager()) {
-            Map<Parameter, NDArray> masked = new IdentityHashMap<>();
-            for (Map.Entry<String, float[]> e : ChannelMasks.expanded(groups, kept, context.targets()).entrySet()) {
-                PruningTarget t = targetOf(context, e.getKey());
-                NDArray value = t.array();
-                NDArray m = episode.create(e.getValue(), value.getShape()).toDevice(value.getDevice(), false)
-                        .toType(value.getDataType(), false);
-                m.muli(value);
-                masked.put(t.parameter(), m);
-            }
-            return Evaluator.evaluate(context.network(), validation, episode, 500,
-                    scope -> new MaskedStore(scope, masked)).top1();
-        }
-    }
-
-    private static PruningTarget targetOf(PruningContext context, String name) {
-        for (PruningTarget t : context.targets()) {
-            if (t.name().equals(name)) {
-                return t;
-            }
-        }
-        throw new IllegalStateException("no target " + name);
-    }
-
-    /** The network's own parameters, but the masked copies of the tensors a candidate policy prunes. */
-    private static final class MaskedStore extends ParameterStore {
-        private final Map<Parameter, NDArray> masked;
-
-        MaskedStore(NDManager manager, Map<Parameter, NDArray> masked) {
-            super(manager, false);
-            this.masked = masked;
-        }
-
-        @Override
-        public NDArray getValue(Parameter parameter, Device device, boolean training) {
-            NDArray m = masked.get(parameter);
-            return m != null ? m : super.getValue(parameter, device, training);
-        }
     }
 }

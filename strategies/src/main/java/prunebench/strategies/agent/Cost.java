@@ -1,7 +1,12 @@
 package prunebench.strategies.agent;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import prunebench.model.ChannelGroup;
+import prunebench.model.Network;
+import prunebench.model.PrunableLayer;
 
 /**
  * A network's cost as a function of the fraction r[g] of channels each group keeps: a constant plus terms
@@ -75,5 +80,39 @@ final class Cost {
         Cost build() {
             return new Cost(constant, terms);
         }
+    }
+
+    /**
+     * Multiply-adds ({@code parameters} false) or trainable parameters as a {@link Cost} of the groups' kept
+     * fractions, counted as the structured pruner counts them.
+     */
+    static Cost of(Network network, List<ChannelGroup> groups, boolean parameters) {
+        Map<String, Integer> producerOf = new HashMap<>();
+        Map<String, Integer> consumerOf = new HashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            producerOf.put(groups.get(g).name(), g);
+            for (ChannelGroup.Consumer c : groups.get(g).consumers()) {
+                consumerOf.put(c.layer().name(), g);
+            }
+        }
+        Cost.Builder b = new Cost.Builder();
+        long layerWeights = 0;
+        for (PrunableLayer l : network.layers()) {
+            double size = l.weightCount() * (parameters ? 1.0 : l.usesPerWeight());
+            layerWeights += l.weightCount();
+            b.term(size, consumerOf.getOrDefault(l.name(), -1), producerOf.getOrDefault(l.name(), -1));
+        }
+        if (parameters) {
+            long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+            long perChannel = 0;
+            for (int g = 0; g < groups.size(); g++) {
+                ChannelGroup group = groups.get(g);
+                long extra = ((group.bias() != null ? 1 : 0) + (group.norm() != null ? 2 : 0)) * (long) group.channels();
+                perChannel += extra;
+                b.term(extra, g, -1);
+            }
+            b.constant(total - layerWeights - perChannel);
+        }
+        return b.build();
     }
 }

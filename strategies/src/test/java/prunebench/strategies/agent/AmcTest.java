@@ -252,31 +252,31 @@ class AmcTest {
             double[] half = {0.5, 0.5, 0.5, 0.5};
             // multiply-adds 117,600 + 240,000 + 48,000 + 10,080 + 840 = 416,520; at half of every group:
             // 58,800 + 60,000 + 12,000 + 2,520 + 420
-            Cost flops = Amc.cost(net, groups, false);
+            Cost flops = Cost.of(net, groups, false);
             assertEquals(416_520, flops.dense(4), 1e-6);
             assertEquals(133_740, flops.at(half), 1e-6);
             // parameters 61,706; at half: 75 + 3 + 600 + 8 + 12,000 + 60 + 2,520 + 42 + 420 + 10 (the classes' bias)
-            Cost params = Amc.cost(net, groups, true);
+            Cost params = Cost.of(net, groups, true);
             assertEquals(61_706, params.dense(4), 1e-6);
             assertEquals(15_738, params.at(half), 1e-6);
             // the layer reading each group: conv2 (5x5, stride 1), fc1, fc2, fc3
             assertArrayEquals(new double[] {0, 0, 6, 16, 1, 5, 2400},
-                    Amc.features(0, groups.get(0).consumers().get(0).layer(), net.block()), EPS);
+                    LayerFeatures.of(0, groups.get(0).consumers().get(0).layer(), net.block()), EPS);
             assertArrayEquals(new double[] {1, 1, 400, 120, 0, 1, 48000},
-                    Amc.features(1, groups.get(1).consumers().get(0).layer(), net.block()), EPS);
+                    LayerFeatures.of(1, groups.get(1).consumers().get(0).layer(), net.block()), EPS);
             assertArrayEquals(new double[] {3, 1, 84, 10, 0, 1, 840},
-                    Amc.features(3, groups.get(3).consumers().get(0).layer(), net.block()), EPS);
+                    LayerFeatures.of(3, groups.get(3).consumers().get(0).layer(), net.block()), EPS);
             // importance: sum of |w| over the reading layer's inputs of the channel; fc1 reads conv2's 16 channels
             // as 16 x 5 x 5 inputs, so its columns 26 and 49 are both channel 1
             float[] fc1 = new float[120 * 400];
             fc1[3 * 400 + 26] = 1;
             fc1[7 * 400 + 49] = -1.5f;
             groups.get(1).consumers().get(0).layer().weight().getArray().set(fc1);
-            float[] imp = Amc.importance(groups.get(1));
+            float[] imp = ChannelImportance.importance(groups.get(1));
             assertEquals(2.5f, imp[1], 1e-6f);
             assertEquals(0f, imp[0], 0f);
             assertEquals(0f, imp[2], 0f);
-            assertArrayEquals(new int[] {1, 0, 2}, java.util.Arrays.copyOf(Amc.descending(imp), 3));
+            assertArrayEquals(new int[] {1, 0, 2}, java.util.Arrays.copyOf(ChannelImportance.descending(imp), 3));
         }
     }
 
@@ -286,7 +286,7 @@ class AmcTest {
         StrategyOptions d = new StrategyOptions("amc", amc.parameterDefaults(), java.util.Map.of());
         amc.validate(d);
         assertEquals("speedup", d.getString("target")); // the paper's FLOPs constraint
-        AmcSearch.Settings s = Amc.settings(d);
+        AmcSearch.Settings s = AmcOptions.settings(d);
         assertEquals(800, s.episodes());
         assertEquals(100, s.warmup());
         assertEquals(0.2, s.lbound(), 0);

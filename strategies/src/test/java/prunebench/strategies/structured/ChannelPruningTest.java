@@ -35,7 +35,7 @@ class ChannelPruningTest {
             double[][] g = new double[2][2];
             double[] c = new double[2];
             NDArray w = manager.create(new float[] {2, -1}, new Shape(1, 2));
-            double m = ChannelPruning.contributions(manager, new ChannelPruning.Rows(new float[] {1, 2, 3, 0}, 2, 2),
+            double m = LassoGram.contributions(manager, new SampledRows(new float[] {1, 2, 3, 0}, 2, 2),
                     w, 2, g, c);
             assertEquals(2, m, 0);
             assertArrayEquals(new double[] {40, -4}, g[0], 1e-9);

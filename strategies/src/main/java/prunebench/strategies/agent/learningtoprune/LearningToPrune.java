@@ -1,20 +1,13 @@
 package prunebench.strategies.agent.learningtoprune;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import prunebench.config.ConfigException;
-import prunebench.config.OptimizerSpec;
 import prunebench.data.BatchLoader;
 import prunebench.model.ChannelGroup;
 import prunebench.model.Network;
@@ -22,11 +15,6 @@ import prunebench.prune.Distribution;
 import prunebench.prune.PruningContext;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.structured.StructuredStrategy;
-import prunebench.train.Accuracy;
-import prunebench.train.CrossEntropy;
-import prunebench.train.Optimizer;
-import prunebench.train.Optimizers;
-import prunebench.train.TrainableParameter;
 
 /**
  * Huang, Zhou, You &amp; Neumann (WACV 2018), "Learning to Prune Filters in Convolutional Neural Networks"
@@ -49,6 +37,9 @@ import prunebench.train.TrainableParameter;
  * agents' per-layer choices carry over; filters the agents kept have p &gt; 0.5, the dropped ones below). The
  * network the grid prunes is the one the search fine-tuned, with the dropped filters given back their values from
  * before the search. Paper, third-party code and our defaults are compared in docs/structured-pruning.md.
+ *
+ * <p>This class holds the keys and the layer-after-layer order; one agent's training is {@link LayerAgentSearch}, its
+ * reward examples {@link RewardExamples}, its decision {@link KeepDecision}, the fine-tuning {@link LayerFineTuning}.
  */
 public final class LearningToPrune implements StructuredStrategy {
     static final String EPISODES = "episodes";
@@ -150,21 +141,22 @@ public final class LearningToPrune implements StructuredStrategy {
         Map<String, float[]> out = new LinkedHashMap<>();
         List<LayerFilters> held = new ArrayList<>();
         try {
-            RewardSet rewardSet = RewardSet.of(validation, o.getInt(REWARD_EXAMPLES));
+            RewardExamples rewardSet = RewardExamples.of(validation, o.getInt(REWARD_EXAMPLES));
             int[] step = {0};
             for (ChannelGroup g : groups) {
                 LayerFilters layer = new LayerFilters(network, g);
-                double[] p = searchLayer(context, layer, rewardSet, random);
+                double[] p = LayerAgentSearch.run(context, layer, rewardSet, random);
                 float[] scores = new float[p.length];
                 for (int f = 0; f < p.length; f++) {
                     scores[f] = (float) p[f];
                 }
                 out.put(g.name(), scores);
-                boolean[] kept = decision(p, minimum(o.getDouble(MIN_CHANNELS), p.length));
+                boolean[] kept = KeepDecision.decision(p,
+                        KeepDecision.minimum(o.getDouble(MIN_CHANNELS), p.length));
                 layer.zero(kept);
                 layer.hold(kept);
                 held.add(layer);
-                fineTune(context, held, orderSeed, step);
+                LayerFineTuning.run(context, held, orderSeed, step);
             }
         } finally {
             for (LayerFilters l : held) {
@@ -176,135 +168,4 @@ public final class LearningToPrune implements StructuredStrategy {
         return out;
     }
 
-    /** One layer's agent trained; returns its final keep probabilities. The network is left as it was. */
-    private static double[] searchLayer(PruningContext context, LayerFilters layer, RewardSet rewardSet,
-            Random random) {
-        StrategyOptions o = context.options();
-        double bound = o.getDouble(DROP_BOUND);
-        double lr = o.getDouble(POLICY_LR);
-        layer.snapshot();
-        double base = accuracy(context, rewardSet);
-        double[] x = BernoulliPolicy.standardise(layer.weights());
-        BernoulliPolicy policy = BernoulliPolicy.initialised(x.length, o.getInt(HIDDEN), layer.filters(),
-                o.getDouble(INIT_KEEP), random);
-        MovingBaseline baseline = new MovingBaseline(o.getDouble(BASELINE_DECAY));
-        for (int e = 0; e < o.getInt(EPISODES); e++) {
-            double[] p = policy.keepProbabilities(x);
-            boolean[][] actions = BernoulliPolicy.sample(p, o.getInt(SAMPLES), random);
-            double[] rewards = new double[actions.length];
-            for (int i = 0; i < actions.length; i++) {
-                layer.zero(actions[i]);
-                rewards[i] = Reward.of(base, accuracy(context, rewardSet), bound, layer.filters(),
-                        count(actions[i]));
-            }
-            layer.restoreSnapshot();
-            policy.ascend(policy.gradient(x, actions, baseline.advantages(rewards)), lr);
-        }
-        return policy.keepProbabilities(x);
-    }
-
-    /** Keep where p &gt; 0.5; when fewer than {@code minimum} are, the {@code minimum} most probable (ties: lower index). */
-    static boolean[] decision(double[] p, int minimum) {
-        boolean[] kept = new boolean[p.length];
-        int n = 0;
-        for (int f = 0; f < p.length; f++) {
-            kept[f] = p[f] > 0.5;
-            n += kept[f] ? 1 : 0;
-        }
-        while (n < Math.min(minimum, p.length)) {
-            int best = -1;
-            for (int f = 0; f < p.length; f++) {
-                if (!kept[f] && (best < 0 || p[f] > p[best])) {
-                    best = f;
-                }
-            }
-            kept[best] = true;
-            n++;
-        }
-        return kept;
-    }
-
-    /** {@code min_channels} as a count for a layer of {@code filters}: a count, or a fraction rounded up; at least 1. */
-    static int minimum(double minChannels, int filters) {
-        int keep = minChannels < 1 ? (int) Math.ceil(minChannels * filters) : (int) minChannels;
-        return Math.min(filters, Math.max(1, keep));
-    }
-
-    private static int count(boolean[] kept) {
-        int n = 0;
-        for (boolean k : kept) {
-            n += k ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** The reward examples: the first {@code examples} of the validation split (-1: all) in the split's order. */
-    record RewardSet(BatchLoader data, int[] order) {
-        static RewardSet of(BatchLoader validation, int examples) {
-            int[] order = validation.order(0, 0, false);
-            return new RewardSet(validation, examples > 0 && examples < order.length
-                    ? java.util.Arrays.copyOf(order, examples) : order);
-        }
-
-        int batches() {
-            return (order.length + EVAL_BATCH - 1) / EVAL_BATCH;
-        }
-    }
-
-    /**
-     * Top-1 of the network as it is now on the reward examples, in inference mode. Each batch is built on its own
-     * scope, as the forward pass puts its activations on the manager of its input.
-     */
-    private static double accuracy(PruningContext context, RewardSet rewardSet) {
-        Accuracy acc = new Accuracy();
-        for (int b = 0; b < rewardSet.batches(); b++) {
-            try (NDManager scope = context.manager().newSubManager()) {
-                BatchLoader.Batch batch = rewardSet.data().batch(scope, rewardSet.order(), b, EVAL_BATCH, null);
-                NDArray logits = context.network().block().forward(new ParameterStore(scope, false),
-                        new NDList(batch.images()), false).singletonOrThrow();
-                acc.add(logits.toType(DataType.FLOAT32, false).toFloatArray(), batch.labels().toLongArray(),
-                        context.numClasses());
-            }
-        }
-        return acc.top1();
-    }
-
-    /**
-     * {@code layer_finetune_steps} SGD steps on the training data (the run's batch size, a shuffled order from the
-     * search's seed, epochs continuing across layers), every held layer's dropped filters zeroed after each step.
-     */
-    private static void fineTune(PruningContext context, List<LayerFilters> held, long orderSeed, int[] step) {
-        int steps = context.options().getInt(LAYER_STEPS);
-        if (steps == 0) {
-            return;
-        }
-        double lr = context.options().getDouble(LAYER_LR);
-        List<TrainableParameter> params = new ArrayList<>();
-        context.network().trainableParameters().forEach((n, p) -> params.add(new TrainableParameter(n, p)));
-        BatchLoader data = context.trainData();
-        int size = context.batchSize();
-        int perEpoch = data.batchesPerEpoch(size);
-        try (Optimizer sgd = Optimizers.create(new OptimizerSpec("sgd", lr, LAYER_MOMENTUM, false, 0, 0.9, 0.999,
-                1e-8), params)) {
-            for (int s = 0; s < steps; s++, step[0]++) {
-                int epoch = step[0] / perEpoch;
-                int[] order = data.order(orderSeed, epoch, true);
-                try (NDManager scope = context.manager().newSubManager()) {
-                    BatchLoader.Batch batch = data.batch(scope, order, step[0] % perEpoch, size, null);
-                    try (GradientCollector collector = context.manager().getEngine().newGradientCollector()) {
-                        NDArray logits = context.network().block().forward(new ParameterStore(scope, false),
-                                new NDList(batch.images()), true).singletonOrThrow();
-                        collector.backward(CrossEntropy.loss(logits, batch.labels()));
-                    }
-                    sgd.step(lr);
-                    for (TrainableParameter p : params) {
-                        JniUtils.zeroGrad((PtNDArray) p.parameter().getArray());
-                    }
-                }
-                for (LayerFilters l : held) {
-                    l.rezero();
-                }
-            }
-        }
-    }
 }

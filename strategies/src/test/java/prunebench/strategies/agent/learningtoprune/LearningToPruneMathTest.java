@@ -132,13 +132,13 @@ class LearningToPruneMathTest {
     @Test
     void decisionKeepsAboveOneHalfAndAtLeastTheMinimum() {
         assertArrayEquals(new boolean[] {false, true, false, true},
-                LearningToPrune.decision(new double[] {0.2, 0.7, 0.5, 0.9}, 1));
+                KeepDecision.decision(new double[] {0.2, 0.7, 0.5, 0.9}, 1));
         assertArrayEquals(new boolean[] {false, true, true},
-                LearningToPrune.decision(new double[] {0.1, 0.3, 0.2}, 2));
-        assertEquals(3, LearningToPrune.minimum(0.5, 6));
-        assertEquals(1, LearningToPrune.minimum(1, 6));
-        assertEquals(1, LearningToPrune.minimum(0.01, 6));
-        assertEquals(6, LearningToPrune.minimum(10, 6));
+                KeepDecision.decision(new double[] {0.1, 0.3, 0.2}, 2));
+        assertEquals(3, KeepDecision.minimum(0.5, 6));
+        assertEquals(1, KeepDecision.minimum(1, 6));
+        assertEquals(1, KeepDecision.minimum(0.01, 6));
+        assertEquals(6, KeepDecision.minimum(10, 6));
     }
 
     @Test
@@ -171,7 +171,7 @@ class LearningToPruneMathTest {
             policy.ascend(policy.gradient(x, actions, baseline.advantages(rewards)), 0.05);
         }
         double[] p = policy.keepProbabilities(x);
-        assertArrayEquals(new boolean[] {true, true, false, false}, LearningToPrune.decision(p, 1),
+        assertArrayEquals(new boolean[] {true, true, false, false}, KeepDecision.decision(p, 1),
                 java.util.Arrays.toString(p));
     }
 }
