@@ -210,6 +210,13 @@ class ShippedExperimentsTest {
                     "han_global", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
                     "han_layer", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each",
                     "han_uniform", "pretrained, levels of 46.3% to 12x, retrains 11 epochs each")),
+            // issue 30's two agent papers (CIFAR-10): each strategy fine-tunes 40 epochs after its search or ranking
+            Map.entry("papers/he2018-resnet56-cifar10.yaml", Map.of(
+                    "uniform", "pretrained, fine-tunes 40 epochs",
+                    "amc", "pretrained, fine-tunes 40 epochs")),
+            Map.entry("papers/huang2018-vgg16-cifar10.yaml", Map.of(
+                    "l1_filter", "pretrained, fine-tunes 40 epochs",
+                    "learning_to_prune", "pretrained, fine-tunes 40 epochs")),
             Map.entry("papers/lee2019-lenet300-mnist.yaml", Map.of(
                     "snip", "init, trains 231 epochs sparse",
                     "snip_fresh_init", "init, trains 231 epochs sparse")),
