@@ -382,31 +382,30 @@ public final class ChannelPruner {
                 fmt(options.getDouble(StructuredStrategy.MIN_CHANNELS)), groups.size(), best));
     }
 
+    /** A producer's weight, bias and BatchNorm scale / shift, each mapped to the producing layer. */
+    private static void putProducer(Map<String, PrunableLayer> layerOf, PrunableLayer producer, String bias,
+            ChannelGroup.Norm norm) {
+        layerOf.put(producer.name(), producer);
+        if (bias != null) {
+            layerOf.put(bias, producer);
+        }
+        if (norm != null) {
+            layerOf.put(norm.gamma(), producer);
+            layerOf.put(norm.beta(), producer);
+        }
+    }
+
     private static List<PruningTarget> targetsOf(Network network, List<ChannelGroup> groups, List<TiedGroup> ties) {
         Map<String, PrunableLayer> layerOf = new HashMap<>();
         for (ChannelGroup g : groups) {
-            layerOf.put(g.name(), g.producer());
-            if (g.bias() != null) {
-                layerOf.put(g.bias(), g.producer());
-            }
-            if (g.norm() != null) {
-                layerOf.put(g.norm().gamma(), g.producer());
-                layerOf.put(g.norm().beta(), g.producer());
-            }
+            putProducer(layerOf, g.producer(), g.bias(), g.norm());
             for (ChannelGroup.Consumer c : g.consumers()) {
                 layerOf.put(c.layer().name(), c.layer());
             }
         }
         for (TiedGroup t : ties) {
             for (TiedGroup.Member m : t.members()) {
-                layerOf.put(m.layer().name(), m.layer());
-                if (m.bias() != null) {
-                    layerOf.put(m.bias(), m.layer());
-                }
-                if (m.norm() != null) {
-                    layerOf.put(m.norm().gamma(), m.layer());
-                    layerOf.put(m.norm().beta(), m.layer());
-                }
+                putProducer(layerOf, m.layer(), m.bias(), m.norm());
             }
             for (TiedGroup.Reader r : t.readers()) {
                 layerOf.put(r.layer().name(), r.layer());

@@ -31,19 +31,8 @@ final class ChannelSelection {
     List<boolean[]> global(List<float[]> scores, List<boolean[]> current, double maxCost) {
         List<boolean[]> kept = copy(current);
         int[] counts = counts(kept);
-        record Channel(int group, int index, float score) {}
-        List<Channel> candidates = new ArrayList<>();
-        for (int g = 0; g < kept.size(); g++) {
-            for (int c = 0; c < kept.get(g).length; c++) {
-                if (kept.get(g)[c]) {
-                    float s = scores.get(g)[c];
-                    candidates.add(new Channel(g, c, Float.isNaN(s) ? Float.NEGATIVE_INFINITY : s));
-                }
-            }
-        }
-        candidates.sort(Comparator.comparingDouble((Channel ch) -> ch.score())
-                .thenComparing(Comparator.comparingInt(Channel::group).reversed())
-                .thenComparing(Comparator.comparingInt(Channel::index).reversed()));
+        List<Channel> candidates = candidates(scores, kept);
+        candidates.sort(Channel.REMOVAL_ORDER);
         for (Channel ch : candidates) {
             if (within(counts, maxCost)) {
                 return kept;
@@ -99,25 +88,13 @@ final class ChannelSelection {
             }
         }
         int tieGroup = kept.size(); // tied groups rank as groups after every channel group
-        record Channel(int group, int index, float score) {}
-        List<Channel> candidates = new ArrayList<>();
-        for (int g = 0; g < kept.size(); g++) {
-            for (int c = 0; c < kept.get(g).length; c++) {
-                if (kept.get(g)[c]) {
-                    float s = scores.get(g)[c];
-                    candidates.add(new Channel(g, c, Float.isNaN(s) ? Float.NEGATIVE_INFINITY : s));
-                }
-            }
-        }
+        List<Channel> candidates = candidates(scores, kept);
         for (int t = 0; t < ties.length; t++) {
             if (ties[t] && !locked[t]) {
-                float s = tieScores[t];
-                candidates.add(new Channel(tieGroup, t, Float.isNaN(s) ? Float.NEGATIVE_INFINITY : s));
+                candidates.add(Channel.of(tieGroup, t, tieScores[t]));
             }
         }
-        candidates.sort(Comparator.comparingDouble((Channel ch) -> ch.score())
-                .thenComparing(Comparator.comparingInt(Channel::group).reversed())
-                .thenComparing(Comparator.comparingInt(Channel::index).reversed()));
+        candidates.sort(Channel.REMOVAL_ORDER);
         for (Channel ch : candidates) {
             if (within(counts, ties, maxCost)) {
                 break;
@@ -227,5 +204,30 @@ final class ChannelSelection {
         List<boolean[]> out = new ArrayList<>();
         masks.forEach(m -> out.add(m.clone()));
         return out;
+    }
+
+    /** A removable channel (or, in the tied ranking, a tied group) and its score; NaN ranks first (removed first). */
+    private record Channel(int group, int index, float score) {
+        /** Lowest score first; ties: the later group, then the later channel first. */
+        static final Comparator<Channel> REMOVAL_ORDER = Comparator.comparingDouble((Channel ch) -> ch.score())
+                .thenComparing(Comparator.comparingInt(Channel::group).reversed())
+                .thenComparing(Comparator.comparingInt(Channel::index).reversed());
+
+        static Channel of(int group, int index, float score) {
+            return new Channel(group, index, Float.isNaN(score) ? Float.NEGATIVE_INFINITY : score);
+        }
+    }
+
+    /** Every channel still kept, with its score. */
+    private static List<Channel> candidates(List<float[]> scores, List<boolean[]> kept) {
+        List<Channel> candidates = new ArrayList<>();
+        for (int g = 0; g < kept.size(); g++) {
+            for (int c = 0; c < kept.get(g).length; c++) {
+                if (kept.get(g)[c]) {
+                    candidates.add(Channel.of(g, c, scores.get(g)[c]));
+                }
+            }
+        }
+        return candidates;
     }
 }
