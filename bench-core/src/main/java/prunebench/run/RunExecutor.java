@@ -93,7 +93,7 @@ final class RunExecutor {
 
     /** The run's record as it stands: the final one, or (with {@code level}) one level of an iterative run. */
     private RunResult result(RunSpec spec, String runId, RunState s, double speedupMeasured, Integer level) {
-        Complexity cx = PlanRunner.complexity(s);
+        Complexity cx = TrainingCost.complexity(s);
         double compressionAll = cx.compression();
         double compressionPrunable = compressionOfPrunable(s.masks);
         double actual = prunebench.config.PruningSpec.PRUNABLE.equals(spec.compressionOf()) ? compressionPrunable
