@@ -22,7 +22,9 @@ import prunebench.data.ImageData;
 import prunebench.model.ModelRegistry;
 import prunebench.model.Network;
 import prunebench.train.Optimizer;
+import prunebench.train.PhaseClock;
 import prunebench.train.Trainer;
+import prunebench.train.TrainingStep;
 
 /**
  * {@code step MODEL [--batch B] [--steps S] [--reps R] [--warmup-epochs W] [--phases true] [--profile FILE]
@@ -65,17 +67,17 @@ final class StepBenchmark {
                 BatchLoader.Batch assembled = loader.batch(manager, order, b, batch, rng);
                 batches.add(channelsLast ? channelsLast(manager, assembled) : assembled);
             }
-            String[] names = Trainer.Step.PHASES;
+            String[] names = TrainingStep.PHASES;
             List<double[]> phaseMs = new ArrayList<>();
             double[] rates = new double[sizes.reps()];
             double[] cpuRates = new double[sizes.reps()];
             try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
-                Trainer.Step step = trainer.newStep(optimizer);
+                TrainingStep step = trainer.newStep(optimizer);
                 for (int r = -sizes.warmup(); r < sizes.reps(); r++) {
                     long t0 = System.nanoTime();
                     long c0 = cpuNanos();
                     for (BatchLoader.Batch b : batches) {
-                        Trainer.PhaseClock clock = phases ? new Trainer.PhaseClock() : null;
+                        PhaseClock clock = phases ? new PhaseClock() : null;
                         try (NDManager scope = manager.newSubManager()) {
                             // DJL puts an op's result on its input's manager: the step's arrays must go to scope.
                             scope.tempAttachAll(b.images(), b.labels());
@@ -147,7 +149,7 @@ final class StepBenchmark {
     private static void profile(Trainer trainer, TrainSchedule schedule, NDManager manager,
             List<BatchLoader.Batch> batches, String file) {
         try (Optimizer optimizer = trainer.newOptimizer(schedule)) {
-            Trainer.Step step = trainer.newStep(optimizer);
+            TrainingStep step = trainer.newStep(optimizer);
             for (int pass = 0; pass < 2; pass++) { // the first pass warms the new optimizer's state
                 if (pass == 1) {
                     JniUtils.startProfile(false, true, false);

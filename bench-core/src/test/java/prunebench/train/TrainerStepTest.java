@@ -22,7 +22,7 @@ import prunebench.model.Network;
 
 /**
  * The bare step that {@code scripts/bench} times as {@code train_step} is the training loop's own step: the same
- * batches through {@link Trainer.Step#run} give the loop's weights to the last bit, and the phase clock sees work
+ * batches through {@link TrainingStep#run} give the loop's weights to the last bit, and the phase clock sees work
  * in forward and backward.
  */
 class TrainerStepTest {
@@ -57,9 +57,9 @@ class TrainerStepTest {
             Trainer bare = new Trainer(stepped, manager, train, test, 7);
             int[] order = train.order(7, 0, true);
             Random rng = train.augmentation(7, 0);
-            Trainer.PhaseClock clock = new Trainer.PhaseClock();
+            PhaseClock clock = new PhaseClock();
             try (Optimizer optimizer = bare.newOptimizer(schedule)) {
-                Trainer.Step step = bare.newStep(optimizer);
+                TrainingStep step = bare.newStep(optimizer);
                 for (int b = 0; b < train.batchesPerEpoch(16); b++) {
                     try (NDManager scope = manager.newSubManager()) {
                         BatchLoader.Batch batch = train.batch(scope, order, b, 16, rng);
