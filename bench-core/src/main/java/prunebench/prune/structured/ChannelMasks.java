@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import prunebench.model.ChannelGroup;
@@ -38,6 +39,24 @@ public final class ChannelMasks {
                 }
             }
             out.add(kept);
+        }
+        return out;
+    }
+
+    /** The surviving channels of every group in increasing order, by group name (in {@code groups} order). */
+    static Map<String, int[]> keptIndices(MaskSet masks, List<ChannelGroup> groups) {
+        List<boolean[]> kept = read(masks, groups);
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            boolean[] k = kept.get(g);
+            int[] idx = new int[ChannelSelection.counts(List.of(k))[0]];
+            int n = 0;
+            for (int c = 0; c < k.length; c++) {
+                if (k[c]) {
+                    idx[n++] = c;
+                }
+            }
+            out.put(groups.get(g).name(), idx);
         }
         return out;
     }
