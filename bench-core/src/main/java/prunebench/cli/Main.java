@@ -11,20 +11,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import prunebench.config.ConfigException;
-import prunebench.config.ExperimentLoader;
 import prunebench.config.ExperimentSpec;
-import prunebench.config.ResolvedExperimentWriter;
 import prunebench.data.DatasetProvider;
 import prunebench.data.DatasetRegistry;
 import prunebench.model.ModelFactory;
 import prunebench.model.ModelRegistry;
 import prunebench.prune.PruningStrategy;
 import prunebench.prune.StrategyRegistry;
-import prunebench.report.Report;
-import prunebench.report.ReportSpec;
-import prunebench.run.ExperimentRunner;
-import prunebench.run.ProgressSink.Level;
-import prunebench.slurm.SlurmCommand;
 import prunebench.slurm.SlurmOptions;
 import prunebench.util.WriteFailedException;
 
@@ -192,130 +185,21 @@ public final class Main implements Callable<Integer> {
                 return OK;
             }
         }
+        ExperimentCommand command = new ExperimentCommand(this, new Registries(models, datasets, strategies, found),
+                out, err);
         if (reportDirs != null) {
-            return report(models, datasets, strategies);
+            return command.report();
         }
         if (experiment == null) {
             throw new ConfigException("no experiment file given; usage: run-experiment EXPERIMENT.yaml "
                     + "(see --help)");
         }
-        ExperimentLoader loader = loader(models, datasets, strategies);
-        ExperimentSpec spec = loader.load(experiment, overrides);
-        try {
-            return runExperiment(spec, models, datasets, strategies, found);
-        } catch (ConfigException e) {
-            throw loader.located(e); // a strategy the planner refuses, at its line of the file
-        }
+        return command.run();
     }
 
-    private Integer runExperiment(ExperimentSpec spec, ModelRegistry models, DatasetRegistry datasets,
-            StrategyRegistry strategies, Plugins found) throws IOException {
-        ReportSpec reportSpec = reportSpec(spec);
-        reportSpec.checkReferences(); // a missing or malformed file stops here, not after the training
-        Path dir = results != null ? results : Path.of("results", spec.name());
-        ResultsFolder.check(dir);
-        ExperimentRunner runner = new ExperimentRunner(models, datasets, strategies, err);
-        if (dryRun && slurm.stage() == null) {
-            return dryRun(spec, dir, runner, datasets, strategies, found);
-        }
-        if (spec.download() && workerIndex == null && slurm.stage() == null) {
-            datasets.download(spec.dataset(), err); // dataset.download: true, when it is not found
-        }
-        configureThreads(spec.threads());
-        ExperimentRunner.Plan plan = runner.prepare(spec, dir);
-        ResultsFolder.prepare(dir, fresh); // --fresh deletes only once everything else has been checked
-        if (slurm.stage() != null) {
-            return new SlurmCommand(slurm, out, err).stage(plan, runner, strategies, retryFailed, reportSpec);
-        }
-        if (slurm.submits()) {
-            return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
-                    .submit(experiment, overrides, retryFailed, false, spec, plan,
-                    datasets.locate(spec.dataset()).toAbsolutePath().normalize());
-        }
-        int count = workerCount(spec, plan.runs().size());
-        if (workerIndex != null) {
-            WorkerProcesses.stopWithParent(err, "[w" + workerIndex + "]");
-            int offset = plan.runs().size() * workerIndex / count;
-            runner.run(plan, retryFailed, offset, new WorkerPipe(err, verbose ? Level.DEBUG : Level.INFO));
-            return OK;
-        }
-        ResolvedExperimentWriter.write(spec, dir);
-        Level threshold = quiet ? Level.WARN : verbose ? Level.DEBUG : Level.INFO;
-        ExperimentRunner.Outcome outcome = GridExecution.run(runner, plan, retryFailed, count, rawArgs, threshold,
-                liveDisplay(), err);
-        outcome = runner.collect(plan, outcome);
-        ReportCommand reports = new ReportCommand(out, err);
-        Path reportFile = ReportLibraries.missing().isEmpty() ? reports.write(() -> Report.rebuild(dir, reportSpec))
-                : reports.skip(dir);
-        return GridSummary.print(out, err, spec, dir, outcome, reportFile);
-    }
-
-    /**
-     * Validates everything that needs no engine (the file, the dataset, the grid, the results folder and what
-     * --fresh would delete) and lists the runs; writes nothing, and starts no native engine and no threads unless the
-     * grid has an iterative or a structured strategy (then the network is built once on the CPU: imp's levels are
-     * counted, a channel strategy is checked against the layers).
-     */
-    private Integer dryRun(ExperimentSpec spec, Path dir, ExperimentRunner runner, DatasetRegistry datasets,
-            StrategyRegistry strategies, Plugins found) throws IOException {
-        ExperimentRunner.Plan plan = runner.preview(spec, dir);
-        if (fresh) {
-            List<Path> doomed = ResultsFolder.freshDeletes(dir);
-            err.printf("--fresh would delete %d entries of %s; a dry run deletes nothing%n", doomed.size(), dir);
-        }
-        if (slurm.submits()) {
-            return new SlurmCommand(slurm, out, err, found.classpath(System.getProperty("java.class.path")))
-                    .submit(experiment, overrides, retryFailed, true, spec, plan,
-                    datasets.locate(spec.dataset()).toAbsolutePath().normalize());
-        }
-        new DryRunListing(out, err).print(spec, dir, plan, datasets, strategies,
-                workerCount(spec, plan.runs().size()));
-        return OK;
-    }
-
-    /**
-     * The loader, with the report: section checked at load time (errors name file, line and key); its warnings are
-     * printed once, by the command the user started, not by its workers or Slurm jobs.
-     */
-    private ExperimentLoader loader(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
-        boolean spawned = workerIndex != null || slurm.stage() != null;
-        return new ExperimentLoader(models, datasets, strategies, ReportSpec::parse,
-                spawned ? w -> { } : err::println);
-    }
-
-    private Integer report(ModelRegistry models, DatasetRegistry datasets, StrategyRegistry strategies) {
-        return new ReportCommand(out, err).run(reportDirs, results, references, () -> experiment == null ? null
-                : reportSpec(loader(models, datasets, strategies).load(experiment, overrides)));
-    }
-
-    /** The report: section, validated before anything is trained. */
-    private ReportSpec reportSpec(ExperimentSpec spec) {
-        ReportSpec parsed = spec.report().isEmpty() ? ReportSpec.defaults() : ReportSpec.parse(spec.report());
-        return parsed.resolveReferences(experiment).withReferences(references); // --references: the current directory
-    }
-
-    /** Workers x threads stay within the cores unless the experiment or --workers asks for more. */
-    int workerCount(ExperimentSpec spec, int runs) {
-        int n = workers != null ? workers
-                : spec.workers() != null ? spec.workers()
-                : Math.min(ExperimentSpec.MAX_WORKERS,
-                        Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads()));
-        return Math.min(n, Math.max(1, runs));
-    }
-
-    /**
-     * The live display when a person watches: stderr is a terminal, and neither --quiet nor --verbose asks for
-     * lines. Logs, Slurm and CI get plain lines.
-     */
-    private boolean liveDisplay() {
-        return !quiet && !verbose && err == System.err && LiveProgress.stderrIsTerminal();
-    }
-
-    /** Must run before the engine loads: libtorch reads its thread counts once. */
-    static void configureThreads(int threads) {
-        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        prunebench.util.NativeMemory.retainFreedMemory();
+    /** The arguments as typed: the worker processes a grid starts are given the same ones. */
+    List<String> rawArgs() {
+        return rawArgs;
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

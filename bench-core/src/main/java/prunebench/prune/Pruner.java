@@ -78,7 +78,8 @@ public final class Pruner {
                     e[i] = m[i] > 0;
                 }
                 eligible.add(e);
-                checkFinite(strategy, t, values.get(values.size() - 1), e);
+                FiniteScores.check(strategy.name(), t.name(), values.get(values.size() - 1), e, "unpruned weights",
+                        "weights");
             }
             List<float[]> selected = select(values, eligible, rounds[r], distribution, denseFirst);
             for (int i = 0; i < targets.size(); i++) {
@@ -86,34 +87,6 @@ public final class Pruner {
                 masks.set(t.name(), manager.create(selected.get(i), t.array().getShape()));
             }
         });
-    }
-
-    /**
-     * A score that is NaN or infinite among the weights still eligible has no place in an order: the top-k would keep
-     * an arbitrary set and the run would be recorded as if pruned by the strategy. Such a run stops here (it is
-     * recorded as failed; the grid goes on). Entries already pruned may carry any value.
-     */
-    static void checkFinite(PruningStrategy strategy, PruningTarget t, float[] scores, boolean[] eligible) {
-        long nan = 0;
-        long infinite = 0;
-        long candidates = 0;
-        for (int i = 0; i < scores.length; i++) {
-            if (!eligible[i]) {
-                continue;
-            }
-            candidates++;
-            if (Float.isNaN(scores[i])) {
-                nan++;
-            } else if (Float.isInfinite(scores[i])) {
-                infinite++;
-            }
-        }
-        if (nan + infinite > 0) {
-            throw new IllegalStateException("strategy '" + strategy.name() + "' returned non-finite scores for "
-                    + t.name() + ": " + nan + " NaN and " + infinite + " infinite of its " + candidates
-                    + " unpruned weights; scores must be finite numbers to rank weights, so this run stops "
-                    + "instead of pruning in an arbitrary order");
-        }
     }
 
     List<float[]> select(List<float[]> scores, List<boolean[]> eligible, long keep, Distribution distribution,

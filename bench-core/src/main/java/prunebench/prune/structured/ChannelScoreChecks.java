@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import prunebench.model.ChannelGroup;
+import prunebench.prune.FiniteScores;
 
 /**
  * What a {@link StructuredStrategy}'s scores must be before {@link ChannelPruner} ranks channels with them: one per
@@ -47,31 +48,8 @@ final class ChannelScoreChecks {
         checkFinite(strategy, "the tied groups", tieScores, tiesNow);
     }
 
-    /**
-     * A NaN sorts above every number, so NaN or infinite channel scores would pick the channels kept in an arbitrary
-     * order and the run would be recorded as a valid result of the strategy: it stops instead (as Pruner does for
-     * weight scores). Channels already removed are not ranked, so their scores are not looked at.
-     */
+    /** Channels already removed are not ranked, so their scores are not looked at. */
     private static void checkFinite(StructuredStrategy strategy, String what, float[] scores, boolean[] alive) {
-        int nan = 0;
-        int infinite = 0;
-        int candidates = 0;
-        for (int c = 0; c < scores.length; c++) {
-            if (!alive[c]) {
-                continue;
-            }
-            candidates++;
-            if (Float.isNaN(scores[c])) {
-                nan++;
-            } else if (Float.isInfinite(scores[c])) {
-                infinite++;
-            }
-        }
-        if (nan + infinite > 0) {
-            throw new IllegalStateException("strategy '" + strategy.name() + "' returned non-finite scores for "
-                    + what + ": " + nan + " NaN and " + infinite + " infinite of its " + candidates
-                    + " remaining channels; scores must be finite numbers to rank channels, so this run stops "
-                    + "instead of pruning in an arbitrary order");
-        }
+        FiniteScores.check(strategy.name(), what, scores, alive, "remaining channels", "channels");
     }
 }
