@@ -5,7 +5,6 @@ import static prunebench.train.Penalty.on;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
@@ -41,14 +40,7 @@ final class JointSparsity implements Penalty {
 
     @Override
     public NDArray value(NDManager scope) {
-        float threshold = Penalty.keptThreshold(scope, weights, keep);
-        NDArray total = scope.zeros(new Shape());
-        for (NDArray w : weights) {
-            // the mask is a constant of the step: only the penalised entries' values carry a gradient
-            NDArray pruned = on(scope, on(scope, on(scope, on(scope, w.stopGradient()).abs()).lt(threshold))
-                    .toType(w.getDataType() == DataType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32, false));
-            total = on(scope, total.add(on(scope, on(scope, on(scope, w.mul(pruned)).square()).sum())));
-        }
+        NDArray total = Penalty.prunedSquares(scope, weights, keep);
         double r = on(scope, on(scope, total.stopGradient()).toType(DataType.FLOAT64, false)).getDouble();
         double coefficient = Math.exp(omega);
         NDArray value = on(scope, on(scope, GraphScalars.times(scope, total, coefficient))

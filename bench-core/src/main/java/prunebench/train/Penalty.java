@@ -2,6 +2,7 @@ package prunebench.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,8 +204,24 @@ public interface Penalty extends AutoCloseable {
             return Float.NEGATIVE_INFINITY;
         }
         NDArray sorted = on(scope, on(scope, ai.djl.ndarray.NDArrays.concat(flat)).sort());
-        return on(scope, on(scope, sorted.get(n - keep)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false))
+        return on(scope, on(scope, sorted.get(n - keep)).toType(DataType.FLOAT32, false))
                 .getFloat();
+    }
+
+    /**
+     * The sum of w^2 over the entries that a global |w| ranking would prune (all but the {@code keep} largest): the
+     * term that selective weight decay and joint sparsity put on the weights to be removed. The selection is a
+     * constant of the step, so only the penalised entries' values carry a gradient.
+     */
+    static NDArray prunedSquares(NDManager scope, List<NDArray> weights, long keep) {
+        float threshold = keptThreshold(scope, weights, keep);
+        NDArray total = scope.zeros(new Shape());
+        for (NDArray w : weights) {
+            NDArray pruned = on(scope, on(scope, on(scope, on(scope, w.stopGradient()).abs()).lt(threshold))
+                    .toType(w.getDataType() == DataType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32, false));
+            total = on(scope, total.add(on(scope, on(scope, on(scope, w.mul(pruned)).square()).sum())));
+        }
+        return total;
     }
 
     private static NDArray weighted(NDManager scope, NDArray term, double weight) {

@@ -4,8 +4,6 @@ import static prunebench.train.Penalty.on;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
@@ -46,14 +44,7 @@ final class SelectiveWeightDecay implements Penalty {
 
     @Override
     public NDArray value(NDManager scope, long step, long totalSteps) {
-        float threshold = Penalty.keptThreshold(scope, weights, keep);
-        NDArray total = scope.zeros(new Shape());
-        for (NDArray w : weights) {
-            // the mask is a constant of the step: only the penalised entries' values carry a gradient
-            NDArray pruned = on(scope, on(scope, on(scope, on(scope, w.stopGradient()).abs()).lt(threshold))
-                    .toType(w.getDataType() == DataType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32, false));
-            total = on(scope, total.add(on(scope, on(scope, on(scope, w.mul(pruned)).square()).sum())));
-        }
+        NDArray total = Penalty.prunedSquares(scope, weights, keep);
         return on(scope, GraphScalars.times(scope, total, mu * importance(aMin, aMax, step, totalSteps) / 2));
     }
 }

@@ -149,17 +149,7 @@ final class ChannelSelection {
                 hi = mid;
             }
         }
-        int[] counts = perGroup(lo, available);
-        List<boolean[]> kept = new ArrayList<>();
-        for (int g = 0; g < current.size(); g++) {
-            float[] mask = TopK.select(scores.get(g), current.get(g), counts[g]);
-            boolean[] k = new boolean[mask.length];
-            for (int c = 0; c < k.length; c++) {
-                k[c] = mask[c] > 0;
-            }
-            kept.add(k);
-        }
-        return kept;
+        return fixed(scores, current, perGroup(lo, available));
     }
 
     /** Each group keeps its {@code counts[g]} highest-scored channels among those still there. */
