@@ -119,6 +119,7 @@ public final class Network {
                         ? Math.sqrt(2.0 / fanOut) : 0.01);
                 case CAFFE_XAVIER -> (random.nextDouble() * 2 - 1) * Math.sqrt(3.0 / fanIn);
                 case LASAGNE_NORMAL -> random.nextGaussian() * 0.01;
+                case TF_VARIANCE_SCALING -> truncatedGaussian(random) * Math.sqrt(1.0 / fanIn);
             };
         }
         w.set(values);
@@ -128,10 +129,21 @@ public final class Network {
             boolean zero = init == WeightInit.KAIMING_NORMAL_ZERO_BIAS || init == WeightInit.LI2017
                     || init == WeightInit.CAFFE_XAVIER || init == WeightInit.LASAGNE_NORMAL;
             for (int i = 0; i < bv.length; i++) {
-                bv[i] = zero ? 0f : (float) ((random.nextDouble() * 2 - 1) * bound);
+                bv[i] = zero ? 0f : init == WeightInit.TF_VARIANCE_SCALING
+                        ? (float) (truncatedGaussian(random) * Math.sqrt(1.0 / bv.length))
+                        : (float) ((random.nextDouble() * 2 - 1) * bound);
             }
             b.set(bv);
         }
+    }
+
+    /** N(0, 1) drawn again until within two standard deviations, as TensorFlow's truncated_normal. */
+    private static double truncatedGaussian(Random random) {
+        double x;
+        do {
+            x = random.nextGaussian();
+        } while (Math.abs(x) > 2);
+        return x;
     }
 
     public String modelName() {

@@ -26,5 +26,14 @@ public enum WeightInit {
      * Lasagne's {@code init.Normal()}: N(0, 0.01^2) for every weight, biases 0 ({@code Constant(0.)}): the Theano
      * LeNets of Molchanov et al. 2017's sparse variational dropout (experiments/lenet/*.py).
      */
-    LASAGNE_NORMAL
+    LASAGNE_NORMAL,
+    /**
+     * TensorFlow 1.x's {@code tf.variance_scaling_initializer()} with its defaults before TF 1.13 (scale 1, mode
+     * fan_in, distribution "normal"): {@code truncated_normal(0, sqrt(1 / n))}, values beyond two of that standard
+     * deviation drawn again, and no correction for the truncation (TF 1.13 added it), so the variance is 0.774 / n.
+     * n is the fan in for weights and, as TF's {@code _compute_fans} takes for a 1-D shape, the bias's length for
+     * biases, which are drawn the same way (not zero): SNIP's code (namhoonlee/snip-public, "tensorflow &lt; 1.13")
+     * scores the network initialised so ({@code --initializer_w_bp vs --initializer_b_bp vs}).
+     */
+    TF_VARIANCE_SCALING
 }

@@ -49,4 +49,40 @@ class NetworkInitTest {
             assertEquals(0, mean, 0.002);
         }
     }
+
+    /**
+     * SNIP's TF 1.x init: weights and biases from truncated_normal(0, sqrt(1/n)) without the TF 1.13 correction, so
+     * nothing beyond 2 sqrt(1/n), and the standard deviation is 0.8796 sqrt(1/n) (the truncated normal's, by its
+     * closed form sqrt(1 - 2 phi(2) / (Phi(2) - Phi(-2))) = 0.87963); n is the fan in, and a bias's own length.
+     */
+    @Test
+    void tfVarianceScalingIsAnUncorrectedTruncatedNormalOnWeightsAndBiases() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = Network.create(new LeNet300100Tf(), new Shape(1, 28, 28), 10, manager, 3);
+            PrunableLayer fc1 = net.layers().get(0);
+            float[] w = fc1.weight().getArray().toFloatArray(); // 235,200 draws, n = 784
+            assertStd(w, 0.87963 * Math.sqrt(1.0 / 784), 0.01);
+            assertWithin(w, 2 * Math.sqrt(1.0 / 784));
+            float[] b = fc1.bias().getArray().toFloatArray(); // 300 draws, n = 300: not zero
+            assertStd(b, 0.87963 * Math.sqrt(1.0 / 300), 0.12);
+            assertWithin(b, 2 * Math.sqrt(1.0 / 300));
+            float[] b3 = net.layers().get(2).bias().getArray().toFloatArray(); // the classifier's 10, n = 10
+            assertWithin(b3, 2 * Math.sqrt(1.0 / 10));
+            assertFalse(Arrays.equals(new float[10], b3));
+        }
+    }
+
+    private static void assertStd(float[] values, double expected, double relative) {
+        double sq = 0;
+        for (float v : values) {
+            sq += (double) v * v;
+        }
+        assertEquals(expected, Math.sqrt(sq / values.length), relative * expected);
+    }
+
+    private static void assertWithin(float[] values, double bound) {
+        for (float v : values) {
+            org.junit.jupiter.api.Assertions.assertTrue(Math.abs(v) <= bound * (1 + 1e-6), v + " beyond " + bound);
+        }
+    }
 }
