@@ -18,15 +18,41 @@ import java.util.OptionalLong;
  * are Caffe's {@code xavier} filler, biases 0 ({@link WeightInit#CAFFE_XAVIER}). conv2's 20 input channels are padded
  * to 32 inside the forward pass ({@link BlockPaddedConv2d}).
  */
-public final class LeNet5Caffe implements ModelFactory {
-    @Override
-    public String name() {
-        return "lenet5-caffe";
+public class LeNet5Caffe implements ModelFactory {
+    private final String name;
+    private final String description;
+    private final WeightInit weightInit;
+
+    public LeNet5Caffe() {
+        this("lenet5-caffe", "LeNet-5 of Caffe's MNIST example (conv20-conv50-fc500-fc10, 431,080 parameters on 28x28 "
+                + "inputs)", WeightInit.CAFFE_XAVIER);
+    }
+
+    private LeNet5Caffe(String name, String description, WeightInit weightInit) {
+        this.name = name;
+        this.description = description;
+        this.weightInit = weightInit;
+    }
+
+    /**
+     * The same layers initialised as SNIP's TF code scores them ({@code network.py} LeNet5 with main.py's defaults):
+     * weights and biases from {@link WeightInit#TF_VARIANCE_SCALING}, where lenet5-caffe's biases are 0.
+     */
+    public static final class Tf extends LeNet5Caffe {
+        public Tf() {
+            super("lenet5-caffe-tf", "LeNet-5 of Caffe's MNIST example with TF 1.x's variance_scaling_initializer on "
+                    + "weights and biases (SNIP's code)", WeightInit.TF_VARIANCE_SCALING);
+        }
     }
 
     @Override
-    public String description() {
-        return "LeNet-5 of Caffe's MNIST example (conv20-conv50-fc500-fc10, 431,080 parameters on 28x28 inputs)";
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final String description() {
+        return description;
     }
 
     @Override
@@ -41,8 +67,8 @@ public final class LeNet5Caffe implements ModelFactory {
     }
 
     @Override
-    public WeightInit weightInit() {
-        return WeightInit.CAFFE_XAVIER;
+    public final WeightInit weightInit() {
+        return weightInit;
     }
 
     @Override
