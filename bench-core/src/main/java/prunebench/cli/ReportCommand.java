@@ -55,7 +55,7 @@ final class ReportCommand {
             Path outDir = results != null ? results : Path.of("results", "combined");
             ResultsFolder.check(outDir);
             file = write(() -> Report.rebuildCombined(reportDirs, outDir,
-                    reportSpec == null ? ReportSpec.defaults().withReferences(references) : reportSpec));
+                    reportSpec == null ? ReportSpec.defaults().withReferences(references) : reportSpec, err::println));
         }
         if (!missing.isEmpty()) {
             err.println("missing runs (listed in runs.csv or with a run folder, but no metrics.json: deleted, or still "

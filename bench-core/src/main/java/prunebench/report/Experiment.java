@@ -15,10 +15,19 @@ import tech.tablesaw.api.Table;
 
 /**
  * One results folder: its name (the folder name, used to label series when experiments are combined), its location
- * (for the per-run {@code runs/<run_id>/} files) and its runs table.
+ * (for the per-run {@code runs/<run_id>/} files) and its runs table. Several folders of the same experiment in one
+ * combined report are one Experiment ({@link PooledFolders}): {@code dirs} lists them, {@code dir} is the first.
  */
-public record Experiment(String name, Path dir, Table runs) {
+public record Experiment(String name, Path dir, Table runs, List<Path> dirs) {
     static final String SETTINGS_FILE = "resolved-experiment.yaml";
+
+    public Experiment {
+        dirs = List.copyOf(dirs);
+    }
+
+    Experiment(String name, Path dir, Table runs) {
+        this(name, dir, runs, List.of(dir));
+    }
 
     /** Reads {@code runs.csv} from a results folder. */
     public static Experiment load(Path resultsDir) {
@@ -32,6 +41,13 @@ public record Experiment(String name, Path dir, Table runs) {
      */
     Map<String, List<Settings.RunConfig>> settingsFiles() {
         Map<String, List<Settings.RunConfig>> files = new TreeMap<>();
+        for (Path folder : dirs) {
+            settingsFiles(folder, files); // the same file name in two folders is the same settings (its hash)
+        }
+        return files;
+    }
+
+    private static void settingsFiles(Path dir, Map<String, List<Settings.RunConfig>> files) {
         try (Stream<Path> list = Files.list(dir)) {
             for (Path f : list.sorted().toList()) {
                 String name = f.getFileName().toString();
@@ -42,16 +58,22 @@ public record Experiment(String name, Path dir, Table runs) {
                     } catch (RuntimeException e) {
                         configs = List.of(); // not ours to judge here; the file is still listed
                     }
-                    files.put(name, configs);
+                    files.putIfAbsent(name, configs);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return files;
     }
 
+    /** A run's own folder: in the first of the pooled folders that has it. */
     Path runDir(String runId) {
+        for (Path folder : dirs) {
+            Path run = folder.resolve("runs").resolve(runId);
+            if (Files.isDirectory(run)) {
+                return run;
+            }
+        }
         return dir.resolve("runs").resolve(runId);
     }
 

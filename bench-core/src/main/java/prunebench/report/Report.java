@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -54,9 +55,11 @@ public final class Report {
     /**
      * Several results folders (e.g. one architecture each) in one report written to {@code outDir}: tables gain an
      * experiment column and figure series are named {@code <experiment>/<strategy>}, experiment = folder name.
+     * Folders of the same experiment (the same {@code name:}, e.g. a grid split across machines) are pooled into
+     * one ({@link PooledFolders}); {@code notes} hears which.
      */
-    public static Path rebuildCombined(List<Path> resultsDirs, Path outDir, ReportSpec spec) {
-        List<Experiment> experiments = resultsDirs.stream().map(Experiment::load).toList();
+    public static Path rebuildCombined(List<Path> resultsDirs, Path outDir, ReportSpec spec, Consumer<String> notes) {
+        List<Experiment> experiments = PooledFolders.pool(resultsDirs.stream().map(Experiment::load).toList(), notes);
         return write(ReportData.of(experiments, spec), outDir.toAbsolutePath().normalize());
     }
 

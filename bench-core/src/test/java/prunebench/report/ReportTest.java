@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -123,7 +124,7 @@ class ReportTest {
         Path out = tmp.resolve("combined");
         ReportSpec spec = spec(List.of(FigureKind.ACCURACY_VS_COMPRESSION, FigureKind.DENSITY_PROFILE),
                 List.of(new ReportSpec.Pair("layer-magnitude", "random")));
-        Path report = Report.rebuildCombined(List.of(a, b), out, spec);
+        Path report = Report.rebuildCombined(List.of(a, b), out, spec, note -> fail("nothing to pool: " + note));
 
         Table summary = Table.read().csv(out.resolve("summary.csv").toFile());
         assertEquals("experiment", summary.columnNames().get(0));
