@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import prunebench.prune.GateContext;
 import prunebench.train.GraphScalars;
@@ -107,21 +106,13 @@ final class AuxiliaryMaskGates extends WeightGates {
     /** m, the highest kept. */
     @Override
     public Map<String, NDArray> scores(NDManager manager) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        aux.keySet().forEach(n -> out.put(n, copy(manager, aux(n))));
-        return out;
+        return auxiliaryCopies(manager);
     }
 
     /** The paper's own mask: a weight stays where h(m) = 1, m &gt; 0. */
     @Override
     public Map<String, NDArray> ownKeep(NDManager manager) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (String n : aux.keySet()) {
-            try (NDArray kept = aux(n).gt(0); NDArray f = kept.toType(DataType.FLOAT32, false)) {
-                out.put(n, copy(manager, f));
-            }
-        }
-        return out;
+        return positiveAuxiliaries(manager);
     }
 
     /** The weights are w itself where kept (a masked weight keeps its value); the prune's mask does the zeroing. */

@@ -145,21 +145,13 @@ final class SoftMaskGates extends WeightGates {
 
     @Override
     public Map<String, NDArray> scores(NDManager manager) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        aux.keySet().forEach(n -> out.put(n, copy(manager, aux(n))));
-        return out;
+        return auxiliaryCopies(manager);
     }
 
     /** The reference's rule (compute_mask(ticket=True)): a weight stays where s &gt; 0. */
     @Override
     public Map<String, NDArray> ownKeep(NDManager manager) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (String n : aux.keySet()) {
-            try (NDArray kept = aux(n).gt(0); NDArray f = kept.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
-                out.put(n, copy(manager, f));
-            }
-        }
-        return out;
+        return positiveAuxiliaries(manager);
     }
 
     /** The ticket's weights: the network rewound, the gated weights times 1 / sigmoid(s0). */

@@ -189,6 +189,24 @@ abstract class WeightGates implements Gates {
         return scope.zeros(new Shape()).add(a);
     }
 
+    /** A copy of every gate's auxiliary parameter, on {@code manager}: scores whose highest are kept. */
+    protected final Map<String, NDArray> auxiliaryCopies(NDManager manager) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        aux.keySet().forEach(n -> out.put(n, copy(manager, aux(n))));
+        return out;
+    }
+
+    /** 1 where the auxiliary parameter is positive, else 0: the gates that its sign leaves open. */
+    protected final Map<String, NDArray> positiveAuxiliaries(NDManager manager) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (String n : aux.keySet()) {
+            try (NDArray kept = aux(n).gt(0); NDArray f = kept.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
+                out.put(n, copy(manager, f));
+            }
+        }
+        return out;
+    }
+
     /** A copy of {@code a} on {@code manager}, outside any gradient graph. */
     static NDArray copy(NDManager manager, NDArray a) {
         NDArray c = a.duplicate();
