@@ -221,6 +221,11 @@ class ShippedExperimentsTest {
                     "snip", "init, trains 231 epochs sparse",
                     "snip_fresh_init", "init, trains 231 epochs sparse")),
             Map.entry("papers/lee2019-lenet5caffe-mnist.yaml", Map.of("snip", "init, trains 231 epochs sparse")),
+            // issue 30: bayesian_compression from scratch, the authors' example.py (5 epochs)
+            Map.entry("papers/louizos2017-lenet300-mnist.yaml", Map.of(
+                    "bc_gnj", "from its initialisation (0 pretraining epochs), learns 5 epochs, fine-tunes 0 epochs")),
+            Map.entry("papers/louizos2017-lenet5caffe-mnist.yaml", Map.of(
+                    "bc_gnj", "from its initialisation (0 pretraining epochs), learns 5 epochs, fine-tunes 0 epochs")),
             Map.entry("papers/louizos2018-lenet300-mnist.yaml", Map.of(
                     "l0_hc", "from its initialisation (0 pretraining epochs), learns 200 epochs, fine-tunes 0 epochs")),
             Map.entry("papers/louizos2018-lenet5caffe-mnist.yaml", Map.of(
