@@ -156,6 +156,55 @@ class IterativePruningTest {
                 1e-6, three.toString());
     }
 
+    /**
+     * {@code layer_rates} (Frankle &amp; Carbin's slower output layer): LeNet-5 with its classifier pruned, rate 0.5
+     * and fc3 at 0.25. Each level halves every other tensor (rounding the removal up) and removes a quarter of fc3:
+     * 150 -> 75 -> 37 (conv1), 840 -> 630 -> 472 (fc3). 3x of the 61,470 prunable weights (keep 20,490) takes two
+     * levels: 30,945 after one, 15,629 after two.
+     */
+    @Test
+    void layerRatesPruneTheNamedLayerByItsOwnFraction() throws IOException {
+        Path file = experiment("imp-rates", "[{name: imp, rate: 0.5, retrain_epochs: 1, distribution: uniform,"
+                + " layer_rates: {fc3: 0.25}}]");
+        Path results = tmp.resolve("results-imp-rates");
+        Cli.Result r = Cli.run(file.toString(), "--results", results.toString(), "--workers", "1", "--set",
+                "pruning.compressions=[3]", "--set", "pruning.compression_of=prunable", "--set",
+                "pruning.prune_classifier=true");
+        assertEquals(0, r.code(), r.err());
+        Path run = runDir(results, "imp-c3-");
+        Map<Long, long[]> expected = Map.of(150L, new long[] {75, 37}, 2400L, new long[] {1200, 600},
+                48000L, new long[] {24000, 12000}, 10080L, new long[] {5040, 2520}, 840L, new long[] {630, 472});
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int level = 1; level <= 2; level++) {
+                Map<String, NDArray> masks = TensorFiles.load(run.resolve("masks-level" + level + ".npz"), m);
+                assertEquals(5, masks.size(), masks.keySet().toString());
+                for (Map.Entry<String, NDArray> e : masks.entrySet()) {
+                    long[] counts = expected.get(e.getValue().size());
+                    assertEquals(counts[level - 1], sum(floats(e.getValue())), e.getKey() + " at level "
+                            + level);
+                }
+            }
+        }
+        assertTrue(Files.notExists(run.resolve("masks-level3.npz")), "two levels reach 3x");
+        Cli.Result dry = Cli.run(file.toString(), "--results", results.toString(), "--dry-run", "--set",
+                "pruning.compressions=[3]", "--set", "pruning.compression_of=prunable", "--set",
+                "pruning.prune_classifier=true");
+        assertTrue(dry.out().lines().anyMatch(l -> l.startsWith("  imp-c3-s0-") && l.contains("2 levels of 50% (fc3 25%)")),
+                dry.out());
+
+        // the rates need each layer pruned within itself, and names the model has
+        Cli.Result global = Cli.run(file.toString(), "--results", results.toString(), "--dry-run", "--set",
+                "pruning.strategies=[{name: imp, rate: 0.5, layer_rates: {fc3: 0.25}}]");
+        assertEquals(2, global.code(), global.out());
+        assertTrue(global.err().contains("layer_rates prunes each layer named by its own fraction, within the "
+                + "layer: it needs distribution: uniform, got global"), global.err());
+        Cli.Result unknown = Cli.run(file.toString(), "--results", results.toString(), "--set",
+                "pruning.strategies=[{name: imp, rate: 0.5, distribution: uniform, layer_rates: {fc9: 0.25}}]");
+        assertEquals(2, unknown.code(), unknown.out());
+        assertTrue(unknown.err().contains("layer_rates") && unknown.err().contains("fc9")
+                && unknown.err().contains("conv1, conv2, fc1, fc2"), unknown.err());
+    }
+
     @Test
     void invertedMagnitudeKeepsTheSmallestWeights() throws IOException {
         Path file = experiment("invert", "[{name: global_magnitude, control: invert}]");

@@ -120,6 +120,7 @@ public final class Network {
                 case CAFFE_XAVIER -> (random.nextDouble() * 2 - 1) * Math.sqrt(3.0 / fanIn);
                 case LASAGNE_NORMAL -> random.nextGaussian() * 0.01;
                 case TF_VARIANCE_SCALING -> truncatedGaussian(random) * Math.sqrt(1.0 / fanIn);
+                case TF_XAVIER_NORMAL -> truncatedGaussian(random) * Math.sqrt(1.3 / ((fanIn + fanOut) / 2));
             };
         }
         w.set(values);
@@ -127,7 +128,8 @@ public final class Network {
             NDArray b = layer.bias().getArray();
             float[] bv = new float[Math.toIntExact(b.size())];
             boolean zero = init == WeightInit.KAIMING_NORMAL_ZERO_BIAS || init == WeightInit.LI2017
-                    || init == WeightInit.CAFFE_XAVIER || init == WeightInit.LASAGNE_NORMAL;
+                    || init == WeightInit.CAFFE_XAVIER || init == WeightInit.LASAGNE_NORMAL
+                    || init == WeightInit.TF_XAVIER_NORMAL;
             for (int i = 0; i < bv.length; i++) {
                 bv[i] = zero ? 0f : init == WeightInit.TF_VARIANCE_SCALING
                         ? (float) (truncatedGaussian(random) * Math.sqrt(1.0 / bv.length))

@@ -35,5 +35,13 @@ public enum WeightInit {
      * biases, which are drawn the same way (not zero): SNIP's code (namhoonlee/snip-public, "tensorflow &lt; 1.13")
      * scores the network initialised so ({@code --initializer_w_bp vs --initializer_b_bp vs}).
      */
-    TF_VARIANCE_SCALING
+    TF_VARIANCE_SCALING,
+    /**
+     * TensorFlow 1.x's {@code tf.contrib.layers.xavier_initializer(uniform=False)}, i.e. contrib's
+     * {@code variance_scaling_initializer(factor=1, mode='FAN_AVG', uniform=False)}: {@code truncated_normal(0,
+     * sqrt(1.3 / n))} with n = (fan_in + fan_out) / 2 (the 1.3 roughly undoes the truncation: variance 1.006 / n),
+     * biases 0 ({@code tf.layers.dense}'s default): the lottery ticket code's LeNet-300-100 (google-research/
+     * lottery-ticket-hypothesis, mnist_fc/constants.py, foundations/model_fc.py).
+     */
+    TF_XAVIER_NORMAL
 }

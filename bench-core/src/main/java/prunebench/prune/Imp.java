@@ -12,7 +12,9 @@ import prunebench.config.ConfigException;
  * weights, the fine-tuning optimizer and schedule), {@code rewind_weights} (weights back to iteration
  * {@code rewind_to} of dense training, then its schedule from there: the lottery ticket, or with k &gt; 0 Frankle
  * et al. 2020's rewinding) or {@code rewind_lr} (keep the weights, the dense schedule from its start: Renda et al.
- * 2020). Levels go on until the run's compression is reached; every level is a row of runs.csv.
+ * 2020). Levels go on until the run's compression is reached; every level is a row of runs.csv. With
+ * {@code layer_rates} the layers named remove their own fraction a level ({@link LayerRates}: Frankle &amp; Carbin's
+ * output layer at 10%).
  *
  * <p>This class only carries the parameters: the run's plan is built from them by the grid planner, and the scores
  * come from the strategy named by {@code score}.
@@ -36,8 +38,8 @@ public final class Imp implements PruningStrategy {
 
     @Override
     public Map<String, Object> parameterDefaults() {
-        return Map.of("rate", 0.2, "retrain", "rewind_weights", "rewind_to", Map.of("iterations", 0), "retrain_epochs", -1, "score",
-                "global_magnitude");
+        return Map.of("rate", 0.2, "retrain", "rewind_weights", "rewind_to", Map.of("iterations", 0),
+                "retrain_epochs", -1, "score", "global_magnitude", LayerRates.KEY, Map.of());
     }
 
     @Override
@@ -48,6 +50,7 @@ public final class Imp implements PruningStrategy {
         }
         retrain(o);
         rewindTo(o);
+        LayerRates.of(o); // the names are checked against the model when the network is built
         if (o.getInt("retrain_epochs") < -1) {
             throw new ConfigException("retrain_epochs must be >= 0, got " + o.getInt("retrain_epochs"));
         }

@@ -74,27 +74,47 @@ public final class LayerDensities {
      */
     public static double[] perTarget(String key, Map<String, Double> given, List<PruningTarget> targets,
             java.util.function.UnaryOperator<String> torchName, String model, boolean everyLayer) {
-        List<String> full = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
         for (PruningTarget t : targets) {
-            full.add(torchName.apply(t.name()));
+            tensors.add(new Tensor(torchName.apply(t.name()), t.isBias(), t.layer().classifier()));
+        }
+        return perTensor(key, given, tensors, model, everyLayer);
+    }
+
+    /** A prunable tensor as the per-layer options name it. */
+    public record Tensor(String torchName, boolean bias, boolean classifier) {
+        /** {@code target} under its layers.csv name. */
+        public static Tensor of(PruningTarget target, TorchNames names) {
+            return new Tensor(names.of(target.name()), target.isBias(), target.layer().classifier());
+        }
+    }
+
+    /** {@link #perTarget} over tensors known by name alone (the network may be gone: a dry run's count). */
+    public static double[] perTensor(String key, Map<String, Double> given, List<Tensor> tensors, String model,
+            boolean everyLayer) {
+        List<String> full = new ArrayList<>();
+        List<Boolean> bias = new ArrayList<>();
+        for (Tensor t : tensors) {
+            full.add(t.torchName());
+            bias.add(t.bias());
         }
         List<String> accepted = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
+        for (int i = 0; i < tensors.size(); i++) {
             accepted.add(full.get(i));
-            if (!targets.get(i).isBias() && full.get(i).endsWith(".weight")) {
+            if (!bias.get(i) && full.get(i).endsWith(".weight")) {
                 accepted.add(shortName(full.get(i)));
             }
         }
         for (String name : given.keySet()) {
             if (!accepted.contains(name)) {
                 throw new ConfigException(key + ": " + Names.unknown("prunable layer of " + model, name,
-                        shortNames(targets, full)));
+                        shortNames(bias, full)));
             }
         }
-        double[] out = new double[targets.size()];
-        for (int i = 0; i < targets.size(); i++) {
+        double[] out = new double[tensors.size()];
+        for (int i = 0; i < tensors.size(); i++) {
             String name = full.get(i);
-            String alias = targets.get(i).isBias() ? null : shortName(name);
+            String alias = bias.get(i) ? null : shortName(name);
             boolean byName = given.containsKey(name);
             boolean byAlias = alias != null && !alias.equals(name) && given.containsKey(alias);
             if (byName && byAlias) {
@@ -108,7 +128,7 @@ public final class LayerDensities {
             if (!byName && !byAlias) {
                 throw new ConfigException(key + ": no density for prunable layer '" + (alias != null ? alias : name)
                         + "' of " + model + "; every prunable layer needs one (" + String.join(", ",
-                        shortNames(targets, full)) + ")" + (targets.get(i).layer().classifier()
+                        shortNames(bias, full)) + ")" + (tensors.get(i).classifier()
                         ? "; the classifier is prunable here (prune_classifier: true)" : ""));
             }
             out[i] = given.get(byName ? name : alias);
@@ -122,10 +142,10 @@ public final class LayerDensities {
                 : torchName;
     }
 
-    private static List<String> shortNames(List<PruningTarget> targets, List<String> full) {
+    private static List<String> shortNames(List<Boolean> bias, List<String> full) {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            out.add(targets.get(i).isBias() ? full.get(i) : shortName(full.get(i)));
+        for (int i = 0; i < full.size(); i++) {
+            out.add(bias.get(i) ? full.get(i) : shortName(full.get(i)));
         }
         return out;
     }

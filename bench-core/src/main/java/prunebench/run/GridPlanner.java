@@ -149,8 +149,7 @@ public final class GridPlanner {
         StrategyAxes axes = StrategyAxes.of(run.strategy(), strategies);
         long controlSeed = run.seed() + 0x9E3779B9L; // another initialisation, another shuffle
         if (axes.iterative()) {
-            return new RunPlan(Granularity.WEIGHTS, IterativePlan.stages(run, axes, size.prunable(), total,
-                    controlSeed));
+            return new RunPlan(Granularity.WEIGHTS, IterativePlan.stages(run, axes, size, total, controlSeed));
         }
         Granularity granularity = axes.strategy() instanceof StructuredStrategy st && st.removesChannels(axes.options())
                 || axes.strategy() instanceof Gmp && axes.scorer() instanceof StructuredStrategy

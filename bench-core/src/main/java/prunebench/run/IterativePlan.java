@@ -7,6 +7,7 @@ import prunebench.config.TrainSchedule;
 import prunebench.prune.CompressionBudget;
 import prunebench.prune.Control;
 import prunebench.prune.Imp;
+import prunebench.prune.LayerRates;
 import prunebench.prune.StrategyOptions;
 import prunebench.prune.Timing;
 
@@ -18,7 +19,7 @@ import prunebench.prune.Timing;
 final class IterativePlan {
     private IterativePlan() {}
 
-    static List<Stage> stages(RunSpec run, StrategyAxes axes, long prunable, long total, long controlSeed) {
+    static List<Stage> stages(RunSpec run, StrategyAxes axes, NetworkSize size, long total, long controlSeed) {
         List<Stage> stages = new ArrayList<>();
         stages.add(new Stage.Start(Timing.PRETRAINED));
         if (run.isDenseControl()) {
@@ -34,7 +35,7 @@ final class IterativePlan {
         // the schedule as it is, for other epochs (its milestones stay where the file puts them)
         TrainSchedule schedule = new TrainSchedule(retrainEpochs(run), from.batchSize(), from.optimizer(),
                 from.lrSchedule());
-        int levels = levels(prunable, total, rate, run.compression());
+        int levels = levels(size, total, options, run.compression(), run.model());
         stages.add(new Stage.Level(0));
         for (int level = 1; level <= levels; level++) {
             stages.add(new Stage.Prune(axes.scorer(), axes.scorerOptions(), new Stage.Amount.Rate(rate),
@@ -152,9 +153,27 @@ final class IterativePlan {
         return Math.max(1, levels);
     }
 
-    /** {@link #levels(long, long, double, double)} of {@code run} on a network of this size. */
-    static int levels(RunSpec run, double rate, NetworkSize size) {
+    /**
+     * The levels of imp's {@code options} to {@code compression}: with {@code layer_rates}, each tensor removing its
+     * own rate a level ({@link LayerRates#levels}), otherwise {@link #levels(long, long, double, double)} (also
+     * where the tensors are not known).
+     */
+    static int levels(NetworkSize size, long total, StrategyOptions options, double compression, String model) {
+        double rate = options.getDouble("rate");
+        java.util.Map<String, Double> given = LayerRates.of(options);
+        if (given.isEmpty() || size.tensors().isEmpty()) {
+            return levels(size.prunable(), total, rate, compression);
+        }
+        long keep = new CompressionBudget(total, size.prunable(), compression).keep();
+        List<prunebench.prune.LayerDensities.Tensor> names = size.tensors().stream().map(NetworkSize.Tensor::name)
+                .toList();
+        long[] sizes = size.tensors().stream().mapToLong(NetworkSize.Tensor::size).toArray();
+        return LayerRates.levels(sizes, LayerRates.resolve(given, rate, names, model), keep);
+    }
+
+    /** The levels of {@code run}'s imp {@code options} on a network of this size. */
+    static int levels(RunSpec run, StrategyOptions options, NetworkSize size) {
         long total = RunExecutor.budget(run, size.total(), size.prunable()).totalParameters();
-        return levels(size.prunable(), total, rate, run.compression());
+        return levels(size, total, options, run.compression(), run.model());
     }
 }

@@ -50,6 +50,7 @@ interface Masking {
                         network.modelName());
         long total = network.trainableParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
         long prunable = targets.stream().mapToLong(PruningTarget::size).sum();
+        double[] rates = layerRates(spec, targets, names, network.modelName());
         return new Masking() {
             @Override
             public List<PruningTarget> targets() {
@@ -59,6 +60,24 @@ interface Masking {
             @Override
             public void prune(Stage.Prune p, MaskSet masks, BatchLoader data, BatchLoader validation, long seed) {
                 long keep;
+                if (p.amount() instanceof Stage.Amount.Rate && rates != null) {
+                    // each tensor removes its own rate of what it keeps: exact counts, handed over as densities
+                    // that add up to the budget (Allocation.shaped gives them back as they are)
+                    long[] kept = new long[targets.size()];
+                    for (int i = 0; i < kept.length; i++) {
+                        kept[i] = masks.kept(targets.get(i).name());
+                    }
+                    long[] after = prunebench.prune.LayerRates.keepAfterLevel(kept, rates);
+                    double[] shape = new double[after.length];
+                    for (int i = 0; i < after.length; i++) {
+                        shape[i] = (double) after[i] / targets.get(i).size();
+                    }
+                    new Pruner(network, targets, data, p.batchSize(), seed, shape).prune(
+                            p.invert() ? inverted(p.strategy()) : p.strategy(), p.options(), masks,
+                            java.util.Arrays.stream(after).sum(), prunebench.prune.Distribution.LAYER_DENSITIES,
+                            p.iterations(), p.denseFirst());
+                    return;
+                }
                 if (p.amount() instanceof Stage.Amount.Rate r) {
                     long kept = masks.keptTotal();
                     keep = kept - (long) Math.ceil(r.rate() * kept);
@@ -76,6 +95,21 @@ interface Masking {
                 return n;
             }
         };
+    }
+
+    /** imp's {@code layer_rates} resolved to every target (null when none are given, or not imp). */
+    private static double[] layerRates(RunSpec spec, List<PruningTarget> targets, prunebench.model.TorchNames names,
+            String model) {
+        Object given = spec.strategy().params().get(prunebench.prune.LayerRates.KEY);
+        if (!(given instanceof Map<?, ?> m) || m.isEmpty()) {
+            return null;
+        }
+        prunebench.prune.StrategyOptions o = new prunebench.prune.StrategyOptions(spec.strategy().name(),
+                new prunebench.prune.Imp().parameterDefaults(), spec.strategy().params());
+        List<prunebench.prune.LayerDensities.Tensor> tensors = targets.stream()
+                .map(t -> prunebench.prune.LayerDensities.Tensor.of(t, names)).toList();
+        return prunebench.prune.LayerRates.resolve(prunebench.prune.LayerRates.of(o), o.getDouble("rate"), tensors,
+                model);
     }
 
     /** Whole channels, scored by a {@link StructuredStrategy} and selected by {@link ChannelPruner}. */

@@ -89,14 +89,24 @@ final class PlanChecks {
     void checkLayerDensities(ExperimentSpec spec, ModelFactory model, ImageData data) {
         for (prunebench.config.StrategySpec s : spec.pruning().strategies()) {
             StrategyAxes axes = StrategyAxes.of(s, strategies);
-            if (axes.distribution() != prunebench.prune.Distribution.LAYER_DENSITIES) {
+            boolean rates = axes.iterative() && !prunebench.prune.LayerRates.of(axes.options()).isEmpty();
+            if (axes.distribution() != prunebench.prune.Distribution.LAYER_DENSITIES && !rates) {
                 continue;
             }
             try (NDManager manager = cpuManager()) {
                 Network net = checkedNetwork(model, data, manager);
-                prunebench.prune.LayerDensities.resolve(prunebench.prune.LayerDensities.of(axes.options()),
-                        PruningTargets.of(net, spec.pruning().pruneClassifier(), spec.pruning().pruneBiases()),
-                        TorchNames.of(model, net), spec.model());
+                List<PruningTarget> targets = PruningTargets.of(net, spec.pruning().pruneClassifier(),
+                        spec.pruning().pruneBiases());
+                TorchNames names = TorchNames.of(model, net);
+                if (rates) {
+                    prunebench.prune.LayerRates.resolve(prunebench.prune.LayerRates.of(axes.options()),
+                            axes.options().getDouble("rate"),
+                            targets.stream().map(t -> prunebench.prune.LayerDensities.Tensor.of(t, names)).toList(),
+                            spec.model());
+                } else {
+                    prunebench.prune.LayerDensities.resolve(prunebench.prune.LayerDensities.of(axes.options()),
+                            targets, names, spec.model());
+                }
             } catch (ConfigException e) {
                 throw new ConfigException("strategy '" + s.label() + "': " + e.getMessage());
             }

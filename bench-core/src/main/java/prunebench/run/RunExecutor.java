@@ -43,8 +43,8 @@ final class RunExecutor {
         try (NDManager manager = NDManager.newBaseManager(ws.device())) {
             Network network = Network.create(ws.model(), ws.inputShape(), ws.data().numClasses(), manager,
                     spec.seed());
-            GridPlanner.RunPlan plan = planner.stages(spec, NetworkSize.of(network, spec.pruneClassifier(),
-                    spec.pruneBiases()));
+            GridPlanner.RunPlan plan = planner.stages(spec, NetworkSize.of(network, ws.model(),
+                    spec.pruneClassifier(), spec.pruneBiases()));
             TorchNames names = TorchNames.of(ws.model(), network);
             TorchOutputs outputs = new TorchOutputs(names);
             try (RunState state = new RunState(network, manager, spec.seed(), dir, "",

@@ -60,11 +60,12 @@ public record RunOutline(String timing, int epochs, double compression, String t
             double rate = axes.options().getDouble("rate");
             String text;
             if (size == null) {
-                text = "levels of " + percent(rate) + " to " + number(spec.compression()) + "x, retrains "
+                text = "levels of " + percent(rate) + layerRates(axes.options()) + " to " + number(spec.compression()) + "x, retrains "
                         + epochs(each) + " each";
             } else {
-                int levels = IterativePlan.levels(spec, rate, size);
-                text = levels + (levels == 1 ? " level" : " levels") + " of " + percent(rate) + ", retrains "
+                int levels = IterativePlan.levels(spec, axes.options(), size);
+                text = levels + (levels == 1 ? " level" : " levels") + " of " + percent(rate)
+                        + layerRates(axes.options()) + ", retrains "
                         + epochs(each) + " each (" + epochs(levels * each)
                         + (axes.control() == prunebench.prune.Control.NONE ? ""
                                 : ", and " + (levels - 1) * each + " for the ticket's own levels")
@@ -87,6 +88,17 @@ public record RunOutline(String timing, int epochs, double compression, String t
         int learn = learnEpochs(spec, axes);
         return new RunOutline(timing, epochs, spec.compression(), (learn == 0 ? "" : "learns " + epochs(learn) + ", ")
                 + trains + (timing.equals(PRETRAINED) ? "" : " sparse"), learn, false);
+    }
+
+    /** imp's {@code layer_rates} as the outline says them, e.g. " (fc3 10%)"; empty when none are given. */
+    private static String layerRates(prunebench.prune.StrategyOptions options) {
+        java.util.Map<String, Double> rates = prunebench.prune.LayerRates.of(options);
+        if (rates.isEmpty()) {
+            return "";
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        rates.forEach((layer, rate) -> parts.add(layer + " " + percent(rate)));
+        return " (" + String.join(", ", parts) + ")";
     }
 
     /** The epochs a learned or penalised strategy trains before its prune (its gates, or under its penalty). */
@@ -112,7 +124,7 @@ public record RunOutline(String timing, int epochs, double compression, String t
             if (size == null) {
                 return each;
             }
-            int levels = IterativePlan.levels(spec, axes.options().getDouble("rate"), size);
+            int levels = IterativePlan.levels(spec, axes.options(), size);
             return levels * each + (axes.control() == prunebench.prune.Control.NONE ? 0 : (levels - 1) * each);
         }
         if (!spec.isDenseControl() && axes.scratch() != Scratch.NONE) {

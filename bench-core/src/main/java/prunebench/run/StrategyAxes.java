@@ -82,6 +82,10 @@ record StrategyAxes(PruningStrategy strategy, StrategyOptions options, PruningSt
         Distribution distribution = distribution(s, options,
                 gradual && !(scorer instanceof StructuredStrategy) ? strategy : scorer);
         checkLayerDensities(s, options, distribution, gradual, scorer);
+        if (iterative && !prunebench.prune.LayerRates.of(options).isEmpty() && distribution != Distribution.UNIFORM) {
+            throw error(s, "layer_rates prunes each layer named by its own fraction, within the layer: it needs "
+                    + "distribution: uniform, got " + distribution.name().toLowerCase(Locale.ROOT));
+        }
         if (gradual && scorer instanceof StructuredStrategy && distribution == Distribution.ERK) {
             throw error(s, "gmp with score '" + scorer.name() + "' removes channels: distribution global or uniform "
                     + "(scope global or layer), not erk");

@@ -72,6 +72,28 @@ class NetworkInitTest {
         }
     }
 
+    /**
+     * The lottery ticket code's init: truncated_normal(0, sqrt(1.3 / n)), n = (fan_in + fan_out) / 2, biases 0. The
+     * draws' standard deviation is 0.87963 x sqrt(1.3 / n) (the truncation, as above): fc1 n = (784 + 300) / 2 = 542,
+     * fc3 n = (100 + 10) / 2 = 55; a fan-in formula would give fc1 sqrt(1.3 / 784), 17% smaller.
+     */
+    @Test
+    void tfXavierNormalAveragesTheFansAndZeroesTheBiases() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Network net = Network.create(new LeNet300100Lottery(), new Shape(1, 28, 28), 10, manager, 3);
+            float[] w1 = net.layers().get(0).weight().getArray().toFloatArray();
+            assertStd(w1, 0.87963 * Math.sqrt(1.3 / 542), 0.01);
+            assertWithin(w1, 2 * Math.sqrt(1.3 / 542));
+            float[] w3 = net.layers().get(2).weight().getArray().toFloatArray(); // 1,000 draws
+            assertStd(w3, 0.87963 * Math.sqrt(1.3 / 55), 0.06);
+            assertWithin(w3, 2 * Math.sqrt(1.3 / 55));
+            for (PrunableLayer l : net.layers()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(new float[(int) l.bias().getArray().size()],
+                        l.bias().getArray().toFloatArray());
+            }
+        }
+    }
+
     private static void assertStd(float[] values, double expected, double relative) {
         double sq = 0;
         for (float v : values) {
