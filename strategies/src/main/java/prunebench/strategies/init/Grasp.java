@@ -109,6 +109,7 @@ public final class Grasp implements PruningStrategy {
             }
             JniUtils.zeroGrad((PtNDArray) w);
         });
+        stopIfNonFinite(context, g, "g, the loss's gradient (first backward)", batches.size());
 
         // Hg = d/dw (g . dL_b/dw) summed over batches, by double backward. Two things about .grad: (1) the second
         // backward adds Hg onto the dL_b/dw already there, and subtracting it afterwards would cancel
@@ -149,7 +150,36 @@ public final class Grasp implements PruningStrategy {
             }
         }
         g.values().forEach(NDArray::close);
+        stopIfNonFinite(context, hg, "Hg, the double backward (g was finite)", batches.size());
         return hg;
+    }
+
+    /**
+     * Stops, naming the pass, if any entry of {@code values} is NaN or infinite: GraSP's scores once came out NaN on
+     * 18 whole kernels of one layer in one CI run and not on its rerun (issue 26's notes), so the message says which
+     * of the two passes produced them.
+     */
+    private static void stopIfNonFinite(PruningContext context, Map<String, NDArray> values, String pass,
+            int batches) {
+        StringBuilder where = new StringBuilder();
+        for (Map.Entry<String, NDArray> e : values.entrySet()) {
+            float[] v = e.getValue().toFloatArray();
+            long bad = 0;
+            for (float x : v) {
+                if (!Float.isFinite(x)) {
+                    bad++;
+                }
+            }
+            if (bad > 0) {
+                where.append(where.length() == 0 ? "" : ", ").append(e.getKey()).append(": ").append(bad)
+                        .append(" of ").append(v.length);
+            }
+        }
+        if (where.length() > 0) {
+            throw new IllegalStateException("strategy '" + context.options().strategy() + "' returned non-finite "
+                    + "scores for " + where + " entries non-finite in " + pass + ", over " + batches
+                    + " scoring batch(es)");
+        }
     }
 
     private static NDArray loss(ShadowStore store, BatchLoader.Batch batch, double temperature, boolean train) {

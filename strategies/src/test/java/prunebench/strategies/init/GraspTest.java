@@ -104,6 +104,46 @@ class GraspTest {
         }
     }
 
+    /**
+     * The same network and data give the same scores, bit for bit, and finite ones: LeNet-5 on 3x32x32 images (the
+     * CI paper test's setup, in which one run once scored NaN on whole kernels of conv2 and its rerun did not),
+     * scored five times in one JVM, each on a fresh network of seed 0, evaluation mode, 10 examples per class.
+     */
+    @Test
+    void scoresOnLeNet5AreFiniteAndRepeatBitForBit() {
+        int n = 200;
+        byte[] px = new byte[n * 3 * 32 * 32];
+        int[] labels = new int[n];
+        new Random(5).nextBytes(px);
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 10;
+        }
+        prunebench.data.ImageData.Split split = new prunebench.data.ImageData.Split(px, labels);
+        prunebench.data.ImageData data = new prunebench.data.ImageData("random", 3, 32, 32, 10, split, split, false);
+        BatchLoader loader = new BatchLoader(data, data.train(), false, ai.djl.Device.cpu());
+        float[][] first = null;
+        for (int rep = 0; rep < 5; rep++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Network.create(new prunebench.model.LeNet5(), new Shape(3, 32, 32), 10, m, 0);
+                PruningContext c = TestNets.context(net, new Grasp(), Map.of("train_mode", false,
+                        "samples_per_class", 10), loader, 128, m);
+                Map<String, NDArray> s = new Grasp().score(c);
+                float[][] now = new float[c.targets().size()][];
+                for (int k = 0; k < now.length; k++) {
+                    now[k] = s.get(c.targets().get(k).name()).toFloatArray();
+                    for (float v : now[k]) {
+                        assertTrue(Float.isFinite(v), "rep " + rep + ": " + c.targets().get(k).name());
+                    }
+                    if (first != null) {
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(first[k], now[k],
+                                "rep " + rep + ": " + c.targets().get(k).name());
+                    }
+                }
+                first = first == null ? now : first;
+            }
+        }
+    }
+
     /** dL/d(W1, W2) in float64, L = sum over batches of the batch-mean cross-entropy of z2 / T. */
     static double[] gradient(double[] w, double[] b1, double[] b2, List<Example> examples, double t) {
         double[] grad = new double[w.length];
