@@ -60,6 +60,8 @@ interface Masking {
             @Override
             public void prune(Stage.Prune p, MaskSet masks, BatchLoader data, BatchLoader validation, long seed) {
                 long keep;
+                double[] shape = densities;
+                prunebench.prune.Distribution distribution = p.distribution();
                 if (p.amount() instanceof Stage.Amount.Rate && rates != null) {
                     // each tensor removes its own rate of what it keeps: exact counts, handed over as densities
                     // that add up to the budget (Allocation.shaped gives them back as they are)
@@ -68,26 +70,22 @@ interface Masking {
                         kept[i] = masks.kept(targets.get(i).name());
                     }
                     long[] after = prunebench.prune.LayerRates.keepAfterLevel(kept, rates);
-                    double[] shape = new double[after.length];
+                    shape = new double[after.length];
                     for (int i = 0; i < after.length; i++) {
                         shape[i] = (double) after[i] / targets.get(i).size();
                     }
-                    new Pruner(network, targets, data, p.batchSize(), seed, shape).prune(
-                            p.invert() ? inverted(p.strategy()) : p.strategy(), p.options(), masks,
-                            java.util.Arrays.stream(after).sum(), prunebench.prune.Distribution.LAYER_DENSITIES,
-                            p.iterations(), p.denseFirst());
-                    return;
-                }
-                if (p.amount() instanceof Stage.Amount.Rate r) {
+                    keep = java.util.Arrays.stream(after).sum();
+                    distribution = prunebench.prune.Distribution.LAYER_DENSITIES;
+                } else if (p.amount() instanceof Stage.Amount.Rate r) {
                     long kept = masks.keptTotal();
                     keep = kept - (long) Math.ceil(r.rate() * kept);
                 } else {
                     keep = RunExecutor.budget(spec, total, prunable,
                             ((Stage.Amount.Compression) p.amount()).compression()).keep();
                 }
-                new Pruner(network, targets, data, p.batchSize(), seed, densities).prune(
+                new Pruner(network, targets, data, p.batchSize(), seed, shape).prune(
                         p.invert() ? inverted(p.strategy()) : p.strategy(), p.options(), masks, keep,
-                        p.distribution(), p.iterations(), p.denseFirst());
+                        distribution, p.iterations(), p.denseFirst());
             }
 
             @Override
